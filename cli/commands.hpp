@@ -1,0 +1,25 @@
+// The subcommands of `mentorcal`, one source file each. Each returns the process exit status:
+// 0 done, 2 invalid input (every problem printed as file:line: message), 1 anything else.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mentorcal::cli {
+
+struct ValidateOptions {
+  std::string program_dir;
+  bool json = false;
+};
+int run_validate(const ValidateOptions& options);
+
+struct BusyOptions {
+  std::string file;
+  std::string from;  // YYYY-MM-DD
+  std::string to;    // YYYY-MM-DD, exclusive at 00:00Z
+  std::optional<std::string> tz;
+  bool json = false;
+};
+int run_busy(const BusyOptions& options);
+
+}  // namespace mentorcal::cli

@@ -1,0 +1,121 @@
+// A mentorship program: the people, their hours and limits, the pairs and how often they meet.
+// This is the problem the engine solves; `load_program` builds it from a program directory (or
+// the same files held in memory) and reports every problem in them at once.
+//
+//   auto loaded = mentorcal::load_program_dir("samples/acme-2027");
+//   for (const auto& d : loaded.diagnostics.all()) std::cerr << d.to_string() << '\n';
+//   if (loaded.program) schedule(*loaded.program, ...);
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mentorcal/availability.hpp"
+#include "mentorcal/diagnostics.hpp"
+#include "mentorcal/time.hpp"
+
+namespace mentorcal {
+
+enum class Role { mentor, mentee };
+enum class Anchor { mentor, mentee };
+
+// Executive limits. An absent limit does not constrain. Days, weeks (ISO, Monday first) and
+// months are the person's own local ones.
+struct Limits {
+  std::optional<int> max_sessions_per_day;
+  std::optional<int> max_sessions_per_week;
+  std::optional<int> max_minutes_per_week;
+  std::optional<int> max_minutes_per_month;
+  int buffer_minutes = 0;  // free time kept before and after each session, >= 0
+  friend bool operator==(const Limits&, const Limits&) = default;
+};
+
+struct Person {
+  std::string id;  // unique in the program
+  std::string name;
+  std::string email;
+  Role role = Role::mentee;
+  Zone zone = Zone::utc();
+  WorkingHours working_hours;
+  Limits limits;
+  // Relative path of the person's calendar export inside the program, empty when none; and
+  // its text as read. Busy time and availability come from it through the ical library.
+  std::string calendar_file;
+  std::string calendar_text;
+  // Filled by the ical library from `calendar_text`, bounded by the program's dates: busy
+  // intervals (sorted, disjoint), and, when the export has a VAVAILABILITY, the intervals it
+  // makes available, which then replace `working_hours`.
+  std::vector<Interval> busy;
+  std::optional<std::vector<Interval>> availability;
+  int line = 0;  // row in people.csv, for messages
+};
+
+// How often a pair meets. `every_weeks` N: one session every N weeks on a fixed weekday
+// (weekly N = 1, biweekly N = 2). `monthly`: once a month on the Nth weekday of the month
+// (N in 1..4, so that every month has it), e.g. the 2nd Tuesday; RRULE FREQ=MONTHLY;BYDAY=2TU.
+struct Cadence {
+  enum class Kind { every_weeks, monthly };
+  Kind kind = Kind::every_weeks;
+  int weeks = 2;  // for every_weeks, 1..52
+
+  static std::optional<Cadence> parse(std::string_view text);
+  std::string to_string() const;  // "weekly", "biweekly", "every 3 weeks", "monthly"
+  friend bool operator==(const Cadence&, const Cadence&) = default;
+};
+
+struct Pair {
+  std::size_t mentor = 0;  // index into Program::people, role mentor
+  std::size_t mentee = 0;  // index into Program::people, role mentee
+  Cadence cadence;
+  Minutes duration{45};
+  double min_held = 0.9;  // share of the cadence's occurrences in the term that must be held
+  std::string focus;
+  std::string location;
+  int line = 0;  // row in pairs.csv
+};
+
+struct Program {
+  std::string id;  // [a-z0-9-]+
+  std::string name;
+  LocalDay start;  // first local date a session may take place (anchor party's zone)
+  LocalDay end;    // last local date, inclusive
+  Minutes granularity{15};  // divides 60
+  Anchor anchor = Anchor::mentor;
+  std::vector<LocalDay> blackouts;  // sorted, unique; each party's own local date
+  std::vector<Person> people;
+  std::vector<Pair> pairs;
+
+  const Person& mentor_of(const Pair& p) const { return people[p.mentor]; }
+  const Person& mentee_of(const Pair& p) const { return people[p.mentee]; }
+  const Person& anchor_of(const Pair& p) const {
+    return anchor == Anchor::mentor ? mentor_of(p) : mentee_of(p);
+  }
+  const Person& other_of(const Pair& p) const {
+    return anchor == Anchor::mentor ? mentee_of(p) : mentor_of(p);
+  }
+};
+
+// The files of a program directory, wherever they are kept (a directory, a JSON body). `read`
+// returns the text of a calendar file named relative to the program ("calendars/m-01.ics"), or
+// nullopt when there is none. `label` prefixes file names in messages ("acme/").
+struct ProgramSources {
+  std::string label;
+  std::optional<std::string> program_toml;
+  std::optional<std::string> people_csv;
+  std::optional<std::string> pairs_csv;
+  std::function<std::optional<std::string>(const std::string& relative)> read;
+};
+
+struct LoadedProgram {
+  std::optional<Program> program;  // present exactly when diagnostics has no error
+  Diagnostics diagnostics;
+};
+
+LoadedProgram load_program(const ProgramSources& sources);
+// Reads PROGRAM_DIR/program.toml, people.csv, pairs.csv and the calendars they name.
+LoadedProgram load_program_dir(const std::filesystem::path& dir);
+
+}  // namespace mentorcal

@@ -1,0 +1,88 @@
+// The answer to a Program: for each pair a recurring series, or the reasons it could not be
+// placed. Plain data; schedule.json is its serialisation (docs/FORMAT.md) and the feeds are
+// rendered from it.
+//
+//   for (const auto& r : schedule.pairs)
+//     if (r.series) for (const auto& o : r.series->occurrences) use(o.at);  // UTC, as held
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mentorcal/program.hpp"
+#include "mentorcal/time.hpp"
+
+namespace mentorcal {
+
+// What happened to one instance of a series' rule.
+enum class OccurrenceState {
+  held,     // takes place at the series time
+  moved,    // takes place at another time of the same ISO week (anchor zone): RECURRENCE-ID
+  skipped,  // does not take place: EXDATE
+};
+
+struct Occurrence {
+  // The instance the rule produces, as a wall-clock time in the series zone. This is the
+  // RECURRENCE-ID of a moved occurrence and the EXDATE of a skipped one.
+  LocalMinute nominal;
+  // When it takes place, in UTC: the rule's time for `held`, the new time for `moved`, and the
+  // rule's time (not taking place) for `skipped`.
+  Interval at;
+  OccurrenceState state = OccurrenceState::held;
+  std::string reason;  // why it was moved or skipped, in a coordinator's words; empty if held
+  friend bool operator==(const Occurrence&, const Occurrence&) = default;
+};
+
+// A recurrence at a fixed wall-clock time in the anchor party's zone.
+struct Series {
+  std::string uid;   // stable across passes
+  int sequence = 0;  // rises whenever a pass changes the series
+  Instant dtstamp;   // when this version of the series was made
+  std::string mentor_id;
+  std::string mentee_id;
+  std::string zone;  // IANA name of the anchor zone: DTSTART;TZID=
+  Cadence cadence;
+  date::weekday weekday;   // BYDAY
+  int monthly_ordinal = 0;  // for monthly cadences: 1..4, the Nth weekday of the month
+  LocalMinute first;       // DTSTART, a wall-clock time in `zone`
+  Minutes duration{0};
+  // Every instance of the rule from `first` to the program's end, in order (RRULE COUNT is
+  // their number), each with its state.
+  std::vector<Occurrence> occurrences;
+
+  int held_count() const;  // held or moved
+  friend bool operator==(const Series&, const Series&) = default;
+};
+
+struct PairResult {
+  std::string mentor_id;
+  std::string mentee_id;
+  std::optional<Series> series;  // absent when the pair could not be scheduled
+  // Why the pair could not be scheduled, most decisive first, and the smallest change to the
+  // input that would place it. Empty when scheduled.
+  std::vector<std::string> reasons;
+  std::string relaxation;
+};
+
+// A series that an earlier pass published and this pass dropped: published once more with
+// STATUS:CANCELLED and a higher SEQUENCE, then forgotten by the next pass.
+struct CancelledSeries {
+  Series series;
+  std::string organizer_email;
+  std::string attendee_email;
+};
+
+enum class PassOutcome {
+  complete,    // the search ran to its end
+  time_limit,  // stopped by --time-limit; the result is valid but may be improvable
+};
+
+struct Schedule {
+  std::string program_id;
+  PassOutcome outcome = PassOutcome::complete;
+  std::vector<PairResult> pairs;  // in pairs.csv order
+  std::vector<CancelledSeries> cancelled;
+};
+
+}  // namespace mentorcal

@@ -1,0 +1,90 @@
+// Time in mentorcal: instants and wall-clock readings are different types.
+//
+// An `Instant` is a point on the UTC time line, to the minute. A `LocalMinute` is what a clock on
+// a wall shows; it means nothing until a `Zone` says where that wall is. The two never mix except
+// through `Zone::to_instant` and `Zone::to_local`, and the one place that decides what a
+// nonexistent or ambiguous wall-clock time means is `Zone::to_instant`.
+//
+//   auto ny = mentorcal::Zone::find("America/New_York").value();
+//   auto t = ny.to_instant(date::local_days{2027_y / March / 14} + 2h + 30min);  // in the gap
+//   // t is 07:30Z: the offset from before the gap (RFC 5545 §3.3.5), i.e. 03:30 EDT.
+#pragma once
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mentorcal {
+
+using Minutes = std::chrono::minutes;
+using Instant = date::sys_time<Minutes>;
+using LocalMinute = date::local_time<Minutes>;
+using LocalDay = date::local_days;
+
+// A half-open interval [start, end) of instants. Empty when start >= end.
+struct Interval {
+  Instant start;
+  Instant end;
+
+  bool empty() const { return start >= end; }
+  Minutes length() const { return empty() ? Minutes{0} : end - start; }
+  bool contains(const Interval& other) const { return start <= other.start && other.end <= end; }
+  bool overlaps(const Interval& other) const { return start < other.end && other.start < end; }
+  friend bool operator==(const Interval&, const Interval&) = default;
+  friend auto operator<=>(const Interval&, const Interval&) = default;
+};
+
+// How a wall-clock time maps to the time line, for the records and for tests.
+enum class LocalKind {
+  unique,       // exactly one instant
+  nonexistent,  // skipped by a forward change (a DST gap)
+  ambiguous,    // shown twice by a backward change (a DST overlap)
+};
+
+// An IANA time zone from the system tz database. Cheap to copy; compares by name.
+class Zone {
+ public:
+  // Looks `name` up in the system tz database ("Europe/Berlin", "UTC"). Returns nullopt for
+  // names the database does not know; the caller reports that with its own file and line.
+  static std::optional<Zone> find(std::string_view name);
+  static Zone utc();
+
+  std::string_view name() const;
+
+  // The instant a wall clock in this zone shows `local` at. RFC 5545 §3.3.5: an ambiguous
+  // time means its first occurrence; a nonexistent time is read with the offset in force
+  // before the gap, so 02:30 on a spring-forward night in New York is 03:30 EDT.
+  Instant to_instant(LocalMinute local) const;
+  LocalMinute to_local(Instant t) const;
+  LocalKind classify(LocalMinute local) const;
+  // Offset from UTC in force at `t` (local = utc + offset).
+  Minutes offset(Instant t) const;
+
+  const date::time_zone* tz() const { return tz_; }
+  friend bool operator==(const Zone& a, const Zone& b) { return a.tz_ == b.tz_; }
+
+ private:
+  explicit Zone(const date::time_zone* tz) : tz_(tz) {}
+  const date::time_zone* tz_;
+};
+
+// The local calendar day that `t` falls on in `zone`.
+LocalDay local_day(const Zone& zone, Instant t);
+
+// ISO 8601 week of a local day: the Monday that starts it.
+LocalDay iso_week_start(LocalDay day);
+// First day of the calendar month that `day` is in.
+LocalDay month_start(LocalDay day);
+
+// "2027-03-14", "2027-03-14T02:30", "2027-03-14T07:30:00Z".
+std::string format_day(LocalDay day);
+std::string format_local(LocalMinute t);
+std::string format_utc(Instant t);
+// Parses "YYYY-MM-DD"; nullopt unless it is a real calendar date.
+std::optional<LocalDay> parse_day(std::string_view text);
+
+}  // namespace mentorcal

@@ -74,7 +74,8 @@ std::optional<WorkingHours> WorkingHours::parse(std::string_view text, std::stri
     // Days are names, times start with a digit: the first digit ends the day list.
     const auto space = segment.find_first_of("0123456789");
     if (space == std::string_view::npos || space == 0)
-      return fail("segment '" + std::string(segment) + "' needs days then times, e.g. 'Mon-Fri 09:00-17:00'");
+      return fail("segment '" + std::string(segment) +
+                  "' needs days then times, e.g. 'Mon-Fri 09:00-17:00'");
     const auto days_text = trim(segment.substr(0, space));
     const auto times_text = trim(segment.substr(space));
 
@@ -82,7 +83,8 @@ std::optional<WorkingHours> WorkingHours::parse(std::string_view text, std::stri
     for (const auto item : split(days_text, ',')) {
       const auto dash = item.find('-');
       const auto first = parse_day_name(item.substr(0, dash));
-      const auto last = dash == std::string_view::npos ? first : parse_day_name(item.substr(dash + 1));
+      const auto last =
+          dash == std::string_view::npos ? first : parse_day_name(item.substr(dash + 1));
       if (!first || !last)
         return fail("'" + std::string(item) + "' is not a day or day range (Mon, Tue, ... Sun)");
       for (unsigned d = *first;; d = (d + 1) % 7) {
@@ -97,8 +99,7 @@ std::optional<WorkingHours> WorkingHours::parse(std::string_view text, std::stri
       const auto from = parse_clock(item.substr(0, dash));
       const auto to =
           dash == std::string_view::npos ? std::nullopt : parse_clock(item.substr(dash + 1));
-      if (!from || !to)
-        return fail("'" + std::string(item) + "' is not a time range HH:MM-HH:MM");
+      if (!from || !to) return fail("'" + std::string(item) + "' is not a time range HH:MM-HH:MM");
       if (*from >= *to || *from == Minutes{24 * 60})
         return fail("time range '" + std::string(item) + "' ends before it starts");
       windows.push_back({*from, *to});
@@ -128,18 +129,24 @@ Minutes WorkingHours::longest_window() const {
 }
 
 std::string WorkingHours::to_string() const {
-  // Group days (Monday first) with identical windows into ranges of consecutive days.
-  constexpr std::array<unsigned, 7> kOrder = {1, 2, 3, 4, 5, 6, 0};
+  // Days with identical windows are grouped into ranges of consecutive days, starting the week
+  // at a day whose eve differs so that a range like Sun-Thu is not cut at Monday.
+  constexpr std::array<unsigned, 7> kOrder = {1, 2, 3, 4, 5, 6, 0};  // Monday first
+  const auto day = [&](std::size_t i) -> const std::vector<DayWindow>& {
+    return days_[kOrder[i % kOrder.size()]];
+  };
+  std::size_t first = 0;
+  while (first < kOrder.size() && day(first + kOrder.size() - 1) == day(first)) ++first;
+  if (first == kOrder.size()) first = 0;
   std::string out;
-  std::size_t i = 0;
-  while (i < kOrder.size()) {
-    const auto& windows = days_[kOrder[i]];
+  for (std::size_t i = first; i < first + kOrder.size();) {
+    const auto& windows = day(i);
     std::size_t j = i + 1;
-    while (j < kOrder.size() && days_[kOrder[j]] == windows) ++j;
+    while (j < first + kOrder.size() && day(j) == windows) ++j;
     if (!windows.empty()) {
       if (!out.empty()) out += "; ";
-      out += kDayNames[kOrder[i]];
-      if (j - i > 1) out += "-" + std::string(kDayNames[kOrder[j - 1]]);
+      out += kDayNames[kOrder[i % kOrder.size()]];
+      if (j - i > 1) out += "-" + std::string(kDayNames[kOrder[(j - 1) % kOrder.size()]]);
       out += ' ';
       for (std::size_t w = 0; w < windows.size(); ++w) {
         if (w > 0) out += ',';
@@ -151,8 +158,8 @@ std::string WorkingHours::to_string() const {
   return out;
 }
 
-std::vector<Interval> working_intervals(const WorkingHours& hours, const Zone& zone,
-                                        LocalDay first, LocalDay last) {
+std::vector<Interval> working_intervals(const WorkingHours& hours, const Zone& zone, LocalDay first,
+                                        LocalDay last) {
   std::vector<Interval> out;
   for (LocalDay day = first; day <= last; day += date::days{1}) {
     for (const auto& w : hours.on(date::weekday{day})) {

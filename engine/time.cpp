@@ -14,9 +14,13 @@ std::optional<Zone> Zone::find(std::string_view name) {
   }
 }
 
-Zone Zone::utc() { return Zone{date::locate_zone("UTC")}; }
+Zone Zone::utc() {
+  return Zone{date::locate_zone("UTC")};
+}
 
-std::string_view Zone::name() const { return tz_->name(); }
+std::string_view Zone::name() const {
+  return tz_->name();
+}
 
 Instant Zone::to_instant(LocalMinute local) const {
   // For a unique time `first` is the only reading; for an ambiguous one it is the earlier
@@ -45,7 +49,9 @@ Minutes Zone::offset(Instant t) const {
   return std::chrono::duration_cast<Minutes>(tz_->get_info(t).offset);
 }
 
-LocalDay local_day(const Zone& zone, Instant t) { return date::floor<date::days>(zone.to_local(t)); }
+LocalDay local_day(const Zone& zone, Instant t) {
+  return date::floor<date::days>(zone.to_local(t));
+}
 
 LocalDay iso_week_start(LocalDay day) {
   const date::weekday wd{day};
@@ -57,11 +63,17 @@ LocalDay month_start(LocalDay day) {
   return LocalDay{ymd.year() / ymd.month() / 1};
 }
 
-std::string format_day(LocalDay day) { return date::format("%F", day); }
+std::string format_day(LocalDay day) {
+  return date::format("%F", day);
+}
 
-std::string format_local(LocalMinute t) { return date::format("%FT%R", t); }
+std::string format_local(LocalMinute t) {
+  return date::format("%FT%R", t);
+}
 
-std::string format_utc(Instant t) { return date::format("%FT%TZ", t); }
+std::string format_utc(Instant t) {
+  return date::format("%FT%TZ", t);
+}
 
 std::optional<LocalDay> parse_day(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;

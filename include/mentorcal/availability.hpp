@@ -1,8 +1,8 @@
 // When a person can meet: weekly working hours in their own zone, and the interval algebra that
 // turns them (with busy time and blackouts) into instants.
 //
-//   auto hours = mentorcal::WorkingHours::parse("Mon-Thu 08:30-12:00,13:00-17:30; Fri 08:30-13:00");
-//   auto open = mentorcal::working_intervals(*hours, berlin, first_day, last_day);
+//   auto hours = mentorcal::WorkingHours::parse("Mon-Thu 08:30-12:00,13:00-17:30; Fri
+//   08:30-13:00"); auto open = mentorcal::working_intervals(*hours, berlin, first_day, last_day);
 //   // open: every working window of those local days, as UTC instants, sorted and disjoint.
 #pragma once
 

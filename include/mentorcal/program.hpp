@@ -80,8 +80,8 @@ struct Pair {
 struct Program {
   std::string id;  // [a-z0-9-]+
   std::string name;
-  LocalDay start;  // first local date a session may take place (anchor party's zone)
-  LocalDay end;    // last local date, inclusive
+  LocalDay start;           // first local date a session may take place (anchor party's zone)
+  LocalDay end;             // last local date, inclusive
   Minutes granularity{15};  // divides 60
   Anchor anchor = Anchor::mentor;
   std::vector<LocalDay> blackouts;  // sorted, unique; each party's own local date

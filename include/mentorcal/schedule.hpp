@@ -43,9 +43,9 @@ struct Series {
   std::string mentee_id;
   std::string zone;  // IANA name of the anchor zone: DTSTART;TZID=
   Cadence cadence;
-  date::weekday weekday;   // BYDAY
+  date::weekday weekday;    // BYDAY
   int monthly_ordinal = 0;  // for monthly cadences: 1..4, the Nth weekday of the month
-  LocalMinute first;       // DTSTART, a wall-clock time in `zone`
+  LocalMinute first;        // DTSTART, a wall-clock time in `zone`
   Minutes duration{0};
   // Every instance of the rule from `first` to the program's end, in order (RRULE COUNT is
   // their number), each with its state.

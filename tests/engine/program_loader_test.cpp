@@ -1,0 +1,243 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "mentorcal/program.hpp"
+
+namespace mentorcal {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A small valid program, held in memory; each test changes one piece of it.
+struct Files {
+  std::string toml = R"(id = "acme-2027"
+name = "Acme"
+start = 2027-01-11
+end = 2027-06-30
+granularity_minutes = 15
+anchor = "mentor"
+blackouts = [2027-04-02]
+
+[mentor]
+working_hours = "Mon-Fri 09:00-17:00"
+max_minutes_per_week = 120
+buffer_minutes = 15
+
+[mentee]
+max_sessions_per_week = 1
+
+[pair]
+cadence = "biweekly"
+duration_minutes = 45
+min_held = 0.9
+)";
+  std::string people =
+      "id,name,email,role,timezone,working_hours,max_minutes_per_week,calendar\n"
+      "m-01,\"Ng, Ana\",ana@acme.example,mentor,America/New_York,,,\n"
+      "m-02,Ken Tanaka,ken@acme.example,mentor,Asia/Tokyo,Mon-Thu 08:00-12:00,90,\n"
+      "e-01,Lea Roy,lea@acme.example,mentee,Europe/Berlin,,,\n"
+      "e-02,Raj Iyer,raj@acme.example,mentee,Asia/Kolkata,,,calendars/raj.ics\n";
+  std::string pairs =
+      "mentor,mentee,cadence,duration_minutes,min_held,focus,location\n"
+      "m-01,e-01,,,,\"Strategy, then people\",https://meet.example/ana\n"
+      "m-02,e-02,monthly,60,0.75,,\n";
+  std::map<std::string, std::string> calendars{{"calendars/raj.ics", "BEGIN:VCALENDAR"},
+                                               {"calendars/m-01.ics", "BEGIN:VCALENDAR"}};
+
+  LoadedProgram load() const {
+    ProgramSources s;
+    s.label = "acme/";
+    s.program_toml = toml;
+    s.people_csv = people;
+    s.pairs_csv = pairs;
+    s.read = [this](const std::string& name) -> std::optional<std::string> {
+      const auto it = calendars.find(name);
+      if (it == calendars.end()) return std::nullopt;
+      return it->second;
+    };
+    return load_program(s);
+  }
+};
+
+std::vector<std::string> errors_of(const Files& f) {
+  const auto loaded = f.load();
+  EXPECT_FALSE(loaded.program);
+  std::vector<std::string> out;
+  for (const auto& d : loaded.diagnostics.all()) out.push_back(d.to_string());
+  return out;
+}
+
+void replace(std::string& text, std::string_view from, std::string_view to) {
+  const auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+}
+
+TEST(ProgramLoader, ReadsAValidProgramWithDefaultsAndOverrides) {
+  const auto loaded = Files{}.load();
+  ASSERT_TRUE(loaded.program) << loaded.diagnostics.front().to_string();
+  const auto& p = *loaded.program;
+  EXPECT_EQ(p.id, "acme-2027");
+  EXPECT_EQ(p.start, LocalDay{date::year{2027} / 1 / 11});
+  EXPECT_EQ(p.blackouts, std::vector<LocalDay>{LocalDay{date::year{2027} / 4 / 2}});
+  ASSERT_EQ(p.people.size(), 4u);
+  EXPECT_EQ(p.people[0].name, "Ng, Ana");
+  EXPECT_EQ(p.people[0].limits.max_minutes_per_week, 120);
+  EXPECT_EQ(p.people[0].limits.buffer_minutes, 15);
+  EXPECT_EQ(p.people[0].calendar_file, "calendars/m-01.ics");
+  EXPECT_EQ(p.people[1].limits.max_minutes_per_week, 90);
+  EXPECT_EQ(p.people[1].working_hours.to_string(), "Mon-Thu 08:00-12:00");
+  EXPECT_EQ(p.people[2].limits.max_sessions_per_week, 1);
+  EXPECT_EQ(p.people[2].working_hours.to_string(), "Mon-Fri 09:00-17:00");
+  EXPECT_EQ(p.people[3].calendar_file, "calendars/raj.ics");
+  ASSERT_EQ(p.pairs.size(), 2u);
+  EXPECT_EQ(p.pairs[0].cadence.to_string(), "biweekly");
+  EXPECT_EQ(p.pairs[0].duration, 45min);
+  EXPECT_EQ(p.pairs[0].focus, "Strategy, then people");
+  EXPECT_EQ(p.pairs[1].cadence.kind, Cadence::Kind::monthly);
+  EXPECT_EQ(p.pairs[1].duration, 60min);
+  EXPECT_DOUBLE_EQ(p.pairs[1].min_held, 0.75);
+}
+
+TEST(ProgramLoader, ReportsAnUnknownZoneWithItsLine) {
+  Files f;
+  replace(f.people, "Europe/Berlin", "Europe/Berln");
+  EXPECT_EQ(errors_of(f), std::vector<std::string>{
+                              "acme/people.csv:4: timezone 'Europe/Berln' is not a known IANA zone "
+                              "(e.g. Europe/Berlin)"});
+}
+
+TEST(ProgramLoader, ReportsADuplicateIdAtItsSecondOccurrence) {
+  Files f;
+  f.people += "m-02,Other,o@acme.example,mentor,UTC,,,\n";
+  EXPECT_EQ(errors_of(f), std::vector<std::string>{
+                              "acme/people.csv:6: id 'm-02' is used twice (first on line 3)"});
+}
+
+TEST(ProgramLoader, ReportsUnknownIdsAndWrongRolesInPairs) {
+  Files f;
+  f.pairs += "m-09,e-01,,,,,\ne-02,e-01,,,,,\n";
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{
+                "acme/pairs.csv:4: mentor 'm-09' is not in people.csv",
+                "acme/pairs.csv:5: mentor 'e-02' has role mentee in people.csv (line 5)"}));
+}
+
+TEST(ProgramLoader, ReportsEndBeforeStart) {
+  Files f;
+  replace(f.toml, "end = 2027-06-30", "end = 2026-06-30");
+  EXPECT_EQ(errors_of(f), std::vector<std::string>{
+                              "acme/program.toml:4: end 2026-06-30 is before start 2027-01-11"});
+}
+
+TEST(ProgramLoader, ReportsLimitsOutOfRange) {
+  Files f;
+  replace(f.toml, "max_minutes_per_week = 120", "max_minutes_per_week = 0");
+  replace(f.people, "Mon-Thu 08:00-12:00,90", "Mon-Thu 08:00-12:00,lots");
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{
+                "acme/program.toml:11: mentor.max_minutes_per_week 0 is out of range 1..10080",
+                "acme/people.csv:3: max_minutes_per_week 'lots' is out of range 1..10080"}));
+}
+
+TEST(ProgramLoader, ReportsAGranularityThatDoesNotDivideAnHour) {
+  Files f;
+  replace(f.toml, "granularity_minutes = 15", "granularity_minutes = 25");
+  EXPECT_EQ(errors_of(f), std::vector<std::string>{
+                              "acme/program.toml:5: granularity_minutes 25 must divide 60 (5, 10, "
+                              "15, 30...)"});
+}
+
+TEST(ProgramLoader, ReportsADurationLongerThanTheWorkingDay) {
+  Files f;
+  replace(f.pairs, "monthly,60", "monthly,300");
+  EXPECT_EQ(errors_of(f),
+            std::vector<std::string>{
+                "acme/pairs.csv:3: duration_minutes 300 is longer than m-02's longest "
+                "working window (Mon-Thu 08:00-12:00)"});
+}
+
+TEST(ProgramLoader, ReportsMalformedHoursInBothFiles) {
+  Files f;
+  replace(f.toml, "working_hours = \"Mon-Fri 09:00-17:00\"", "working_hours = \"Mon-Fri 9-5\"");
+  replace(f.people, "Mon-Thu 08:00-12:00", "Mon-Thu 12:00-08:00");
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{
+                "acme/program.toml:10: mentor.working_hours 'Mon-Fri 9-5': '9-5' is not a time "
+                "range HH:MM-HH:MM",
+                "acme/people.csv:3: working_hours 'Mon-Thu 12:00-08:00': time range '12:00-08:00' "
+                "ends before it starts"}));
+}
+
+TEST(ProgramLoader, ReportsMalformedCsvAndInvalidUtf8) {
+  Files f;
+  replace(f.people, "Lea Roy", "Lea \"Roy\"");
+  replace(f.pairs, "Strategy", "Strat\xFF");
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{
+                "acme/people.csv:4: quote inside an unquoted field (quote the whole field)",
+                "acme/pairs.csv:2: invalid UTF-8 (the file must be UTF-8)"}));
+}
+
+TEST(ProgramLoader, ReportsAMissingCalendarFile) {
+  Files f;
+  f.calendars.erase("calendars/raj.ics");
+  EXPECT_EQ(errors_of(f), std::vector<std::string>{
+                              "acme/people.csv:5: calendar file 'calendars/raj.ics' not found"});
+}
+
+TEST(ProgramLoader, RejectsACalendarPathOutsideTheProgram) {
+  Files f;
+  replace(f.people, "calendars/raj.ics", "../secrets.ics");
+  EXPECT_EQ(errors_of(f), std::vector<std::string>{
+                              "acme/people.csv:5: calendar '../secrets.ics' must be a path inside "
+                              "the program directory"});
+}
+
+TEST(ProgramLoader, ReportsTomlSyntaxAndUnknownSettings) {
+  Files f;
+  replace(f.toml, "max_sessions_per_week = 1", "max_session_per_week = 1");
+  EXPECT_EQ(errors_of(f),
+            std::vector<std::string>{
+                "acme/program.toml:15: unknown setting 'mentee.max_session_per_week'"});
+  Files g;
+  replace(g.toml, "name = \"Acme\"", "name = \"Acme");
+  const auto errors = errors_of(g);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].starts_with("acme/program.toml:2: TOML syntax:")) << errors[0];
+}
+
+TEST(ProgramLoader, ReportsBadCadenceShareAndMissingColumns) {
+  Files f;
+  replace(f.pairs, "m-02,e-02,monthly,60,0.75", "m-02,e-02,fortnightly,60,1.5");
+  EXPECT_EQ(errors_of(f),
+            (std::vector<std::string>{
+                "acme/pairs.csv:3: cadence 'fortnightly' is not a cadence: weekly, biweekly, every "
+                "N weeks (N 1..52) or monthly",
+                "acme/pairs.csv:3: min_held '1.5' must be a share from 0 to 1"}));
+  Files g;
+  replace(g.people, "id,name,email,role,timezone", "id,name,email,role,zone");
+  EXPECT_EQ(errors_of(g), (std::vector<std::string>{"acme/people.csv:1: missing column 'timezone'",
+                                                    "acme/people.csv:1: unknown column 'zone'"}));
+}
+
+TEST(ProgramLoader, ReportsEveryProblemOfARunAtOnce) {
+  Files f;
+  replace(f.toml, "anchor = \"mentor\"", "anchor = \"both\"");
+  replace(f.people, "Asia/Tokyo", "Mars/Olympus");
+  replace(f.pairs, "m-01,e-01", "m-01,e-99");
+  EXPECT_EQ(errors_of(f).size(), 3u);
+}
+
+TEST(Cadence, ParsesTheContractsNames) {
+  EXPECT_EQ(Cadence::parse("weekly"), (Cadence{Cadence::Kind::every_weeks, 1}));
+  EXPECT_EQ(Cadence::parse("every 3 weeks"), (Cadence{Cadence::Kind::every_weeks, 3}));
+  EXPECT_EQ(Cadence::parse("every 3 weeks")->to_string(), "every 3 weeks");
+  EXPECT_FALSE(Cadence::parse("every 0 weeks"));
+  EXPECT_FALSE(Cadence::parse("every  weeks"));
+  EXPECT_FALSE(Cadence::parse("Weekly"));
+}
+
+}  // namespace
+}  // namespace mentorcal

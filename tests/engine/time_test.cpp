@@ -1,0 +1,143 @@
+#include "mentorcal/time.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mentorcal {
+namespace {
+
+using namespace std::chrono_literals;
+using date::April;
+using date::December;
+using date::February;
+using date::January;
+using date::July;
+using date::March;
+using date::October;
+
+Zone zone(const char* name) {
+  return Zone::find(name).value();
+}
+
+LocalMinute at(date::year_month_day day, Minutes time) {
+  return LocalDay{day} + time;
+}
+
+Instant utc(date::year_month_day day, Minutes time) {
+  return date::sys_days{day} + time;
+}
+
+TEST(Zone, UnknownNameIsNotFound) {
+  EXPECT_FALSE(Zone::find("Europe/Berln"));
+  EXPECT_FALSE(Zone::find(""));
+  EXPECT_FALSE(Zone::find("W. Europe Standard Time"));
+}
+
+TEST(Zone, LinksResolveToTheirTarget) {
+  const auto calcutta = zone("Asia/Calcutta");
+  EXPECT_EQ(calcutta.offset(utc(date::year{2027} / January / 4, 0min)), 330min);
+}
+
+TEST(TimeZoneEdgeCase, KathmanduIsFiveFortyFiveAhead) {
+  const auto ktm = zone("Asia/Kathmandu");
+  EXPECT_EQ(ktm.to_instant(at(date::year{2027} / March / 1, 9h)),
+            utc(date::year{2027} / March / 1, 3h + 15min));
+  EXPECT_EQ(ktm.classify(at(date::year{2027} / March / 1, 9h)), LocalKind::unique);
+}
+
+TEST(TimeZoneEdgeCase, LordHoweMovesByThirtyMinutes) {
+  const auto lhi = zone("Australia/Lord_Howe");
+  // 2027-04-04 02:00 +11 becomes 01:30 +10:30: 01:30..02:00 is shown twice.
+  const auto repeated = at(date::year{2027} / April / 4, 1h + 45min);
+  EXPECT_EQ(lhi.classify(repeated), LocalKind::ambiguous);
+  EXPECT_EQ(lhi.to_instant(repeated), utc(date::year{2027} / April / 3, 14h + 45min));
+  // 2027-10-03 02:00 +10:30 becomes 02:30 +11: 02:00..02:30 never happens.
+  const auto skipped = at(date::year{2027} / October / 3, 2h + 15min);
+  EXPECT_EQ(lhi.classify(skipped), LocalKind::nonexistent);
+  EXPECT_EQ(lhi.to_instant(skipped), utc(date::year{2027} / October / 2, 15h + 45min));
+  EXPECT_EQ(lhi.to_local(lhi.to_instant(skipped)), at(date::year{2027} / October / 3, 2h + 45min));
+}
+
+TEST(TimeZoneEdgeCase, ApiaSkippedTheLastFridayOf2011) {
+  const auto apia = zone("Pacific/Apia");
+  const auto lost = at(date::year{2011} / December / 30, 12h);
+  EXPECT_EQ(apia.classify(lost), LocalKind::nonexistent);
+  // Read with the offset before the gap (-10): the clock then showed Saturday 12:00.
+  EXPECT_EQ(apia.to_local(apia.to_instant(lost)), at(date::year{2011} / December / 31, 12h));
+  EXPECT_EQ(local_day(apia, utc(date::year{2011} / December / 30, 10h)),
+            LocalDay{date::year{2011} / December / 31});
+}
+
+TEST(TimeZoneEdgeCase, CasablancaFallsBackForRamadan) {
+  const auto casa = zone("Africa/Casablanca");
+  EXPECT_EQ(casa.offset(utc(date::year{2026} / February / 1, 12h)), 60min);
+  EXPECT_EQ(casa.offset(utc(date::year{2026} / March / 1, 12h)), 0min);
+  EXPECT_EQ(casa.offset(utc(date::year{2026} / April / 1, 12h)), 60min);
+  // Back to +01 on 2026-03-22 at 02:00: 02:30 does not exist.
+  EXPECT_EQ(casa.classify(at(date::year{2026} / March / 22, 2h + 30min)), LocalKind::nonexistent);
+}
+
+TEST(TimeZoneEdgeCase, DublinWinterTimeIsTheNegativeSaving) {
+  const auto dublin = zone("Europe/Dublin");
+  EXPECT_EQ(dublin.offset(utc(date::year{2027} / January / 15, 12h)), 0min);
+  EXPECT_EQ(dublin.offset(utc(date::year{2027} / July / 15, 12h)), 60min);
+  EXPECT_EQ(dublin.to_instant(at(date::year{2027} / July / 15, 9h)),
+            utc(date::year{2027} / July / 15, 8h));
+  EXPECT_EQ(dublin.classify(at(date::year{2027} / March / 28, 1h + 30min)), LocalKind::nonexistent);
+}
+
+TEST(TimeZoneEdgeCase, StJohnsIsThreeThirtyBehindAndChangesAtTwo) {
+  const auto nst = zone("America/St_Johns");
+  EXPECT_EQ(nst.to_instant(at(date::year{2027} / January / 4, 9h)),
+            utc(date::year{2027} / January / 4, 12h + 30min));
+  EXPECT_EQ(nst.to_instant(at(date::year{2027} / July / 5, 9h)),
+            utc(date::year{2027} / July / 5, 11h + 30min));
+  const auto gap = at(date::year{2027} / March / 14, 2h + 30min);
+  EXPECT_EQ(nst.classify(gap), LocalKind::nonexistent);
+  EXPECT_EQ(nst.to_instant(gap), utc(date::year{2027} / March / 14, 6h));
+}
+
+TEST(TimeZoneEdgeCase, NewYorkAndLondonDisagreeForTwoWeeksInMarch) {
+  const auto ny = zone("America/New_York");
+  const auto london = zone("Europe/London");
+  const auto nine_in_ny = [&](date::year_month_day day) {
+    return london.to_local(ny.to_instant(at(day, 9h))) - LocalMinute{LocalDay{day}};
+  };
+  EXPECT_EQ(nine_in_ny(date::year{2027} / March / 8), 14h);   // both on standard time
+  EXPECT_EQ(nine_in_ny(date::year{2027} / March / 15), 13h);  // New York changed on the 14th
+  EXPECT_EQ(nine_in_ny(date::year{2027} / March / 22), 13h);
+  EXPECT_EQ(nine_in_ny(date::year{2027} / March / 29), 14h);  // London changed on the 28th
+}
+
+TEST(RfcLocalTime, SpringForwardGapTakesTheOffsetFromBeforeTheGap) {
+  const auto ny = zone("America/New_York");
+  const auto gap = at(date::year{2027} / March / 14, 2h + 30min);
+  EXPECT_EQ(ny.classify(gap), LocalKind::nonexistent);
+  EXPECT_EQ(ny.to_instant(gap), utc(date::year{2027} / March / 14, 7h + 30min));
+}
+
+TEST(RfcLocalTime, FallBackRepeatMeansTheFirstOccurrence) {
+  const auto ny = zone("America/New_York");
+  const auto twice = at(date::year{2027} / date::November / 7, 1h + 30min);
+  EXPECT_EQ(ny.classify(twice), LocalKind::ambiguous);
+  EXPECT_EQ(ny.to_instant(twice), utc(date::year{2027} / date::November / 7, 5h + 30min));
+}
+
+TEST(Calendar, IsoWeekStartsOnMonday) {
+  EXPECT_EQ(iso_week_start(LocalDay{date::year{2027} / January / 3}),
+            LocalDay{date::year{2026} / December / 28});
+  EXPECT_EQ(iso_week_start(LocalDay{date::year{2027} / January / 11}),
+            LocalDay{date::year{2027} / January / 11});
+  EXPECT_EQ(month_start(LocalDay{date::year{2027} / February / 28}),
+            LocalDay{date::year{2027} / February / 1});
+}
+
+TEST(Calendar, ParsesOnlyRealDates) {
+  EXPECT_EQ(parse_day("2027-02-28"), LocalDay{date::year{2027} / February / 28});
+  EXPECT_FALSE(parse_day("2027-02-29"));
+  EXPECT_FALSE(parse_day("2027-2-28"));
+  EXPECT_FALSE(parse_day("2027-02-28x"));
+  EXPECT_EQ(format_utc(utc(date::year{2027} / March / 1, 14h)), "2027-03-01T14:00:00Z");
+}
+
+}  // namespace
+}  // namespace mentorcal

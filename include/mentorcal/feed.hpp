@@ -1,0 +1,44 @@
+// Feeds: a Schedule as the iCalendar text that Outlook, Google, Apple and Thunderbird subscribe
+// to. One VEVENT per series with its RRULE, EXDATEs for skipped occurrences, an overriding VEVENT
+// per moved occurrence, and a VTIMEZONE for every zone the series use, built from the tz database
+// the engine schedules with. The same inputs always give the same bytes: nothing reads the clock.
+//
+//   std::string all = mentorcal::render_feed(program, schedule, "", {});
+//   std::string ana = mentorcal::render_feed(program, schedule, "m-01", {.refresh = 30min});
+//
+// docs/ICAL.md ("Feeds") says what each client makes of these choices.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mentorcal/program.hpp"
+#include "mentorcal/schedule.hpp"
+#include "mentorcal/time.hpp"
+
+namespace mentorcal {
+
+struct FeedOptions {
+  // X-WR-CALNAME and NAME. Empty: the program's name, followed by the person's name in a
+  // person's feed ("Acme Senior Mentorship 2027: Ana Souza").
+  std::string calendar_name;
+  // How often clients should poll: REFRESH-INTERVAL and X-PUBLISHED-TTL. Positive.
+  Minutes refresh{60};
+};
+
+// The feed of person `person_id`: the sessions where they are mentor or mentee, including the
+// series that this pass cancelled. With `person_id` empty, the program feed with every session.
+// An id that is in no session gives a valid calendar without events.
+//
+// `schedule.pairs` must be in `program.pairs` order (as the engine makes it); the pair supplies
+// focus and location, the people their names, emails and zones.
+std::string render_feed(const Program& program, const Schedule& schedule,
+                        std::string_view person_id, const FeedOptions& options);
+
+// The VTIMEZONE for `zone`, exact for every instant of the calendar years that [first, last]
+// touches. Zones whose offsets follow one yearly rule there get a 1970-based STANDARD/DAYLIGHT
+// pair of yearly RRULEs (the only form Outlook reads); zones without changes one STANDARD; other
+// zones one observance per offset change, listed with RDATEs. Its TZID is the bare IANA name.
+std::string render_vtimezone(const Zone& zone, LocalDay first, LocalDay last);
+
+}  // namespace mentorcal

@@ -1,0 +1,446 @@
+#include "mentorcal/feed.hpp"
+
+#include <gtest/gtest.h>
+#include <libical/ical.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace mentorcal {
+namespace {
+
+using namespace std::chrono_literals;
+using date::December;
+using date::January;
+using date::June;
+using date::March;
+using date::November;
+using date::October;
+
+Zone zone(const std::string& name) {
+  return Zone::find(name).value();
+}
+
+LocalMinute local(date::year_month_day day, Minutes time) {
+  return LocalDay{day} + time;
+}
+
+// A program and the schedule for it, built the way the engine builds them: each series' rule
+// instances, and each occurrence's instant read through its zone.
+struct Cohort {
+  Program program;
+  Schedule schedule;
+
+  Cohort(date::year_month_day start, date::year_month_day end) {
+    program.id = "acme-2027";
+    program.name = "Acme Senior Mentorship 2027";
+    program.start = LocalDay{start};
+    program.end = LocalDay{end};
+    schedule.program_id = program.id;
+  }
+
+  std::size_t person(const std::string& id, const std::string& name, const std::string& zone_name,
+                     Role role) {
+    Person p;
+    p.id = id;
+    p.name = name;
+    p.email = email_of(id);
+    p.role = role;
+    p.zone = zone(zone_name);
+    program.people.push_back(p);
+    return program.people.size() - 1;
+  }
+
+  // A pair of two new people; the mentor's zone anchors its series.
+  Series& pair(const std::string& mentor, const std::string& mentor_zone, const std::string& mentee,
+               const std::string& mentee_zone, Series series, const std::string& focus = "") {
+    Pair pair;
+    pair.mentor = person(id_of(mentor), mentor, mentor_zone, Role::mentor);
+    pair.mentee = person(id_of(mentee), mentee, mentee_zone, Role::mentee);
+    pair.cadence = series.cadence;
+    pair.duration = series.duration;
+    pair.focus = focus;
+    program.pairs.push_back(pair);
+    series.mentor_id = id_of(mentor);
+    series.mentee_id = id_of(mentee);
+    series.zone = mentor_zone;
+    PairResult result;
+    result.mentor_id = series.mentor_id;
+    result.mentee_id = series.mentee_id;
+    result.series = std::move(series);
+    schedule.pairs.push_back(std::move(result));
+    return *schedule.pairs.back().series;
+  }
+
+  // "Ana Souza" is "ana-souza"; "Zoë Ångström" is "zo-ngstr-m".
+  static std::string id_of(const std::string& name) {
+    std::string id;
+    for (char c : name) {
+      const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      id += plain ? static_cast<char>(std::tolower(c)) : '-';
+    }
+    return id;
+  }
+  static std::string email_of(const std::string& id) { return id + "@example.com"; }
+};
+
+// `count` instances of a weekly rule (every `weeks` weeks) from `first` in `zone_name`, all held.
+Series weekly(const std::string& uid, const std::string& zone_name, LocalMinute first, int weeks,
+              int count, Minutes duration = 45min) {
+  Series series;
+  series.uid = uid;
+  series.dtstamp = date::sys_days{date::year{2026} / December / 1} + 9h;
+  series.zone = zone_name;
+  series.cadence = {Cadence::Kind::every_weeks, weeks};
+  series.weekday = date::weekday{date::floor<date::days>(first)};
+  series.first = first;
+  series.duration = duration;
+  const Zone z = zone(zone_name);
+  for (int i = 0; i < count; ++i) {
+    const LocalMinute nominal = first + date::days{7 * weeks * i};
+    const Instant start = z.to_instant(nominal);
+    series.occurrences.push_back({nominal, {start, start + duration}, OccurrenceState::held, ""});
+  }
+  return series;
+}
+
+// `count` instances of "the `ordinal`th weekday of the month" from `first`, all held.
+Series monthly(const std::string& uid, const std::string& zone_name, LocalMinute first, int ordinal,
+               int count, Minutes duration = 45min) {
+  Series series = weekly(uid, zone_name, first, 1, 0, duration);
+  series.cadence = {Cadence::Kind::monthly, 2};
+  series.monthly_ordinal = ordinal;
+  const Zone z = zone(zone_name);
+  const LocalDay first_day = date::floor<date::days>(first);
+  const date::year_month month =
+      date::year_month_day{first_day}.year() / date::year_month_day{first_day}.month();
+  for (int i = 0; i < count; ++i) {
+    const date::year_month in_month = month + date::months{i};
+    const date::year_month_weekday day{in_month.year(), in_month.month(),
+                                       series.weekday[static_cast<unsigned>(ordinal)]};
+    const LocalMinute nominal = LocalDay{day} + (first - first_day);
+    const Instant start = z.to_instant(nominal);
+    series.occurrences.push_back({nominal, {start, start + duration}, OccurrenceState::held, ""});
+  }
+  return series;
+}
+
+Occurrence& instance(Series& series, date::year_month_day day) {
+  for (auto& occurrence : series.occurrences) {
+    if (date::floor<date::days>(occurrence.nominal) == LocalDay{day}) return occurrence;
+  }
+  ADD_FAILURE() << "no instance on " << format_day(LocalDay{day});
+  return series.occurrences.front();
+}
+
+void skip(Series& series, date::year_month_day day) {
+  instance(series, day).state = OccurrenceState::skipped;
+  instance(series, day).reason = "mentor blocked";
+}
+
+// Moves the instance of `day` to `to`, a wall-clock time in the series zone.
+void move(Series& series, date::year_month_day day, LocalMinute to) {
+  const Instant start = zone(series.zone).to_instant(to);
+  auto& occurrence = instance(series, day);
+  occurrence.state = OccurrenceState::moved;
+  occurrence.at = {start, start + series.duration};
+  occurrence.reason = "mentee blocked";
+}
+
+std::string unfold(std::string text) {
+  for (auto at = text.find("\r\n "); at != std::string::npos; at = text.find("\r\n ", at)) {
+    text.erase(at, 3);
+  }
+  return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t begin = 0;
+  for (auto end = text.find("\r\n"); end != std::string::npos; end = text.find("\r\n", begin)) {
+    lines.push_back(text.substr(begin, end - begin));
+    begin = end + 2;
+  }
+  return lines;
+}
+
+// The unfolded content lines of `feed` that start with `prefix`.
+std::vector<std::string> lines_starting(const std::string& feed, const std::string& prefix) {
+  std::vector<std::string> found;
+  for (const auto& line : lines_of(unfold(feed))) {
+    if (line.rfind(prefix, 0) == 0) found.push_back(line);
+  }
+  return found;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+Cohort new_york_london() {
+  Cohort cohort{date::year{2027} / March / 1, date::year{2027} / November / 30};
+  auto& series = cohort.pair("Ana Souza", "America/New_York", "Oliver Hughes", "Europe/London",
+                             weekly("ana-oliver@mentorcal", "America/New_York",
+                                    local(date::year{2027} / March / 1, 9h), 1, 40),
+                             "Leading through change");
+  // March 15 and 22 and November 1 fall between the two countries' changes.
+  skip(series, date::year{2027} / March / 15);
+  move(series, date::year{2027} / March / 8, local(date::year{2027} / March / 10, 8h));
+  move(series, date::year{2027} / November / 1,
+       local(date::year{2027} / November / 2, 10h + 30min));
+  return cohort;
+}
+
+TEST(Feed, HasTheCalendarPropertiesEveryClientReads) {
+  const auto cohort = new_york_london();
+  const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+  const auto lines = lines_of(unfold(feed));
+  ASSERT_GE(lines.size(), 10u);
+  EXPECT_EQ(lines.front(), "BEGIN:VCALENDAR");
+  EXPECT_EQ(lines.back(), "END:VCALENDAR");
+  EXPECT_EQ(lines_starting(feed, "PRODID:").size(), 1u);
+  for (const char* line :
+       {"VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "NAME:Acme Senior Mentorship 2027",
+        "X-WR-CALNAME:Acme Senior Mentorship 2027", "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H"}) {
+    EXPECT_EQ(lines_starting(feed, line), std::vector<std::string>{line});
+  }
+}
+
+TEST(Feed, NamesAPersonsCalendarAfterThemAndTakesTheRefreshGiven) {
+  const auto cohort = new_york_london();
+  FeedOptions half_hourly;
+  half_hourly.refresh = 30min;
+  const auto feed = render_feed(cohort.program, cohort.schedule, "oliver-hughes", half_hourly);
+  EXPECT_EQ(lines_starting(feed, "NAME:"),
+            std::vector<std::string>{"NAME:Acme Senior Mentorship 2027: Oliver Hughes"});
+  EXPECT_EQ(lines_starting(feed, "X-PUBLISHED-TTL:"),
+            std::vector<std::string>{"X-PUBLISHED-TTL:PT30M"});
+  FeedOptions quarter;
+  quarter.calendar_name = "Q1, 2027";
+  const auto named = render_feed(cohort.program, cohort.schedule, "", quarter);
+  EXPECT_EQ(lines_starting(named, "X-WR-CALNAME:"),
+            std::vector<std::string>{"X-WR-CALNAME:Q1, 2027"});
+  EXPECT_EQ(lines_starting(named, "NAME:"), std::vector<std::string>{"NAME:Q1\\, 2027"});
+}
+
+TEST(Feed, WritesASeriesAsOneRuleWithExdatesAndOverrides) {
+  const auto cohort = new_york_london();
+  const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+  EXPECT_EQ(lines_starting(feed, "BEGIN:VEVENT").size(), 3u);
+  EXPECT_EQ(lines_starting(feed, "UID:"), std::vector<std::string>(3, "UID:ana-oliver@mentorcal"));
+  EXPECT_EQ(lines_starting(feed, "DTSTAMP:"),
+            std::vector<std::string>(3, "DTSTAMP:20261201T090000Z"));
+  EXPECT_EQ(lines_starting(feed, "DTSTART;"),
+            (std::vector<std::string>{"DTSTART;TZID=America/New_York:20270301T090000",
+                                      "DTSTART;TZID=America/New_York:20270310T080000",
+                                      "DTSTART;TZID=America/New_York:20271102T103000"}));
+  EXPECT_EQ(lines_starting(feed, "DTEND;"),
+            (std::vector<std::string>{"DTEND;TZID=America/New_York:20270301T094500",
+                                      "DTEND;TZID=America/New_York:20270310T084500",
+                                      "DTEND;TZID=America/New_York:20271102T111500"}));
+  EXPECT_EQ(lines_starting(feed, "RRULE:FREQ=WEEKLY"),
+            std::vector<std::string>{"RRULE:FREQ=WEEKLY;COUNT=40;BYDAY=MO"});
+  EXPECT_EQ(lines_starting(feed, "EXDATE"),
+            std::vector<std::string>{"EXDATE;TZID=America/New_York:20270315T090000"});
+  EXPECT_EQ(lines_starting(feed, "RECURRENCE-ID"),
+            (std::vector<std::string>{"RECURRENCE-ID;TZID=America/New_York:20270308T090000",
+                                      "RECURRENCE-ID;TZID=America/New_York:20271101T090000"}));
+  EXPECT_EQ(lines_starting(feed, "SEQUENCE:"), std::vector<std::string>(3, "SEQUENCE:0"));
+  EXPECT_EQ(lines_starting(feed, "SUMMARY:"),
+            std::vector<std::string>(3, "SUMMARY:Mentoring: Ana Souza / Oliver Hughes"));
+  EXPECT_EQ(lines_starting(feed, "ORGANIZER"),
+            std::vector<std::string>(3, "ORGANIZER;CN=Ana Souza:mailto:ana-souza@example.com"));
+  EXPECT_EQ(
+      lines_starting(feed, "ATTENDEE"),
+      std::vector<std::string>(
+          3, "ATTENDEE;CN=Oliver Hughes;ROLE=REQ-PARTICIPANT:mailto:oliver-hughes@example.com"));
+  EXPECT_EQ(lines_starting(feed, "STATUS:"), std::vector<std::string>(3, "STATUS:CONFIRMED"));
+  EXPECT_TRUE(lines_starting(feed, "LOCATION").empty());
+}
+
+TEST(Feed, DescribesTheOtherPartysTimeIncludingTheWeeksItDrifts) {
+  const auto cohort = new_york_london();
+  const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+  const auto descriptions = lines_starting(feed, "DESCRIPTION:");
+  ASSERT_EQ(descriptions.size(), 3u);
+  // Of the weeks between the two countries' changes only March 22 is held at the series time.
+  EXPECT_EQ(descriptions[0],
+            "DESCRIPTION:Focus: Leading through change\\nWeekly on Monday\\, 09:00-09:45 "
+            "America/New_York\\, from 2027-03-01 to 2027-11-29\\nOliver Hughes's time "
+            "(Europe/London): Monday 14:00-14:45\\; Monday 13:00-13:45 on 2027-03-22\\nNot "
+            "taking place on 2027-03-15");
+  EXPECT_EQ(descriptions[1],
+            "DESCRIPTION:Focus: Leading through change\\nMoved from Monday 2027-03-08 09:00 "
+            "America/New_York\\nOliver Hughes's time (Europe/London): Wednesday 2027-03-10 "
+            "13:00-13:45\\nSeries: Weekly on Monday");
+}
+
+TEST(Feed, WritesMonthlySeriesAsTheNthWeekday) {
+  Cohort cohort{date::year{2027} / January / 11, date::year{2027} / June / 30};
+  cohort.pair("Priya Sharma", "Asia/Kathmandu", "Lena Vogel", "Europe/Berlin",
+              monthly("priya-lena@mentorcal", "Asia/Kathmandu",
+                      local(date::year{2027} / January / 12, 16h + 45min), 2, 6));
+  const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+  EXPECT_EQ(lines_starting(feed, "RRULE:FREQ=MONTHLY"),
+            std::vector<std::string>{"RRULE:FREQ=MONTHLY;COUNT=6;BYDAY=2TU"});
+  EXPECT_EQ(lines_starting(feed, "DTSTART;"),
+            std::vector<std::string>{"DTSTART;TZID=Asia/Kathmandu:20270112T164500"});
+}
+
+TEST(Feed, APersonsFeedHoldsTheirSessionsOnly) {
+  auto cohort = new_york_london();
+  cohort.pair(
+      "Ken Tanaka", "Asia/Tokyo", "Maria Rossi", "Europe/Rome",
+      weekly("ken-maria@mentorcal", "Asia/Tokyo", local(date::year{2027} / March / 2, 17h), 2, 10));
+  const auto all = render_feed(cohort.program, cohort.schedule, "", {});
+  const auto ken = render_feed(cohort.program, cohort.schedule, "ken-tanaka", {});
+  const auto maria = render_feed(cohort.program, cohort.schedule, "maria-rossi", {});
+  const auto oliver = render_feed(cohort.program, cohort.schedule, "oliver-hughes", {});
+  EXPECT_EQ(count_of(all, "BEGIN:VEVENT"), 4u);
+  FeedOptions named;
+  named.calendar_name = "Acme Senior Mentorship 2027: Ken Tanaka";
+  EXPECT_EQ(ken, render_feed(cohort.program, cohort.schedule, "ken-tanaka", named));
+  EXPECT_EQ(lines_starting(ken, "UID:"), std::vector<std::string>{"UID:ken-maria@mentorcal"});
+  EXPECT_EQ(lines_starting(maria, "UID:"), std::vector<std::string>{"UID:ken-maria@mentorcal"});
+  EXPECT_EQ(lines_starting(oliver, "UID:"),
+            std::vector<std::string>(3, "UID:ana-oliver@mentorcal"));
+  EXPECT_EQ(lines_starting(ken, "TZID:"), std::vector<std::string>{"TZID:Asia/Tokyo"});
+  EXPECT_EQ(lines_starting(all, "TZID:"),
+            (std::vector<std::string>{"TZID:America/New_York", "TZID:Asia/Tokyo"}));
+}
+
+TEST(Feed, AnIdWithoutSessionsGivesACalendarWithoutEvents) {
+  const auto cohort = new_york_london();
+  const auto feed = render_feed(cohort.program, cohort.schedule, "nobody", {});
+  EXPECT_EQ(count_of(feed, "BEGIN:VEVENT"), 0u);
+  EXPECT_EQ(count_of(feed, "BEGIN:VTIMEZONE"), 0u);
+  EXPECT_EQ(lines_starting(feed, "NAME:"),
+            std::vector<std::string>{"NAME:Acme Senior Mentorship 2027"});
+}
+
+TEST(Feed, PublishesACancelledSeriesWithStatusCancelledAndItsSequence) {
+  auto cohort = new_york_london();
+  CancelledSeries dropped;
+  dropped.series =
+      weekly("old@mentorcal", "Europe/Dublin", local(date::year{2026} / November / 6, 12h), 1, 8);
+  move(dropped.series, date::year{2026} / November / 13,
+       local(date::year{2026} / November / 12, 12h));
+  dropped.series.sequence = 3;
+  dropped.series.mentor_id = "ana-souza";
+  dropped.series.mentee_id = "gone";
+  dropped.organizer_email = "ana-souza@example.com";
+  dropped.attendee_email = "gone@example.com";
+  cohort.schedule.cancelled.push_back(dropped);
+
+  const auto feed = render_feed(cohort.program, cohort.schedule, "ana-souza", {});
+  EXPECT_EQ(lines_starting(feed, "STATUS:"),
+            (std::vector<std::string>{"STATUS:CONFIRMED", "STATUS:CONFIRMED", "STATUS:CONFIRMED",
+                                      "STATUS:CANCELLED", "STATUS:CANCELLED"}));
+  EXPECT_EQ(lines_starting(feed, "SEQUENCE:").back(), "SEQUENCE:3");
+  EXPECT_EQ(lines_starting(feed, "SUMMARY:").back(),
+            "SUMMARY:Mentoring: Ana Souza / gone@example.com");
+  EXPECT_EQ(lines_starting(feed, "ATTENDEE").back(),
+            "ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:gone@example.com");
+  // Its zone is in the feed, covering its dates, which lie before the program's.
+  EXPECT_EQ(lines_starting(feed, "TZID:"),
+            (std::vector<std::string>{"TZID:America/New_York", "TZID:Europe/Dublin"}));
+  EXPECT_EQ(count_of(render_feed(cohort.program, cohort.schedule, "oliver-hughes", {}),
+                     "STATUS:CANCELLED"),
+            0u);
+}
+
+TEST(Feed, WritesAMovedTimeInTheRepeatedHourInUtc) {
+  Cohort cohort{date::year{2027} / October / 4, date::year{2027} / November / 30};
+  auto& series = cohort.pair("Ana Souza", "America/New_York", "Oliver Hughes", "Europe/London",
+                             weekly("late@mentorcal", "America/New_York",
+                                    local(date::year{2027} / November / 1, 9h), 1, 4, 30min));
+  // From 01:45 EST, the second 01:45 of the night (a TZID time would mean 01:45 EDT), to 02:15.
+  auto& occurrence = instance(series, date::year{2027} / November / 8);
+  occurrence.state = OccurrenceState::moved;
+  occurrence.at = {date::sys_days{date::year{2027} / November / 7} + 6h + 45min,
+                   date::sys_days{date::year{2027} / November / 7} + 7h + 15min};
+  const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+  EXPECT_EQ(lines_starting(feed, "DTSTART").back(), "DTSTART:20271107T064500Z");
+  EXPECT_EQ(lines_starting(feed, "DTEND").back(), "DTEND;TZID=America/New_York:20271107T021500");
+}
+
+TEST(Feed, EscapesTextAndFoldsLinesAt75OctetsOutsideUtf8Characters) {
+  Cohort cohort{date::year{2027} / January / 11, date::year{2027} / June / 30};
+  const std::string focus =
+      "Négociation, stratégie; \"vision\" \\ Übergänge\nи развитие карьеры — 日本語のテキスト "
+      "with a long tail of words to fold across several content lines of the feed";
+  cohort.pair("Zoë Ångström", "Europe/Stockholm", "José Núñez", "America/Mexico_City",
+              weekly("zoe-jose@mentorcal", "Europe/Stockholm",
+                     local(date::year{2027} / January / 12, 15h), 2, 12),
+              focus);
+  cohort.program.pairs.back().location = "https://meet.example.com/zoë-josé?room=1;2";
+  const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+
+  ASSERT_GE(feed.size(), 2u);
+  EXPECT_EQ(feed.substr(feed.size() - 2), "\r\n");
+  EXPECT_EQ(count_of(feed, "\n"), count_of(feed, "\r\n"));
+  for (const auto& line : lines_of(feed)) {
+    EXPECT_LE(line.size(), 75u) << line;
+    const auto first = static_cast<unsigned char>(line[line[0] == ' ' ? 1 : 0]);
+    EXPECT_NE(first & 0xC0, 0x80) << "continuation line starts inside a UTF-8 character: " << line;
+  }
+  const auto description = lines_starting(feed, "DESCRIPTION:");
+  ASSERT_EQ(description.size(), 1u);
+  EXPECT_EQ(description[0].rfind(
+                "DESCRIPTION:Focus: Négociation\\, stratégie\\; \"vision\" \\\\ Übergänge\\nи "
+                "развитие карьеры — 日本語のテキスト with a long tail",
+                0),
+            0u)
+      << description[0];
+  EXPECT_EQ(lines_starting(feed, "LOCATION:"),
+            std::vector<std::string>{"LOCATION:https://meet.example.com/zoë-josé?room=1\\;2"});
+  EXPECT_EQ(lines_starting(feed, "ORGANIZER"),
+            std::vector<std::string>{"ORGANIZER;CN=Zoë Ångström:mailto:" +
+                                     cohort.program.people.front().email});
+}
+
+TEST(Feed, QuotesParameterValuesAndKeepsQuotesAndLineBreaksOutOfThem) {
+  Cohort cohort{date::year{2027} / January / 11, date::year{2027} / June / 30};
+  cohort.pair("Souza, Ana", "America/New_York", "Ken \"KT\" Tanaka", "Asia/Tokyo",
+              weekly("quotes@mentorcal", "America/New_York",
+                     local(date::year{2027} / January / 11, 19h), 1, 4));
+  cohort.program.people.back().name = "Ken \"KT\"\nTanaka";
+  const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+  EXPECT_EQ(lines_starting(feed, "ORGANIZER"),
+            std::vector<std::string>{"ORGANIZER;CN=\"Souza, Ana\":mailto:souza--ana@example.com"});
+  EXPECT_EQ(
+      lines_starting(feed, "ATTENDEE"),
+      std::vector<std::string>{
+          "ATTENDEE;CN=Ken 'KT' Tanaka;ROLE=REQ-PARTICIPANT:mailto:ken--kt--tanaka@example.com"});
+}
+
+TEST(Feed, IsTheSameBytesForTheSameInputs) {
+  const auto a = new_york_london();
+  const auto b = new_york_london();
+  EXPECT_EQ(render_feed(a.program, a.schedule, "", {}), render_feed(b.program, b.schedule, "", {}));
+  EXPECT_EQ(render_feed(a.program, a.schedule, "ana-souza", {}),
+            render_feed(a.program, a.schedule, "ana-souza", {}));
+}
+
+TEST(Feed, LibicalReadsItWithoutErrors) {
+  const auto cohort = new_york_london();
+  const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+  icalcomponent* calendar = icalparser_parse_string(feed.c_str());
+  ASSERT_NE(calendar, nullptr);
+  EXPECT_EQ(icalcomponent_count_errors(calendar), 0);
+  EXPECT_EQ(icalcomponent_count_components(calendar, ICAL_VEVENT_COMPONENT), 3);
+  EXPECT_EQ(icalcomponent_count_components(calendar, ICAL_VTIMEZONE_COMPONENT), 1);
+  icalcomponent_free(calendar);
+  EXPECT_EQ(feed.find("freeassociation"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mentorcal

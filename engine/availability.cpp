@@ -128,6 +128,16 @@ Minutes WorkingHours::longest_window() const {
   return longest;
 }
 
+WorkingHours WorkingHours::widened(Minutes earlier, Minutes later) const {
+  WorkingHours out = *this;
+  for (auto& day : out.days_) {
+    if (day.empty()) continue;
+    day.front().start = std::max(Minutes{0}, day.front().start - earlier);
+    day.back().end = std::min(Minutes{24 * 60}, day.back().end + later);
+  }
+  return out;
+}
+
 std::string WorkingHours::to_string() const {
   // Days with identical windows are grouped into ranges of consecutive days, starting the week
   // at a day whose eve differs so that a range like Sun-Thu is not cut at Monday.

@@ -38,6 +38,9 @@ class WorkingHours {
   std::span<const DayWindow> on(date::weekday day) const { return days_[day.c_encoding()]; }
   // Length of the longest window of any day.
   Minutes longest_window() const;
+  // The same week with every working day starting `earlier` sooner and ending `later` later
+  // (within 00:00 and 24:00).
+  WorkingHours widened(Minutes earlier, Minutes later) const;
   // Canonical text form, re-parseable: "Mon-Fri 09:00-17:00".
   std::string to_string() const;
 

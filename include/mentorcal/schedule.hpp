@@ -58,6 +58,8 @@ struct Series {
 struct PairResult {
   std::string mentor_id;
   std::string mentee_id;
+  std::string mentor_email;  // kept so that a later pass can cancel the series by mail too
+  std::string mentee_email;
   std::optional<Series> series;  // absent when the pair could not be scheduled
   // Why the pair could not be scheduled, most decisive first, and the smallest change to the
   // input that would place it. Empty when scheduled.

@@ -1,0 +1,199 @@
+#include "explain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+
+namespace mentorcal::engine {
+namespace {
+
+const char* role_name(Role r) {
+  return r == Role::mentor ? "mentor" : "mentee";
+}
+
+std::string describe_hours(const Person& p) {
+  return std::string(role_name(p.role)) + " " + p.id + " " + std::string(p.zone.name()) + " " +
+         (p.availability ? std::string("(calendar availability)") : p.working_hours.to_string());
+}
+
+std::string weekday_name(unsigned wd) {
+  constexpr std::array<const char*, 7> names{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  return names[wd];
+}
+
+std::string share_text(double share) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.2f", share);
+  std::string out = text;
+  while (out.back() == '0') out.pop_back();
+  if (out.back() == '.') out.pop_back();
+  return out;
+}
+
+// The pair searched again against everyone else's bookings, with `mentor`, `mentee` and
+// `pair` standing in for the program's own (each possibly changed by one relaxation).
+std::optional<Plan> search_with(const Program& program, const Pair& pair, const Person& mentor,
+                                const Person& mentee, std::vector<Occupancy>& load,
+                                std::size_t breadth) {
+  const auto horizon = search_horizon(program);
+  const PersonCalendar cm(mentor, program, horizon);
+  const PersonCalendar ce(mentee, program, horizon);
+  const bool mentor_anchors = program.anchor == Anchor::mentor;
+  const std::array<int, 7> no_spread{};
+  Parties parties{mentor_anchors ? cm : ce, mentor_anchors ? ce : cm,
+                  load[mentor_anchors ? pair.mentor : pair.mentee],
+                  load[mentor_anchors ? pair.mentee : pair.mentor], no_spread};
+  const PairSpace space(program, pair, parties.anchor, parties.other);
+  return best_plan(space, parties, breadth);
+}
+
+}  // namespace
+
+Explanation explain_unplaced(const Program& program, std::size_t pair_index,
+                             const std::vector<PersonCalendar>& calendars,
+                             std::vector<Occupancy>& load) {
+  const auto& pair = program.pairs[pair_index];
+  const auto& mentor = program.mentor_of(pair);
+  const auto& mentee = program.mentee_of(pair);
+  const auto& cm = calendars[pair.mentor];
+  const auto& ce = calendars[pair.mentee];
+  Explanation out;
+
+  const auto shared = intersect(cm.open, ce.open);
+  Minutes longest{0};
+  for (const auto& s : shared) longest = std::max(longest, s.length());
+  const auto free_together = intersect(cm.free, ce.free);
+  Minutes longest_free{0};
+  for (const auto& s : free_together) longest_free = std::max(longest_free, s.length());
+
+  const auto best = search_with(program, pair, mentor, mentee, load, 48);
+  if (shared.empty()) {
+    out.reasons.push_back(describe_hours(mentor) + " and " + describe_hours(mentee) +
+                          " share no hour");
+  } else if (longest < pair.duration) {
+    out.reasons.push_back(describe_hours(mentor) + " and " + describe_hours(mentee) +
+                          " share at most " + std::to_string(longest.count()) +
+                          " minutes at a time; a session takes " +
+                          std::to_string(pair.duration.count()));
+  } else if (longest_free < pair.duration) {
+    out.reasons.push_back("every shared working hour long enough for a " +
+                          std::to_string(pair.duration.count()) +
+                          "-minute session is taken by busy time or blackout dates");
+  } else if (!best) {
+    out.reasons.push_back("no start time on the " + std::to_string(program.granularity.count()) +
+                          "-minute grid fits both calendars on any occurrence");
+  } else {
+    const auto total = best->occurrences.size();
+    const auto need =
+        static_cast<int>(std::ceil(pair.min_held * static_cast<double>(total) - 1e-9));
+    const auto& first = best->occurrences.front().nominal;
+    const auto time = date::format("%R", first);
+    out.reasons.push_back("the best time, " + weekday_name(best->placement.weekday) + " " + time +
+                          " " + std::string(program.anchor_of(pair).zone.name()) + ", holds " +
+                          std::to_string(best->held + best->moved) + " of " +
+                          std::to_string(total) + " occurrences; min_held " +
+                          share_text(pair.min_held) + " needs " + std::to_string(need));
+    std::map<std::string, int> why;
+    for (const auto& o : best->occurrences)
+      if (o.state == OccurrenceState::skipped) why[o.reason.substr(0, o.reason.find(';'))] += 1;
+    std::vector<std::pair<int, std::string>> ranked;
+    for (const auto& [reason, count] : why) ranked.emplace_back(-count, reason);
+    std::sort(ranked.begin(), ranked.end());
+    for (std::size_t k = 0; k < ranked.size() && k < 3; ++k)
+      out.reasons.push_back(std::to_string(-ranked[k].first) + " of " + std::to_string(total) +
+                            " occurrences: " + ranked[k].second);
+  }
+
+  // Each relaxation is one change to the input, tried for real, smallest first.
+  struct Relaxation {
+    std::string text;
+    std::function<bool()> places;
+  };
+  std::vector<Relaxation> tries;
+  const auto placed = [&](const Pair& p, const Person& m, const Person& e) {
+    const auto plan = search_with(program, p, m, e, load, 24);
+    return plan && plan->accepted;
+  };
+  const auto hours_tries = [&](Minutes widen) {
+    for (const Person* who : {&mentee, &mentor}) {
+      if (who->availability) continue;
+      for (const bool earlier : {true, false}) {
+        Person changed = *who;
+        changed.working_hours =
+            who->working_hours.widened(earlier ? widen : Minutes{0}, earlier ? Minutes{0} : widen);
+        if (changed.working_hours == who->working_hours) continue;
+        tries.push_back({std::string(role_name(who->role)) + " " + who->id + "'s working hours " +
+                             changed.working_hours.to_string() + " instead of " +
+                             who->working_hours.to_string() + " (" + std::string(who->zone.name()) +
+                             ")",
+                         [&, changed, who] {
+                           return who == &mentor ? placed(pair, changed, mentee)
+                                                 : placed(pair, mentor, changed);
+                         }});
+      }
+    }
+  };
+  const auto limit_tries = [&] {
+    const int d = static_cast<int>(pair.duration.count());
+    for (const Person* who : {&mentor, &mentee}) {
+      const auto add = [&](const char* name, std::optional<int> Limits::*field, int step) {
+        const auto current = who->limits.*field;
+        if (!current) return;
+        Person changed = *who;
+        changed.limits.*field = *current + step;
+        tries.push_back({std::string(role_name(who->role)) + " " + who->id + "'s " + name + " " +
+                             std::to_string(*current + step) + " instead of " +
+                             std::to_string(*current),
+                         [&, changed, who] {
+                           return who == &mentor ? placed(pair, changed, mentee)
+                                                 : placed(pair, mentor, changed);
+                         }});
+      };
+      add("max_minutes_per_week", &Limits::max_minutes_per_week, d);
+      add("max_sessions_per_week", &Limits::max_sessions_per_week, 1);
+      add("max_sessions_per_day", &Limits::max_sessions_per_day, 1);
+      add("max_minutes_per_month", &Limits::max_minutes_per_month, 2 * d);
+    }
+  };
+  hours_tries(Minutes{30});
+  limit_tries();
+  hours_tries(Minutes{60});
+  if (best && !best->occurrences.empty()) {
+    const double achieved = static_cast<double>(best->held + best->moved) /
+                            static_cast<double>(best->occurrences.size());
+    const double share = std::floor(achieved * 100) / 100;
+    if (share >= 0.5 && share < pair.min_held)
+      tries.push_back({"min_held " + share_text(share) + " instead of " + share_text(pair.min_held),
+                       [&, share] {
+                         Pair changed = pair;
+                         changed.min_held = share;
+                         return placed(changed, mentor, mentee);
+                       }});
+  }
+  if (pair.cadence.kind == Cadence::Kind::every_weeks) {
+    const Cadence sparser = pair.cadence.weeks == 1 ? Cadence{Cadence::Kind::every_weeks, 2}
+                                                    : Cadence{Cadence::Kind::monthly, 0};
+    tries.push_back({sparser.to_string() + " instead of " + pair.cadence.to_string(), [&, sparser] {
+                       Pair changed = pair;
+                       changed.cadence = sparser;
+                       return placed(changed, mentor, mentee);
+                     }});
+  }
+  hours_tries(Minutes{120});
+  if (pair.duration > Minutes{30})
+    tries.push_back({"30-minute sessions instead of " + std::to_string(pair.duration.count()), [&] {
+                       Pair changed = pair;
+                       changed.duration = Minutes{30};
+                       return placed(changed, mentor, mentee);
+                     }});
+  for (const auto& t : tries) {
+    if (t.places()) {
+      out.relaxation = t.text;
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace mentorcal::engine

@@ -1,0 +1,159 @@
+// The search's working parts: each person's open and free time, what each person has booked
+// so far, and how one pair's series is evaluated at one anchor (weekday, phase, start slot).
+// Private to the engine; docs/ALGORITHM.md tells how they fit together.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "mentorcal/program.hpp"
+#include "mentorcal/schedule.hpp"
+#include "zone_clock.hpp"
+
+namespace mentorcal::engine {
+
+// The instants every calendar is computed over: the term, with room for any zone's offset.
+Interval search_horizon(const Program& program);
+
+// What the search knows of one person before any session is placed.
+struct PersonCalendar {
+  const Person* person = nullptr;
+  ZoneClock clock;
+  std::vector<Interval> open;  // working hours (or VAVAILABILITY), as instants
+  std::vector<Interval> free;  // open, less busy time widened by the buffer, less blackout days
+
+  PersonCalendar(const Person& p, const Program& program, Interval horizon);
+  // Whether `session` lies inside one free interval.
+  bool is_free(Interval session) const;
+  // How far `session` sits from the edges of the working window holding it, in minutes.
+  Minutes margin(Interval session) const;
+};
+
+// The sessions booked for one person so far, and the counts the limits look at.
+class Occupancy {
+ public:
+  // Whether one more session at `session` keeps the person clear of their other sessions
+  // (by the buffer) and inside every limit.
+  bool fits(Interval session, const PersonCalendar& calendar) const;
+  void book(Interval session, const PersonCalendar& calendar);
+  void release(Interval session, const PersonCalendar& calendar);
+  // A sentence naming the first limit or session `session` collides with; empty if it fits.
+  std::string why_not(Interval session, const PersonCalendar& calendar) const;
+
+ private:
+  struct Tally {
+    int sessions = 0;
+    int minutes = 0;
+  };
+  struct Keys {
+    int day;
+    int week;
+    int month;
+  };
+  static Keys keys_of(Interval session, const PersonCalendar& calendar);
+
+  std::vector<Interval> sessions_;  // sorted
+  std::unordered_map<int, Tally> days_;
+  std::unordered_map<int, Tally> weeks_;
+  std::unordered_map<int, Tally> months_;
+};
+
+// Where a series sits: for every-N-weeks cadences the weekday, the phase (which of the N weeks,
+// counted from the program's first ISO week) and the start slot of the anchor's local day;
+// for monthly ones the weekday, the ordinal (1..4) in `phase`, and the slot.
+struct Placement {
+  unsigned weekday = 1;  // date::weekday::c_encoding(), Sunday = 0
+  int phase = 0;
+  int slot = 0;
+  friend bool operator==(const Placement&, const Placement&) = default;
+};
+
+// One pair's view of the term: the anchor party's local days, the grid of start slots, and for
+// every day the slots where both parties are free for the whole session.
+class PairSpace {
+ public:
+  PairSpace(const Program& program, const Pair& pair, const PersonCalendar& anchor,
+            const PersonCalendar& other);
+
+  int slots_per_day() const { return slots_per_day_; }
+  int day_count() const { return static_cast<int>(days_.size()); }
+  LocalDay day(int index) const { return days_[static_cast<std::size_t>(index)]; }
+  bool statically_free(int day, int slot) const;
+  Interval session(int day, int slot) const;
+  LocalMinute local_start(int day, int slot) const;
+  // Indices of the days a placement's rule produces, in order.
+  std::vector<int> rule_days(const Placement& placement) const;
+  // Every placement the cadence allows, weekday and phase only (slot 0).
+  std::vector<Placement> rule_shapes() const;
+  // Days of the ISO week (anchor zone) that holds `day`, inside the term.
+  std::pair<int, int> week_of(int day) const;
+  const Pair& pair() const { return pair_; }
+  const Program& program() const { return program_; }
+  Minutes granularity() const { return granularity_; }
+
+ private:
+  // Slots of `day` whose start lies in [from, to], as an inclusive range (empty: lo > hi).
+  std::pair<int, int> slots_starting_in(int day, Instant from, Instant to) const;
+
+  const Program& program_;
+  const Pair& pair_;
+  const PersonCalendar& anchor_;
+  Minutes granularity_;
+  int slots_per_day_;
+  int words_per_day_;
+  std::vector<LocalDay> days_;
+  std::vector<Instant> day_starts_;  // instant of each day's 00:00, when the day is steady
+  std::vector<bool> steady_;
+  std::vector<std::uint64_t> bits_;
+};
+
+// A series as it would be placed: every occurrence held, moved or skipped.
+struct Plan {
+  Placement placement;
+  std::vector<Occurrence> occurrences;
+  int held = 0;  // at the series time
+  int moved = 0;
+  int skipped = 0;
+  long comfort = 0;       // penalty: lower is better
+  bool accepted = false;  // held + moved reaches min_held
+
+  // Lexicographic: accepted first, then fewest skipped, then fewest moved, then comfort.
+  bool better_than(const Plan& other) const;
+};
+
+}  // namespace mentorcal::engine
+
+namespace mentorcal::engine {
+
+// The two people of a pair as the search sees them: their calendars and what they have booked.
+struct Parties {
+  const PersonCalendar& anchor;
+  const PersonCalendar& other;
+  Occupancy& anchor_load;
+  Occupancy& other_load;
+  // The mentor's series so far by anchor weekday, to spread their sessions over the week.
+  const std::array<int, 7>& mentor_weekdays;
+};
+
+// The placements worth evaluating, best first by what is known before booking anything:
+// occurrences free at the series time, then comfort of the first occurrence.
+std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties);
+
+// Places every occurrence of the rule at `placement`: held at the series time when all
+// constraints allow, else moved within its ISO week, else skipped. Books nothing.
+Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parties);
+
+// The best plan over the first `breadth` ranked placements (more when none is accepted yet).
+std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth);
+
+void book(const Plan& plan, Parties& parties);
+void unbook(const Plan& plan, Parties& parties);
+
+// Why a session at the series time cannot be held, in a coordinator's words.
+std::string why_not_held(const PairSpace& space, int day, int slot, const Parties& parties,
+                         const Program& program);
+
+}  // namespace mentorcal::engine

@@ -1,0 +1,379 @@
+#include "mentorcal/solver.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <set>
+
+#include "explain.hpp"
+#include "search.hpp"
+
+namespace mentorcal {
+namespace {
+
+using engine::Occupancy;
+using engine::PairSpace;
+using engine::Parties;
+using engine::PersonCalendar;
+using engine::Placement;
+using engine::Plan;
+
+// How many ranked placements each pair evaluates in full: the first pass, and the repair pass
+// that makes room for a pair by re-placing a neighbour.
+constexpr std::size_t kBreadth = 12;
+constexpr std::size_t kBreadthWhenStopping = 2;
+
+// The pairs that share people, transitively: each group is searched on its own.
+std::vector<std::vector<std::size_t>> groups_of(const Program& program) {
+  std::vector<std::size_t> parent(program.people.size());
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  const auto root = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const auto& pair : program.pairs) parent[root(pair.mentor)] = root(pair.mentee);
+  std::map<std::size_t, std::vector<std::size_t>> by_root;
+  std::vector<std::vector<std::size_t>> groups;
+  std::vector<std::size_t> group_of_root(program.people.size(), SIZE_MAX);
+  for (std::size_t i = 0; i < program.pairs.size(); ++i) {
+    const auto r = root(program.pairs[i].mentor);
+    if (group_of_root[r] == SIZE_MAX) {
+      group_of_root[r] = groups.size();
+      groups.emplace_back();
+    }
+    groups[group_of_root[r]].push_back(i);
+  }
+  return groups;
+}
+
+class Solver {
+ public:
+  Solver(const Program& program, const ScheduleOptions& options)
+      : program_(program),
+        options_(options),
+        load_(program.people.size()),
+        weekdays_(program.people.size()),
+        plans_(program.pairs.size()) {
+    const auto horizon = engine::search_horizon(program);
+    calendars_.reserve(program.people.size());
+    for (const auto& p : program.people) calendars_.emplace_back(p, program, horizon);
+    if (options.previous)
+      for (const auto& r : options.previous->pairs)
+        if (r.series) previous_[{r.mentor_id, r.mentee_id}] = &r;
+  }
+
+  Schedule run() {
+    Schedule out;
+    out.program_id = program_.id;
+    keep_previous_series();
+    const auto groups = groups_of(program_);
+    std::size_t done = 0;
+    for (const auto& group : groups) {
+      const bool stopping = options_.should_stop && options_.should_stop();
+      if (stopping) out.outcome = PassOutcome::time_limit;
+      search_group(group, stopping);
+      done += group.size();
+      if (options_.progress) options_.progress(done, program_.pairs.size());
+    }
+    for (std::size_t i = 0; i < program_.pairs.size(); ++i) out.pairs.push_back(result_of(i));
+    cancel_dropped(out);
+    return out;
+  }
+
+ private:
+  Parties parties_of(std::size_t pair_index) {
+    const auto& pair = program_.pairs[pair_index];
+    const bool mentor_anchors = program_.anchor == Anchor::mentor;
+    const auto a = mentor_anchors ? pair.mentor : pair.mentee;
+    const auto b = mentor_anchors ? pair.mentee : pair.mentor;
+    return Parties{calendars_[a], calendars_[b], load_[a], load_[b], weekdays_[pair.mentor]};
+  }
+
+  std::unique_ptr<PairSpace> space_of(std::size_t pair_index) {
+    auto parties = parties_of(pair_index);
+    return std::make_unique<PairSpace>(program_, program_.pairs[pair_index], parties.anchor,
+                                       parties.other);
+  }
+
+  void commit(std::size_t pair_index, Plan plan) {
+    auto parties = parties_of(pair_index);
+    engine::book(plan, parties);
+    weekdays_[program_.pairs[pair_index].mentor][plan.placement.weekday] += 1;
+    plans_[pair_index] = std::move(plan);
+  }
+
+  void withdraw(std::size_t pair_index) {
+    auto parties = parties_of(pair_index);
+    engine::unbook(*plans_[pair_index], parties);
+    weekdays_[program_.pairs[pair_index].mentor][plans_[pair_index]->placement.weekday] -= 1;
+    plans_[pair_index].reset();
+  }
+
+  // ---- the previous pass ----
+
+  const PairResult* previous_of(std::size_t pair_index) const {
+    const auto& pair = program_.pairs[pair_index];
+    const auto it = previous_.find({program_.mentor_of(pair).id, program_.mentee_of(pair).id});
+    return it == previous_.end() ? nullptr : it->second;
+  }
+
+  // The placement a previous series had, if it still fits this program's rule and grid.
+  std::optional<Placement> placement_of(const Series& s, const Pair& pair) const {
+    const auto& anchor = program_.anchor_of(pair);
+    if (s.zone != anchor.zone.name() || !(s.cadence == pair.cadence) || s.duration != pair.duration)
+      return std::nullopt;
+    const auto first_day = date::floor<date::days>(s.first);
+    const auto time = s.first - LocalMinute{first_day};
+    if (time % program_.granularity != Minutes{0}) return std::nullopt;
+    Placement p;
+    p.weekday = s.weekday.c_encoding();
+    p.slot = static_cast<int>(time / program_.granularity);
+    if (pair.cadence.kind == Cadence::Kind::monthly) {
+      p.phase = s.monthly_ordinal;
+    } else {
+      const auto weeks = (iso_week_start(first_day) - iso_week_start(program_.start)).count() / 7;
+      p.phase = static_cast<int>(((weeks % pair.cadence.weeks) + pair.cadence.weeks) %
+                                 pair.cadence.weeks);
+    }
+    return p;
+  }
+
+  // A previous series stays exactly as it was when its rule still produces the same instances
+  // and every occurrence that takes place is still valid where it is.
+  bool still_valid(const PairSpace& space, const Placement& placement, const Series& s,
+                   Parties& parties, Plan& kept) {
+    const auto days = space.rule_days(placement);
+    if (days.size() != s.occurrences.size()) return false;
+    kept = Plan{};
+    kept.placement = placement;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+      const auto& o = s.occurrences[i];
+      if (space.local_start(days[i], placement.slot) != o.nominal) return false;
+      kept.occurrences.push_back(o);
+      if (o.state == OccurrenceState::skipped) {
+        ++kept.skipped;
+        continue;
+      }
+      const bool valid = parties.anchor.is_free(o.at) && parties.other.is_free(o.at) &&
+                         parties.anchor_load.fits(o.at, parties.anchor) &&
+                         parties.other_load.fits(o.at, parties.other) &&
+                         on_grid_in_week(space, days[i], o);
+      if (!valid) {
+        kept.occurrences.pop_back();
+        engine::unbook(kept, parties);
+        return false;
+      }
+      (o.state == OccurrenceState::held ? kept.held : kept.moved) += 1;
+      parties.anchor_load.book(o.at, parties.anchor);
+      parties.other_load.book(o.at, parties.other);
+    }
+    engine::unbook(kept, parties);
+    const auto need = std::ceil(space.pair().min_held * static_cast<double>(days.size()) - 1e-9);
+    kept.accepted = kept.held + kept.moved >= static_cast<int>(need);
+    return kept.accepted;
+  }
+
+  // A held occurrence sits at its series time; a moved one on the grid of its ISO week.
+  bool on_grid_in_week(const PairSpace& space, int day, const Occurrence& o) const {
+    if (o.state == OccurrenceState::held) return o.at == space.session(day, slot_of(o.nominal));
+    const auto [first, last] = space.week_of(day);
+    for (int d = first; d <= last; ++d)
+      for (int s = 0; s < space.slots_per_day(); ++s)
+        if (space.session(d, s) == o.at) return true;
+    return false;
+  }
+
+  int slot_of(LocalMinute t) const {
+    return static_cast<int>((t - LocalMinute{date::floor<date::days>(t)}) / program_.granularity);
+  }
+
+  void keep_previous_series() {
+    if (!options_.previous) return;
+    for (std::size_t i = 0; i < program_.pairs.size(); ++i) {
+      const auto* prev = previous_of(i);
+      if (!prev) continue;
+      const auto placement = placement_of(*prev->series, program_.pairs[i]);
+      if (!placement) continue;
+      const auto space = space_of(i);
+      auto parties = parties_of(i);
+      Plan kept;
+      if (still_valid(*space, *placement, *prev->series, parties, kept)) {
+        commit(i, std::move(kept));
+        unchanged_.insert(i);
+        continue;
+      }
+      // Same rule, exceptions planned again: the series keeps its UID at a higher SEQUENCE.
+      if (auto plan = engine::evaluate(*space, *placement, parties); plan.accepted)
+        commit(i, std::move(plan));
+    }
+  }
+
+  // ---- the search ----
+
+  void search_group(const std::vector<std::size_t>& group, bool stopping) {
+    std::vector<std::size_t> open;
+    for (const auto i : group)
+      if (!plans_[i]) open.push_back(i);
+    if (open.empty()) return;
+    std::map<std::size_t, std::unique_ptr<PairSpace>> spaces;
+    for (const auto i : open) spaces[i] = space_of(i);
+
+    // Most constrained first: fewest placements free at every occurrence.
+    std::vector<std::pair<std::size_t, std::size_t>> order;
+    for (const auto i : open) {
+      auto parties = parties_of(i);
+      order.emplace_back(engine::ranked_placements(*spaces[i], parties).size(), i);
+    }
+    std::sort(order.begin(), order.end());
+
+    const auto breadth = stopping ? kBreadthWhenStopping : kBreadth;
+    std::vector<std::size_t> unplaced;
+    for (const auto& [flexibility, i] : order) {
+      auto parties = parties_of(i);
+      auto plan = engine::best_plan(*spaces[i], parties, breadth);
+      if (plan && plan->accepted)
+        commit(i, std::move(*plan));
+      else
+        unplaced.push_back(i);
+    }
+    if (stopping) return;
+    for (const auto u : unplaced) make_room(u, group, spaces);
+  }
+
+  // Tries to place `u` by moving one placed pair that shares a person with it: withdraw that
+  // pair, place `u`, place the neighbour again elsewhere; undone unless both end up placed.
+  void make_room(std::size_t u, const std::vector<std::size_t>& group,
+                 std::map<std::size_t, std::unique_ptr<PairSpace>>& spaces) {
+    const auto& pu = program_.pairs[u];
+    for (const auto v : group) {
+      // A series kept from the previous pass stays as it was: only what must change changes.
+      if (v == u || !plans_[v] || unchanged_.contains(v)) continue;
+      const auto& pv = program_.pairs[v];
+      if (pv.mentor != pu.mentor && pv.mentee != pu.mentee && pv.mentor != pu.mentee &&
+          pv.mentee != pu.mentor)
+        continue;
+      if (!spaces[v]) spaces[v] = space_of(v);
+      auto old = *plans_[v];
+      withdraw(v);
+      auto parties_u = parties_of(u);
+      auto plan_u = engine::best_plan(*spaces[u], parties_u, kBreadth);
+      if (plan_u && plan_u->accepted) {
+        commit(u, std::move(*plan_u));
+        auto parties_v = parties_of(v);
+        auto plan_v = engine::best_plan(*spaces[v], parties_v, kBreadth);
+        if (plan_v && plan_v->accepted) {
+          commit(v, std::move(*plan_v));
+          return;
+        }
+        withdraw(u);
+      }
+      commit(v, std::move(old));
+    }
+  }
+
+  // ---- the answer ----
+
+  std::string uid_for(const Pair& pair) const {
+    const auto base =
+        program_.id + "-" + program_.mentor_of(pair).id + "-" + program_.mentee_of(pair).id;
+    std::set<std::string> taken;
+    if (options_.previous) {
+      for (const auto& c : options_.previous->cancelled) taken.insert(c.series.uid);
+      for (const auto& r : options_.previous->pairs)
+        if (r.series) taken.insert(r.series->uid);
+    }
+    for (int generation = 1;; ++generation) {
+      auto uid = base + (generation == 1 ? "" : "-" + std::to_string(generation)) + "@mentorcal";
+      if (!taken.contains(uid)) return uid;
+    }
+  }
+
+  PairResult result_of(std::size_t i) {
+    const auto& pair = program_.pairs[i];
+    PairResult r;
+    r.mentor_id = program_.mentor_of(pair).id;
+    r.mentee_id = program_.mentee_of(pair).id;
+    r.mentor_email = program_.mentor_of(pair).email;
+    r.mentee_email = program_.mentee_of(pair).email;
+    const auto* prev = previous_of(i);
+    if (!plans_[i]) {
+      auto explanation = engine::explain_unplaced(program_, i, calendars_, load_);
+      r.reasons = std::move(explanation.reasons);
+      r.relaxation = std::move(explanation.relaxation);
+      return r;
+    }
+    if (unchanged_.contains(i)) {
+      r.series = *prev->series;
+      return r;
+    }
+    const auto& plan = *plans_[i];
+    Series s;
+    s.mentor_id = r.mentor_id;
+    s.mentee_id = r.mentee_id;
+    s.zone = program_.anchor_of(pair).zone.name();
+    s.cadence = pair.cadence;
+    s.weekday = date::weekday{plan.placement.weekday};
+    s.monthly_ordinal = pair.cadence.kind == Cadence::Kind::monthly ? plan.placement.phase : 0;
+    s.first = plan.occurrences.front().nominal;
+    s.duration = pair.duration;
+    s.occurrences = plan.occurrences;
+    s.dtstamp = options_.revision;
+    if (prev) {
+      s.uid = prev->series->uid;
+      s.sequence = prev->series->sequence + 1;
+      // Re-planned to the very same series (same rule, same exceptions): nothing changed.
+      auto same = *prev->series;
+      if (same.occurrences == s.occurrences && same.first == s.first && same.zone == s.zone &&
+          same.cadence == s.cadence && same.duration == s.duration) {
+        r.series = same;
+        return r;
+      }
+      s.dtstamp = std::max(options_.revision, prev->series->dtstamp + Minutes{1});
+    } else {
+      s.uid = uid_for(pair);
+    }
+    r.series = std::move(s);
+    return r;
+  }
+
+  void cancel_dropped(Schedule& out) const {
+    if (!options_.previous) return;
+    std::set<std::pair<std::string, std::string>> live;
+    for (const auto& r : out.pairs)
+      if (r.series) live.insert({r.mentor_id, r.mentee_id});
+    for (const auto& r : options_.previous->pairs) {
+      if (!r.series || live.contains({r.mentor_id, r.mentee_id})) continue;
+      CancelledSeries c;
+      c.series = *r.series;
+      c.series.sequence += 1;
+      c.series.dtstamp = std::max(options_.revision, r.series->dtstamp + Minutes{1});
+      c.organizer_email = r.mentor_email;
+      c.attendee_email = r.mentee_email;
+      out.cancelled.push_back(std::move(c));
+    }
+  }
+
+  const Program& program_;
+  const ScheduleOptions& options_;
+  std::vector<PersonCalendar> calendars_;
+  std::vector<Occupancy> load_;
+  std::vector<std::array<int, 7>> weekdays_;
+  std::vector<std::optional<Plan>> plans_;
+  std::set<std::size_t> unchanged_;
+  std::map<std::pair<std::string, std::string>, const PairResult*> previous_;
+};
+
+}  // namespace
+
+int Series::held_count() const {
+  return static_cast<int>(std::count_if(occurrences.begin(), occurrences.end(), [](const auto& o) {
+    return o.state != OccurrenceState::skipped;
+  }));
+}
+
+Schedule schedule_program(const Program& program, const ScheduleOptions& options) {
+  return Solver(program, options).run();
+}
+
+}  // namespace mentorcal

@@ -1,0 +1,25 @@
+// schedule.json: a Schedule as JSON and back. The format is documented in docs/FORMAT.md; the
+// text is byte-identical for equal schedules (keys in a fixed order, two-space indent).
+//
+//   auto text = mentorcal::schedule_to_json(schedule);
+//   std::string error;
+//   auto again = mentorcal::schedule_from_json(text, &error);  // == schedule
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mentorcal/schedule.hpp"
+
+namespace mentorcal {
+
+std::string schedule_to_json(const Schedule& schedule);
+// nullopt with `error` naming the JSON field (as a JSON pointer) when the text is not a
+// schedule.json this version understands.
+std::optional<Schedule> schedule_from_json(std::string_view text, std::string* error);
+
+// "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=13": the RRULE of a series, as feeds publish it.
+std::string rrule_of(const Series& series);
+
+}  // namespace mentorcal

@@ -1,0 +1,57 @@
+// The search: a Program in, a Schedule out.
+//
+//   mentorcal::ScheduleOptions options;
+//   options.revision = now;  // DTSTAMP of every new or changed series; the engine reads no clock
+//   auto schedule = mentorcal::schedule_program(program, options);
+//   auto violations = mentorcal::verify_schedule(program, schedule);  // empty, or a bug
+//
+// What a schedule must satisfy is the product contract's "What a schedule must satisfy";
+// docs/ALGORITHM.md explains how the search meets it.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mentorcal/program.hpp"
+#include "mentorcal/schedule.hpp"
+
+namespace mentorcal {
+
+struct ScheduleOptions {
+  // The previous pass's result. Every series in it that is still valid is kept exactly, UID,
+  // SEQUENCE and DTSTAMP included; a pair's changed series keeps its UID with a higher SEQUENCE;
+  // a series whose pair is gone or can no longer be placed is returned in Schedule::cancelled.
+  const Schedule* previous = nullptr;
+  // When this pass happens: the DTSTAMP of every new or changed series.
+  Instant revision;
+  // Polled between independent groups of pairs; returning true ends the search early with a
+  // valid schedule (PassOutcome::time_limit): the remaining pairs are placed greedily, without
+  // the improvement steps.
+  std::function<bool()> should_stop;
+  // Called now and then with the number of pairs settled so far and the total.
+  std::function<void(std::size_t done, std::size_t total)> progress;
+};
+
+Schedule schedule_program(const Program& program, const ScheduleOptions& options);
+
+// Re-plans, after a change to some people's busy time (a block added or removed), the series
+// those people take part in: an occurrence whose series time is valid again is held there;
+// one that is no longer valid where it is moves within its ISO week, else is skipped. Nothing
+// else changes. Returns what changed, one line per occurrence, in a coordinator's words.
+struct Replanned {
+  std::string uid;
+  LocalMinute nominal;
+  OccurrenceState before = OccurrenceState::held;
+  OccurrenceState after = OccurrenceState::held;
+  Interval at;                  // where it now takes place (or would have, when skipped)
+  bool below_min_held = false;  // the series now holds fewer occurrences than its pair needs
+};
+std::vector<Replanned> replan_people(const Program& program, Schedule& schedule,
+                                     const std::vector<std::string>& person_ids, Instant revision);
+
+// Re-checks every occurrence of `schedule` against `program` with code that shares nothing with
+// the search. Returns one sentence per violation; empty when the schedule is valid.
+std::vector<std::string> verify_schedule(const Program& program, const Schedule& schedule);
+
+}  // namespace mentorcal

@@ -105,8 +105,8 @@ std::vector<YearlyRule> rules_through(date::local_seconds onset) {
   return rules;
 }
 
-// A VTIMEZONE sub-component: DAYLIGHT or STANDARD, its first onset and either a yearly rule
-// or the list of its further onsets.
+// A VTIMEZONE sub-component: DAYLIGHT or STANDARD, its first onset, and a yearly rule or the
+// list of its onsets.
 struct Observance {
   bool daylight = false;
   Seconds from{0};
@@ -114,7 +114,9 @@ struct Observance {
   std::string abbreviation;
   date::local_seconds start;
   std::optional<YearlyRule> rule;
-  std::vector<date::local_seconds> further_onsets;
+  // Every onset, `start` included: ical.js (2.2) reads an observance that has RDATEs from its
+  // RDATEs alone and would miss the first one; RFC 5545 counts a repeated onset once.
+  std::vector<date::local_seconds> onsets;
 };
 
 constexpr date::local_days kEpoch = date::local_days{date::year{1970} / 1 / 1};
@@ -200,9 +202,9 @@ std::vector<Observance> listed_observances(const date::time_zone& tz, date::year
                              change.abbreviation,
                              change.onset(),
                              std::nullopt,
-                             {}});
+                             {change.onset()}});
     } else {
-      same->further_onsets.push_back(change.onset());
+      same->onsets.push_back(change.onset());
     }
   }
   return observances;
@@ -268,7 +270,7 @@ ComponentPtr build_vtimezone(const Zone& zone, LocalDay first, LocalDay last) {
           part,
           icalproperty_new_rrule(icalrecurrencetype_from_string(observance.rule->rrule().c_str())));
     }
-    for (const auto& onset : observance.further_onsets) {
+    for (const auto& onset : observance.onsets) {
       icaldatetimeperiodtype rdate{wall_clock_value(onset), icalperiodtype_null_period()};
       icalcomponent_add_property(part, icalproperty_new_rdate(rdate));
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <libical/ical.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,12 +16,16 @@ namespace mentorcal {
 namespace {
 
 using namespace std::chrono_literals;
+using date::April;
 using date::December;
+using date::February;
 using date::January;
 using date::June;
 using date::March;
+using date::May;
 using date::November;
 using date::October;
+using date::September;
 
 Zone zone(const std::string& name) {
   return Zone::find(name).value();
@@ -440,6 +445,218 @@ TEST(Feed, LibicalReadsItWithoutErrors) {
   EXPECT_EQ(icalcomponent_count_components(calendar, ICAL_VTIMEZONE_COMPONENT), 1);
   icalcomponent_free(calendar);
   EXPECT_EQ(feed.find("freeassociation"), std::string::npos);
+}
+
+// Interoperability: the feed, read by independent iCalendar implementations, shows exactly the
+// occurrences the engine intends: each held and moved one at its instant, no skipped one, and a
+// cancelled series' occurrences as cancelled. The readers are tests/interop/expand.mjs (ical.js,
+// through the feed's VTIMEZONEs) and tests/interop/expand.py (Python's icalendar and
+// recurring_ical_events, once through the feed's VTIMEZONEs and once through tzdata by name).
+
+// "uid start end status" rows, sorted.
+using Rows = std::vector<std::string>;
+
+Rows intended(const Schedule& schedule, std::string_view person_id) {
+  Rows rows;
+  const auto add = [&](const Series& series, const std::string& status) {
+    if (!person_id.empty() && series.mentor_id != person_id && series.mentee_id != person_id) {
+      return;
+    }
+    for (const auto& occurrence : series.occurrences) {
+      if (occurrence.state == OccurrenceState::skipped) continue;
+      rows.push_back(series.uid + " " + format_utc(occurrence.at.start) + " " +
+                     format_utc(occurrence.at.end) + " " + status);
+    }
+  };
+  for (const auto& result : schedule.pairs) {
+    if (result.series) add(*result.series, "CONFIRMED");
+  }
+  for (const auto& dropped : schedule.cancelled) add(dropped.series, "CANCELLED");
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+// Runs `command` and returns its standard output, failing the test unless it exits with 0.
+std::string output_of(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) {
+    ADD_FAILURE() << "cannot run " << command;
+    return output;
+  }
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    output.append(buffer, n);
+  const int status = pclose(pipe);
+  EXPECT_EQ(status, 0) << command;
+  return output;
+}
+
+Rows rows_of(const std::string& json_text) {
+  Rows rows;
+  const auto occurrences = nlohmann::json::parse(json_text, nullptr, false);
+  if (!occurrences.is_array()) {
+    ADD_FAILURE() << "a reader printed no JSON array: " << json_text;
+    return rows;
+  }
+  for (const auto& o : occurrences) {
+    rows.push_back(o.at("uid").get<std::string>() + " " + o.at("start").get<std::string>() + " " +
+                   o.at("end").get<std::string>() + " " +
+                   (o.at("status").is_string() ? o.at("status").get<std::string>() : "none"));
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+std::string quoted(const std::string& text) {
+  return "'" + text + "'";
+}
+
+// Renders the feed of `person_id` and has every reader expand it over the program's dates and
+// two weeks either side.
+void expect_readers_show_the_intended_occurrences(const Cohort& cohort,
+                                                  std::string_view person_id = "") {
+  const std::filesystem::path interop =
+      std::filesystem::path{MENTORCAL_SOURCE_DIR} / "tests/interop";
+  ASSERT_TRUE(std::filesystem::exists(interop / "node_modules/ical.js/package.json"))
+      << "ical.js is not installed: run scripts/setup.sh (npm ci in tests/interop)";
+
+  const std::string feed = render_feed(cohort.program, cohort.schedule, person_id, {});
+  icalcomponent* parsed = icalparser_parse_string(feed.c_str());
+  ASSERT_NE(parsed, nullptr);
+  EXPECT_EQ(icalcomponent_count_errors(parsed), 0) << "libical marks X-LIC-ERRORs in:\n" << feed;
+  icalcomponent_free(parsed);
+
+  const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+  const std::string file = testing::TempDir() + "mentorcal_" + test->name() + "_" +
+                           std::string{person_id.empty() ? "program" : person_id} + ".ics";
+  std::ofstream{file, std::ios::binary} << feed;
+  const std::string window =
+      quoted(format_utc(date::sys_days{cohort.program.start.time_since_epoch()} - date::days{14})) +
+      " " +
+      quoted(format_utc(date::sys_days{cohort.program.end.time_since_epoch()} + date::days{15}));
+
+  const Rows expected = intended(cohort.schedule, person_id);
+  ASSERT_FALSE(expected.empty());
+  const std::string node = "node " + quoted((interop / "expand.mjs").string());
+  const std::string python = "/usr/bin/python3 " + quoted((interop / "expand.py").string());
+  for (const auto& [reader, command] : std::vector<std::pair<std::string, std::string>>{
+           {"ical.js", node + " " + quoted(file) + " " + window},
+           {"icalendar, feed zones", python + " " + quoted(file) + " " + window + " --zones feed"},
+           {"icalendar, tzdata", python + " " + quoted(file) + " " + window + " --zones tzdata"}}) {
+    EXPECT_EQ(rows_of(output_of(command)), expected) << reader << " reading " << file;
+  }
+}
+
+TEST(FeedInReaders, NewYorkLondonWeeksBetweenTheTwoChanges) {
+  expect_readers_show_the_intended_occurrences(new_york_london());
+}
+
+TEST(FeedInReaders, SydneyBerlinAcrossBothHemispheresChanges) {
+  Cohort cohort{date::year{2027} / February / 1, date::year{2027} / November / 30};
+  auto& series = cohort.pair("Grace Lee", "Australia/Sydney", "Lena Vogel", "Europe/Berlin",
+                             weekly("grace-lena@mentorcal", "Australia/Sydney",
+                                    local(date::year{2027} / February / 2, 18h), 2, 22));
+  move(series, date::year{2027} / April / 13, local(date::year{2027} / April / 15, 7h + 30min));
+  skip(series, date::year{2027} / October / 12);
+  expect_readers_show_the_intended_occurrences(cohort);
+}
+
+TEST(FeedInReaders, LordHoweWithAMoveIntoTheRepeatedHalfHour) {
+  Cohort cohort{date::year{2027} / March / 1, date::year{2027} / October / 29};
+  auto& series = cohort.pair("Ruby Clarke", "Australia/Lord_Howe", "Ken Tanaka", "Asia/Tokyo",
+                             weekly("ruby-ken@mentorcal", "Australia/Lord_Howe",
+                                    local(date::year{2027} / March / 3, 10h), 1, 35));
+  // Sunday 01:45 +10:30, the second 01:45 of that night.
+  auto& moved = instance(series, date::year{2027} / March / 31);
+  moved.state = OccurrenceState::moved;
+  moved.at = {date::sys_days{date::year{2027} / April / 3} + 15h + 15min,
+              date::sys_days{date::year{2027} / April / 3} + 16h};
+  skip(series, date::year{2027} / October / 6);
+  expect_readers_show_the_intended_occurrences(cohort);
+}
+
+TEST(FeedInReaders, KathmanduMonthlyOnTheSecondTuesday) {
+  Cohort cohort{date::year{2027} / January / 11, date::year{2027} / December / 17};
+  auto& series = cohort.pair("Priya Sharma", "Asia/Kathmandu", "Lena Vogel", "Europe/Berlin",
+                             monthly("priya-lena@mentorcal", "Asia/Kathmandu",
+                                     local(date::year{2027} / January / 12, 16h + 45min), 2, 12));
+  skip(series, date::year{2027} / May / 11);
+  move(series, date::year{2027} / September / 14,
+       local(date::year{2027} / September / 16, 9h + 15min));
+  expect_readers_show_the_intended_occurrences(cohort);
+}
+
+TEST(FeedInReaders, StJohnsHalfHourZone) {
+  Cohort cohort{date::year{2027} / February / 1, date::year{2027} / November / 30};
+  auto& series = cohort.pair("Liam Walsh", "America/St_Johns", "Carmen Ruiz", "Europe/Madrid",
+                             weekly("liam-carmen@mentorcal", "America/St_Johns",
+                                    local(date::year{2027} / February / 4, 11h + 30min), 1, 43));
+  skip(series, date::year{2027} / March / 18);
+  move(series, date::year{2027} / November / 4, local(date::year{2027} / November / 5, 8h));
+  expect_readers_show_the_intended_occurrences(cohort);
+}
+
+TEST(FeedInReaders, CasablancaRamadanChangesListedAsRdates) {
+  Cohort cohort{date::year{2026} / January / 5, date::year{2026} / October / 30};
+  auto& series = cohort.pair("Youssef Amrani", "Africa/Casablanca", "Claire Martin", "Europe/Paris",
+                             weekly("youssef-claire@mentorcal", "Africa/Casablanca",
+                                    local(date::year{2026} / January / 5, 10h), 1, 43));
+  skip(series, date::year{2026} / February / 16);
+  move(series, date::year{2026} / March / 23, local(date::year{2026} / March / 24, 9h));
+  move(series, date::year{2026} / September / 21, local(date::year{2026} / September / 22, 16h));
+  expect_readers_show_the_intended_occurrences(cohort);
+}
+
+TEST(FeedInReaders, DublinNegativeDaylightTime) {
+  Cohort cohort{date::year{2027} / March / 1, date::year{2027} / November / 30};
+  auto& series = cohort.pair("Aoife Byrne", "Europe/Dublin", "Jack Miller", "America/Chicago",
+                             weekly("aoife-jack@mentorcal", "Europe/Dublin",
+                                    local(date::year{2027} / March / 5, 12h), 1, 39));
+  skip(series, date::year{2027} / April / 2);
+  move(series, date::year{2027} / October / 29, local(date::year{2027} / October / 28, 16h));
+  expect_readers_show_the_intended_occurrences(cohort);
+}
+
+TEST(FeedInReaders, JerusalemSundayToThursdayWeek) {
+  Cohort cohort{date::year{2027} / March / 1, date::year{2027} / November / 30};
+  auto& series = cohort.pair("Noa Levi", "Asia/Jerusalem", "Oliver Hughes", "Europe/London",
+                             weekly("noa-oliver@mentorcal", "Asia/Jerusalem",
+                                    local(date::year{2027} / March / 7, 9h), 1, 37));
+  move(series, date::year{2027} / March / 28, local(date::year{2027} / March / 30, 8h + 30min));
+  skip(series, date::year{2027} / October / 31);
+  expect_readers_show_the_intended_occurrences(cohort);
+}
+
+TEST(FeedInReaders, JerusalemOverTwoYearsThatNoSingleRuleFits) {
+  Cohort cohort{date::year{2029} / January / 7, date::year{2030} / December / 19};
+  auto& series = cohort.pair("Noa Levi", "Asia/Jerusalem", "Oliver Hughes", "Europe/London",
+                             weekly("noa-oliver-2029@mentorcal", "Asia/Jerusalem",
+                                    local(date::year{2029} / January / 7, 9h), 2, 51));
+  skip(series, date::year{2029} / April / 1);
+  move(series, date::year{2030} / March / 31, local(date::year{2030} / April / 2, 10h));
+  expect_readers_show_the_intended_occurrences(cohort);
+}
+
+TEST(FeedInReaders, ProgramAndPersonFeedsWithACancelledSeries) {
+  auto cohort = new_york_london();
+  cohort.pair(
+      "Ken Tanaka", "Asia/Tokyo", "Maria Rossi", "Europe/Rome",
+      weekly("ken-maria@mentorcal", "Asia/Tokyo", local(date::year{2027} / March / 2, 17h), 2, 20));
+  CancelledSeries dropped;
+  dropped.series = weekly("ana-maria@mentorcal", "America/New_York",
+                          local(date::year{2027} / March / 4, 15h), 1, 10);
+  move(dropped.series, date::year{2027} / March / 18, local(date::year{2027} / March / 19, 15h));
+  skip(dropped.series, date::year{2027} / March / 25);
+  dropped.series.sequence = 2;
+  dropped.series.mentor_id = "ana-souza";
+  dropped.series.mentee_id = "maria-rossi";
+  dropped.organizer_email = "ana-souza@example.com";
+  dropped.attendee_email = "maria-rossi@example.com";
+  cohort.schedule.cancelled.push_back(dropped);
+  expect_readers_show_the_intended_occurrences(cohort);
+  expect_readers_show_the_intended_occurrences(cohort, "maria-rossi");
+  expect_readers_show_the_intended_occurrences(cohort, "oliver-hughes");
 }
 
 }  // namespace

@@ -165,23 +165,38 @@ TEST(TimeZoneEdgeCase, JerusalemFridayBeforeTheLastSundayIsTheFourthFridayWhereT
 
 TEST(TimeZoneEdgeCase, JerusalemIsListedWhenNoSingleWeekdayRuleFitsTheProgramsYears) {
   // March 2029 starts on the 23rd, the fourth Friday; March 2030 on the 29th, the fifth.
-  EXPECT_EQ(
-      vtimezone("Asia/Jerusalem", day(2029, 1, 7), day(2030, 12, 19)),
-      (Lines{"BEGIN:VTIMEZONE", "TZID:Asia/Jerusalem", "BEGIN:STANDARD", "DTSTART:20281029T020000",
-             "TZOFFSETFROM:+0300", "TZOFFSETTO:+0200", "TZNAME:IST", "RDATE:20291028T020000",
-             "RDATE:20301027T020000", "END:STANDARD", "BEGIN:DAYLIGHT", "DTSTART:20290323T020000",
-             "TZOFFSETFROM:+0200", "TZOFFSETTO:+0300", "TZNAME:IDT", "RDATE:20300329T020000",
-             "END:DAYLIGHT", "END:VTIMEZONE"}));
+  EXPECT_EQ(vtimezone("Asia/Jerusalem", day(2029, 1, 7), day(2030, 12, 19)),
+            (Lines{"BEGIN:VTIMEZONE",
+                   "TZID:Asia/Jerusalem",
+                   "BEGIN:STANDARD",
+                   "DTSTART:20281029T020000",
+                   "TZOFFSETFROM:+0300",
+                   "TZOFFSETTO:+0200",
+                   "TZNAME:IST",
+                   "RDATE:20281029T020000",
+                   "RDATE:20291028T020000",
+                   "RDATE:20301027T020000",
+                   "END:STANDARD",
+                   "BEGIN:DAYLIGHT",
+                   "DTSTART:20290323T020000",
+                   "TZOFFSETFROM:+0200",
+                   "TZOFFSETTO:+0300",
+                   "TZNAME:IDT",
+                   "RDATE:20290323T020000",
+                   "RDATE:20300329T020000",
+                   "END:DAYLIGHT",
+                   "END:VTIMEZONE"}));
   expect_libical_agrees("Asia/Jerusalem", 2029, 2030);
 }
 
 TEST(TimeZoneEdgeCase, CasablancaRamadanChangesAreListed) {
-  EXPECT_EQ(vtimezone("Africa/Casablanca", day(2026, 1, 5), day(2026, 10, 30)),
-            (Lines{"BEGIN:VTIMEZONE", "TZID:Africa/Casablanca", "BEGIN:DAYLIGHT",
-                   "DTSTART:20250406T020000", "TZOFFSETFROM:+0000", "TZOFFSETTO:+0100",
-                   "TZNAME:+01", "RDATE:20260322T020000", "END:DAYLIGHT", "BEGIN:STANDARD",
-                   "DTSTART:20260215T030000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0000",
-                   "TZNAME:+00", "RDATE:20260920T020000", "END:STANDARD", "END:VTIMEZONE"}));
+  EXPECT_EQ(
+      vtimezone("Africa/Casablanca", day(2026, 1, 5), day(2026, 10, 30)),
+      (Lines{"BEGIN:VTIMEZONE", "TZID:Africa/Casablanca", "BEGIN:DAYLIGHT",
+             "DTSTART:20250406T020000", "TZOFFSETFROM:+0000", "TZOFFSETTO:+0100", "TZNAME:+01",
+             "RDATE:20250406T020000", "RDATE:20260322T020000", "END:DAYLIGHT", "BEGIN:STANDARD",
+             "DTSTART:20260215T030000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0000", "TZNAME:+00",
+             "RDATE:20260215T030000", "RDATE:20260920T020000", "END:STANDARD", "END:VTIMEZONE"}));
   expect_libical_agrees("Africa/Casablanca", 2026, 2026);
 }
 
@@ -198,17 +213,19 @@ TEST(TimeZoneEdgeCase, TehranDroppingDaylightTimeIsListed) {
   EXPECT_EQ(
       vtimezone("Asia/Tehran", day(2022, 6, 1), day(2023, 3, 1)),
       (Lines{"BEGIN:VTIMEZONE", "TZID:Asia/Tehran", "BEGIN:STANDARD", "DTSTART:20210922T000000",
-             "TZOFFSETFROM:+0430", "TZOFFSETTO:+0330", "TZNAME:+0330", "RDATE:20220922T000000",
-             "END:STANDARD", "BEGIN:DAYLIGHT", "DTSTART:20220322T000000", "TZOFFSETFROM:+0330",
-             "TZOFFSETTO:+0430", "TZNAME:+0430", "END:DAYLIGHT", "END:VTIMEZONE"}));
+             "TZOFFSETFROM:+0430", "TZOFFSETTO:+0330", "TZNAME:+0330", "RDATE:20210922T000000",
+             "RDATE:20220922T000000", "END:STANDARD", "BEGIN:DAYLIGHT", "DTSTART:20220322T000000",
+             "TZOFFSETFROM:+0330", "TZOFFSETTO:+0430", "TZNAME:+0430", "RDATE:20220322T000000",
+             "END:DAYLIGHT", "END:VTIMEZONE"}));
   expect_libical_agrees("Asia/Tehran", 2022, 2023);
 }
 
 TEST(TimeZoneEdgeCase, ApiaSkippingADayIsListed) {
   const auto apia = vtimezone("Pacific/Apia", day(2011, 6, 1), day(2011, 12, 31));
-  EXPECT_EQ(Lines(apia.end() - 7, apia.end()),
-            (Lines{"BEGIN:DAYLIGHT", "DTSTART:20111230T000000", "TZOFFSETFROM:-1000",
-                   "TZOFFSETTO:+1400", "TZNAME:+14", "END:DAYLIGHT", "END:VTIMEZONE"}));
+  EXPECT_EQ(
+      Lines(apia.end() - 8, apia.end()),
+      (Lines{"BEGIN:DAYLIGHT", "DTSTART:20111230T000000", "TZOFFSETFROM:-1000", "TZOFFSETTO:+1400",
+             "TZNAME:+14", "RDATE:20111230T000000", "END:DAYLIGHT", "END:VTIMEZONE"}));
   expect_libical_agrees("Pacific/Apia", 2011, 2011);
 }
 

@@ -1,0 +1,1067 @@
+// Reads busy time and availability from calendar exports, on libical 3.0. libical parses; the
+// rules of what is busy, the time zones, the recurrence overrides and every bound on expansion are
+// ours, because libical's own helpers get them wrong for real exports (docs/ICAL.md, "Import").
+#include <libical/ical.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mentorcal/availability.hpp"
+#include "mentorcal/ical.hpp"
+
+namespace mentorcal {
+namespace {
+
+using Seconds = std::chrono::seconds;
+using SysSeconds = date::sys_seconds;
+using LocalSeconds = date::local_seconds;
+
+// Each content line of the input carries its line number into libical's tree as this parameter,
+// and each component as a property of this name right after its BEGIN line.
+constexpr std::string_view kLineTag = "X-MENTORCAL-LINE";
+// An expansion that yields this many instances of one rule inside the window is cut off.
+constexpr int kMaxInstancesPerRule = 100'000;
+// Nothing a calendar means lasts longer; it also keeps date arithmetic far from overflow.
+constexpr int kMaxLengthDays = 36'525;
+
+void init_libical() {
+  static std::once_flag once;
+  std::call_once(once, [] { icalerror_set_errors_are_fatal(0); });
+}
+
+struct ComponentFree {
+  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+using ComponentPtr = std::unique_ptr<icalcomponent, ComponentFree>;
+
+struct IteratorFree {
+  void operator()(icalrecur_iterator* i) const { icalrecur_iterator_free(i); }
+};
+
+struct CharsFree {
+  void operator()(char* s) const { std::free(s); }
+};
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return upper(a) == upper(b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source lines: libical keeps no line numbers, so the text it parses carries them.
+
+struct ContentLine {
+  int line = 0;            // 1-based physical line where the content line starts
+  int component_line = 0;  // line of the BEGIN of the component the content line belongs to
+  std::string name;        // property name in upper case ("RRULE", "BEGIN"...)
+};
+
+struct TaggedSource {
+  std::string text;                // what libical parses
+  std::vector<ContentLine> lines;  // every content line, in order
+};
+
+std::size_t name_length(std::string_view line) {
+  std::size_t n = 0;
+  while (n < line.size() && (std::isalnum(static_cast<unsigned char>(line[n])) || line[n] == '-')) {
+    ++n;
+  }
+  return n;
+}
+
+// Checks that BEGIN and END lines nest and that the file is a VCALENDAR, and writes the text
+// libical parses: every property gets its line number as a kLineTag parameter, every component a
+// kLineTag property. Returns nullopt after reporting an error.
+std::optional<TaggedSource> tag_lines(std::string_view ics, const std::string& file,
+                                      Diagnostics& diagnostics) {
+  if (ics.starts_with("\xEF\xBB\xBF")) ics.remove_prefix(3);
+  if (ics.find('\0') != std::string_view::npos) {
+    diagnostics.error(file, 0, "not an iCalendar file: it contains NUL bytes");
+    return std::nullopt;
+  }
+  TaggedSource out;
+  out.text.reserve(ics.size() + ics.size() / 2);
+  std::vector<std::pair<std::string, int>> open;  // component name, line of its BEGIN
+  int number = 0;
+  std::size_t pos = 0;
+  while (pos < ics.size()) {
+    std::size_t end = ics.find('\n', pos);
+    if (end == std::string_view::npos) end = ics.size();
+    std::string_view line = ics.substr(pos, end - pos);
+    pos = end + 1;
+    ++number;
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (line.front() == ' ' || line.front() == '\t') {  // a folded continuation
+      out.text.append(line).push_back('\n');
+      continue;
+    }
+    const std::size_t n = name_length(line);
+    const std::string name = upper(line.substr(0, n));
+    const char separator = n < line.size() ? line[n] : '\0';
+    if (out.lines.empty() && !(name == "BEGIN" && upper(line.substr(n + 1)) == "VCALENDAR")) {
+      diagnostics.error(file, number,
+                        "not an iCalendar file: it must begin with BEGIN:VCALENDAR, not '" +
+                            std::string(line.substr(0, 40)) + "'");
+      return std::nullopt;
+    }
+    if (name == "BEGIN" && separator == ':') {
+      open.emplace_back(upper(line.substr(n + 1)), number);
+      out.lines.push_back({number, number, name});
+      out.text.append(line).append("\n").append(kLineTag).append(":");
+      out.text.append(std::to_string(number)).push_back('\n');
+      continue;
+    }
+    if (name == "END" && separator == ':') {
+      const std::string component = upper(line.substr(n + 1));
+      if (open.empty() || open.back().first != component) {
+        diagnostics.error(
+            file, number,
+            "END:" + component +
+                (open.empty() ? " closes no component"
+                              : " does not close BEGIN:" + open.back().first + " at line " +
+                                    std::to_string(open.back().second)));
+        return std::nullopt;
+      }
+      out.lines.push_back({number, open.back().second, name});
+      open.pop_back();
+      out.text.append(line).push_back('\n');
+      continue;
+    }
+    out.lines.push_back({number, open.empty() ? 0 : open.back().second, name});
+    if (n > 0 && (separator == ';' || separator == ':')) {
+      out.text.append(line.substr(0, n)).append(";").append(kLineTag).append("=");
+      out.text.append(std::to_string(number)).append(line.substr(n)).push_back('\n');
+    } else {
+      out.text.append(line).push_back('\n');
+    }
+  }
+  if (out.lines.empty()) {
+    diagnostics.error(file, 0, "not an iCalendar file: it is empty");
+    return std::nullopt;
+  }
+  if (!open.empty()) {
+    diagnostics.error(file, number,
+                      "the file ends inside " + open.back().first + " begun at line " +
+                          std::to_string(open.back().second) +
+                          ": it is truncated or lacks END:" + open.back().first);
+    return std::nullopt;
+  }
+  return out;
+}
+
+int parse_line_number(const char* text) {
+  int value = 0;
+  if (text == nullptr) return 0;
+  const std::string_view s{text};
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  return ec == std::errc{} && end == s.data() + s.size() ? value : 0;
+}
+
+int property_line(icalproperty* property) {
+  std::unique_ptr<char, CharsFree> value{
+      icalproperty_get_parameter_as_string_r(property, std::string(kLineTag).c_str())};
+  return parse_line_number(value.get());
+}
+
+int component_line(icalcomponent* component) {
+  for (icalproperty* p = icalcomponent_get_first_property(component, ICAL_X_PROPERTY); p;
+       p = icalcomponent_get_next_property(component, ICAL_X_PROPERTY)) {
+    const char* name = icalproperty_get_x_name(p);
+    if (name != nullptr && name == kLineTag) return parse_line_number(icalproperty_get_x(p));
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wall clocks: how the local fields of a value map to the time line.
+
+LocalSeconds local_of(const icaltimetype& t) {
+  return date::local_days{date::year{t.year} / t.month / t.day} + std::chrono::hours{t.hour} +
+         std::chrono::minutes{t.minute} + Seconds{t.second};
+}
+
+icaltimetype ical_of(LocalSeconds local, bool is_date) {
+  const auto day = date::floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<Seconds> clock{local - day};
+  icaltimetype t = icaltime_null_time();
+  t.year = static_cast<int>(ymd.year());
+  t.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  t.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  t.is_date = is_date ? 1 : 0;
+  if (!is_date) {
+    t.hour = static_cast<int>(clock.hours().count());
+    t.minute = static_cast<int>(clock.minutes().count());
+    t.second = static_cast<int>(clock.seconds().count());
+  }
+  return t;
+}
+
+// A zone of the tz database, or a VTIMEZONE defined in the file (which libical evaluates).
+class WallClock {
+ public:
+  explicit WallClock(Zone zone) : zone_(zone) {}
+  explicit WallClock(icaltimezone* custom) : custom_(custom) {}
+
+  SysSeconds to_sys(LocalSeconds local) const {
+    if (custom_ != nullptr) {
+      return SysSeconds{Seconds{icaltime_as_timet_with_zone(ical_of(local, false), custom_)}};
+    }
+    const auto minute = date::floor<Minutes>(local);
+    return SysSeconds{zone_->to_instant(minute).time_since_epoch()} + (local - minute);
+  }
+
+  LocalSeconds to_local(SysSeconds t) const {
+    if (custom_ != nullptr) {
+      return local_of(icaltime_from_timet_with_zone(t.time_since_epoch().count(), 0, custom_));
+    }
+    return LocalSeconds{t.time_since_epoch() + zone_->offset(date::floor<Minutes>(t))};
+  }
+
+ private:
+  std::optional<Zone> zone_;
+  icaltimezone* custom_ = nullptr;
+};
+
+// One DATE or DATE-TIME value as written: its local fields and, unless it is a date or floating,
+// the clock it is read on.
+struct TimeValue {
+  LocalSeconds local;
+  bool is_date = false;
+  std::optional<WallClock> clock;
+
+  // Floating values are read on `floating`; dates start at midnight on it.
+  SysSeconds to_sys(const WallClock& floating) const {
+    return (clock && !is_date ? *clock : floating).to_sys(local);
+  }
+  date::local_days day() const { return date::floor<date::days>(local); }
+};
+
+// How long an instance lasts: `days` nominal local days (so an all-day event is a whole day even
+// on a DST change), then `exact` elapsed seconds.
+struct Length {
+  int days = 0;
+  Seconds exact{0};
+};
+
+SysSeconds end_of(LocalSeconds local, SysSeconds start, const Length& length,
+                  const WallClock& clock) {
+  if (length.days == 0) return start + length.exact;
+  return clock.to_sys(local + date::days{length.days}) + length.exact;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recurrence rules, bounded.
+
+bool has(const short* by) {
+  return by[0] != ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+bool listed(const short* by, int value) {
+  for (int i = 0; by[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i) {
+    if (by[i] == value) return true;
+  }
+  return false;
+}
+
+// Whether some day of the 400-year Gregorian cycle satisfies every day-level BY part of `rule`.
+// libical's iterator searches up to the year 2582 for an instance, step by step, before it gives
+// up on a rule that can never match (BYMONTH=4;BYMONTHDAY=31): we do not let it start.
+bool rule_can_match(const icalrecurrencetype& rule) {
+  if (!has(rule.by_month_day) && !has(rule.by_year_day) && !has(rule.by_week_no)) return true;
+  const date::sys_days first{date::year{2000} / 1 / 1};
+  for (date::sys_days d = first; d < first + date::days{146'097}; d += date::days{1}) {
+    const date::year_month_day ymd{d};
+    const int month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+    const int mday = static_cast<int>(static_cast<unsigned>(ymd.day()));
+    const int month_length =
+        static_cast<int>(static_cast<unsigned>((ymd.year() / ymd.month() / date::last).day()));
+    if (has(rule.by_month) && !listed(rule.by_month, month)) continue;
+    if (has(rule.by_month_day) && !listed(rule.by_month_day, mday) &&
+        !listed(rule.by_month_day, mday - month_length - 1)) {
+      continue;
+    }
+    const date::sys_days jan1{ymd.year() / 1 / 1};
+    const int yday = static_cast<int>((d - jan1).count()) + 1;
+    const int year_length = ymd.year().is_leap() ? 366 : 365;
+    if (has(rule.by_year_day) && !listed(rule.by_year_day, yday) &&
+        !listed(rule.by_year_day, yday - year_length - 1)) {
+      continue;
+    }
+    const date::weekday wd{d};
+    if (has(rule.by_day)) {
+      bool any = false;
+      for (int i = 0; rule.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i) {
+        // libical numbers weekdays Sunday = 1.
+        any = any || static_cast<unsigned>(icalrecurrencetype_day_day_of_week(rule.by_day[i])) ==
+                         wd.c_encoding() + 1;
+      }
+      if (!any) continue;
+    }
+    // Week numbers are checked only in their ISO form (weeks start on Monday); for other WKST
+    // values this test is looser, which is safe: it only has to reject rules that cannot match.
+    if (has(rule.by_week_no) && rule.week_start == ICAL_MONDAY_WEEKDAY) {
+      const auto thursday = d - (wd - date::Thursday);
+      const date::year iso_year = date::year_month_day{thursday}.year();
+      const date::sys_days iso_jan1{iso_year / 1 / 1};
+      const int week = static_cast<int>((thursday - iso_jan1).count()) / 7 + 1;
+      const date::sys_days dec28{iso_year / 12 / 28};
+      const int weeks =
+          static_cast<int>(
+              date::floor<date::days>(dec28 - (date::weekday{dec28} - date::Thursday) - iso_jan1)
+                  .count()) /
+              7 +
+          1;
+      if (!listed(rule.by_week_no, week) && !listed(rule.by_week_no, week - weeks - 1)) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reader.
+
+struct Record {
+  icalcomponent* component = nullptr;
+  int line = 0;
+  std::string uid;
+  int sequence = 0;
+  std::optional<TimeValue> recurrence_id;
+  bool this_and_future = false;
+  bool busy = true;
+};
+
+struct Instance {
+  SysSeconds start;
+  SysSeconds end;
+};
+
+class CalendarReader {
+ public:
+  CalendarReader(const Zone& owner, Interval window, const std::string& file,
+                 Diagnostics& diagnostics)
+      : owner_(owner),
+        window_{SysSeconds{window.start.time_since_epoch()},
+                SysSeconds{window.end.time_since_epoch()}},
+        file_(file),
+        diagnostics_(diagnostics) {}
+
+  BusyCalendar read(const TaggedSource& source, icalcomponent* root) {
+    source_ = &source;
+    std::vector<icalcomponent*> calendars;
+    if (icalcomponent_isa(root) == ICAL_XROOT_COMPONENT) {
+      for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT); c;
+           c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT)) {
+        calendars.push_back(c);
+      }
+    } else {
+      calendars.push_back(root);
+    }
+    std::vector<Instance> busy;
+    std::vector<icalcomponent*> availabilities;
+    for (icalcomponent* calendar : calendars) {
+      calendar_ = calendar;
+      clocks_.clear();
+      report_parse_errors(calendar, ICAL_VCALENDAR_COMPONENT);
+      std::vector<Record> events;
+      for (icalcomponent* c = icalcomponent_get_first_component(calendar, ICAL_ANY_COMPONENT); c;
+           c = icalcomponent_get_next_component(calendar, ICAL_ANY_COMPONENT)) {
+        switch (icalcomponent_isa(c)) {
+          case ICAL_VEVENT_COMPONENT:
+            events.push_back(record_of(c, event_is_busy(c)));
+            break;
+          case ICAL_VFREEBUSY_COMPONENT:
+            read_free_busy(c, busy);
+            break;
+          case ICAL_VAVAILABILITY_COMPONENT:
+            availabilities.push_back(c);
+            break;
+          default:
+            break;
+        }
+      }
+      expand_records(events, busy);
+    }
+    BusyCalendar result;
+    result.busy = to_intervals(busy);
+    if (!availabilities.empty()) result.availability = read_availability(availabilities);
+    return result;
+  }
+
+ private:
+  // --- diagnostics -------------------------------------------------------------------------
+
+  void warn(int line, std::string message) {
+    diagnostics_.warning(file_, line, std::move(message));
+  }
+  void fail(int line, std::string message) { diagnostics_.error(file_, line, std::move(message)); }
+
+  // The content line after `after` that belongs to the component begun at `component`.
+  const ContentLine* next_line(int component, int after) const {
+    const auto& lines = source_->lines;
+    auto it = std::upper_bound(lines.begin(), lines.end(), after,
+                               [](int line, const ContentLine& c) { return line < c.line; });
+    for (; it != lines.end(); ++it) {
+      if (it->component_line == component) return &*it;
+    }
+    return nullptr;
+  }
+
+  // libical replaces each line it cannot read with an X-LIC-ERROR property in its place. Errors
+  // in what decides busy time are errors; the rest (an alarm's TRIGGER, a malformed ATTENDEE)
+  // cannot change busy time and are warnings.
+  void report_parse_errors(icalcomponent* component, icalcomponent_kind kind) {
+    static const std::set<std::string, std::less<>> kTimeProperties = {"DTSTART",
+                                                                       "DTEND",
+                                                                       "DURATION",
+                                                                       "RRULE",
+                                                                       "RDATE",
+                                                                       "EXDATE",
+                                                                       "RECURRENCE-ID",
+                                                                       "TRANSP",
+                                                                       "STATUS",
+                                                                       "FREEBUSY",
+                                                                       "UID",
+                                                                       "SEQUENCE",
+                                                                       "PRIORITY",
+                                                                       "TZOFFSETFROM",
+                                                                       "TZOFFSETTO",
+                                                                       "TZID",
+                                                                       "X-MICROSOFT-CDO-BUSYSTATUS",
+                                                                       "BEGIN",
+                                                                       "END"};
+    const bool decides_busy_time =
+        kind == ICAL_VCALENDAR_COMPONENT || kind == ICAL_VEVENT_COMPONENT ||
+        kind == ICAL_VFREEBUSY_COMPONENT || kind == ICAL_VAVAILABILITY_COMPONENT ||
+        kind == ICAL_XAVAILABLE_COMPONENT || kind == ICAL_VTIMEZONE_COMPONENT ||
+        kind == ICAL_XSTANDARD_COMPONENT || kind == ICAL_XDAYLIGHT_COMPONENT;
+    const int begin = component_line(component);
+    int cursor = begin;
+    for (icalproperty* p = icalcomponent_get_first_property(component, ICAL_ANY_PROPERTY); p;
+         p = icalcomponent_get_next_property(component, ICAL_ANY_PROPERTY)) {
+      if (const int line = property_line(p); line > 0) {
+        cursor = line;
+        continue;
+      }
+      if (icalproperty_isa(p) != ICAL_XLICERROR_PROPERTY) continue;
+      const ContentLine* at = begin > 0 ? next_line(begin, cursor) : nullptr;
+      const int line = at != nullptr ? at->line : begin;
+      if (at != nullptr) cursor = at->line;
+      const char* text = icalproperty_get_xlicerror(p);
+      std::string message = "cannot read this line: " + std::string(text ? text : "");
+      if (decides_busy_time && (at == nullptr || kTimeProperties.contains(at->name))) {
+        fail(line, std::move(message));
+      } else {
+        warn(line, message + " (ignored: it does not change busy time)");
+      }
+    }
+    for (icalcomponent* c = icalcomponent_get_first_component(component, ICAL_ANY_COMPONENT); c;
+         c = icalcomponent_get_next_component(component, ICAL_ANY_COMPONENT)) {
+      report_parse_errors(c, icalcomponent_isa(c));
+    }
+  }
+
+  // --- values ------------------------------------------------------------------------------
+
+  WallClock clock_of_tzid(const std::string& tzid, int line) {
+    if (auto it = clocks_.find(tzid); it != clocks_.end()) return it->second;
+    std::optional<WallClock> clock;
+    if (auto zone = find_tzid_zone(tzid)) {
+      clock.emplace(*zone);
+    } else if (icaltimezone* custom = icalcomponent_get_timezone(calendar_, tzid.c_str())) {
+      clock.emplace(custom);
+    } else {
+      warn(line, "TZID '" + tzid +
+                     "' is neither an IANA nor a Windows zone name and the file has no VTIMEZONE "
+                     "for it; its times are read in " +
+                     std::string(owner_.name()) + ", the owner's zone");
+      clock.emplace(owner_);
+    }
+    return clocks_.emplace(tzid, *clock).first->second;
+  }
+
+  std::optional<TimeValue> value_of(const icaltimetype& t, icalproperty* property) {
+    if (icaltime_is_null_time(t) || t.year < 1 || t.year > 9999) return std::nullopt;
+    const date::year_month_day ymd{date::year{t.year}, date::month(static_cast<unsigned>(t.month)),
+                                   date::day(static_cast<unsigned>(t.day))};
+    if (!ymd.ok() || t.hour < 0 || t.hour > 23 || t.minute < 0 || t.minute > 59 || t.second < 0 ||
+        t.second > 60) {
+      return std::nullopt;
+    }
+    TimeValue value{local_of(t), t.is_date != 0, std::nullopt};
+    if (value.is_date) return value;
+    if (icaltime_is_utc(t)) {
+      value.clock.emplace(Zone::utc());
+    } else if (icalparameter* tzid =
+                   icalproperty_get_first_parameter(property, ICAL_TZID_PARAMETER)) {
+      const char* name = icalparameter_get_tzid(tzid);
+      if (name != nullptr) value.clock = clock_of_tzid(name, property_line(property));
+    }
+    return value;
+  }
+
+  // The one property `kind` of `component`; reports a second one as an error.
+  icalproperty* single(icalcomponent* component, icalproperty_kind kind, const char* name) {
+    icalproperty* first = icalcomponent_get_first_property(component, kind);
+    if (first == nullptr) return nullptr;
+    if (icalproperty* second = icalcomponent_get_next_property(component, kind)) {
+      fail(property_line(second), std::string("a second ") + name + " in " +
+                                      icalcomponent_kind_to_string(icalcomponent_isa(component)) +
+                                      " begun at line " +
+                                      std::to_string(component_line(component)));
+    }
+    return first;
+  }
+
+  std::optional<TimeValue> time_property(icalcomponent* component, icalproperty_kind kind,
+                                         const char* name) {
+    icalproperty* p = single(component, kind, name);
+    if (p == nullptr) return std::nullopt;
+    auto value = value_of(icalvalue_get_datetime(icalproperty_get_value(p)), p);
+    if (!value) fail(property_line(p), std::string(name) + " is not a valid date or date-time");
+    return value;
+  }
+
+  static std::optional<std::string> x_property(icalcomponent* component, std::string_view name) {
+    for (icalproperty* p = icalcomponent_get_first_property(component, ICAL_X_PROPERTY); p;
+         p = icalcomponent_get_next_property(component, ICAL_X_PROPERTY)) {
+      const char* x = icalproperty_get_x_name(p);
+      const char* value = icalproperty_get_x(p);
+      if (x != nullptr && value != nullptr && equals_ignoring_case(x, name)) return value;
+    }
+    return std::nullopt;
+  }
+
+  // --- what is busy ------------------------------------------------------------------------
+
+  bool event_is_busy(icalcomponent* event) {
+    icalproperty* status = icalcomponent_get_first_property(event, ICAL_STATUS_PROPERTY);
+    if (status != nullptr && icalproperty_get_status(status) == ICAL_STATUS_CANCELLED) return false;
+    if (auto cdo = x_property(event, "X-MICROSOFT-CDO-BUSYSTATUS")) {
+      const std::string state = upper(*cdo);
+      if (state == "FREE" || state == "WORKINGELSEWHERE") return false;
+      if (state == "BUSY" || state == "TENTATIVE" || state == "OOF") return true;
+      warn(component_line(event), "X-MICROSOFT-CDO-BUSYSTATUS '" + *cdo +
+                                      "' is not FREE, WORKINGELSEWHERE, BUSY, TENTATIVE or OOF; "
+                                      "TRANSP decides instead");
+    }
+    icalproperty* transp = icalcomponent_get_first_property(event, ICAL_TRANSP_PROPERTY);
+    return transp == nullptr || icalproperty_get_transp(transp) != ICAL_TRANSP_TRANSPARENT;
+  }
+
+  Record record_of(icalcomponent* component, bool busy) {
+    Record r;
+    r.component = component;
+    r.line = component_line(component);
+    r.busy = busy;
+    if (icalproperty* uid = icalcomponent_get_first_property(component, ICAL_UID_PROPERTY)) {
+      if (const char* text = icalproperty_get_uid(uid)) r.uid = text;
+    }
+    if (icalproperty* seq = icalcomponent_get_first_property(component, ICAL_SEQUENCE_PROPERTY)) {
+      r.sequence = icalproperty_get_sequence(seq);
+    }
+    if (icalproperty* rid = single(component, ICAL_RECURRENCEID_PROPERTY, "RECURRENCE-ID")) {
+      r.recurrence_id = value_of(icalproperty_get_recurrenceid(rid), rid);
+      if (!r.recurrence_id) fail(property_line(rid), "RECURRENCE-ID is not a valid date-time");
+      icalparameter* range = icalproperty_get_first_parameter(rid, ICAL_RANGE_PARAMETER);
+      r.this_and_future =
+          range != nullptr && icalparameter_get_range(range) == ICAL_RANGE_THISANDFUTURE;
+    }
+    return r;
+  }
+
+  // --- lengths and instances ---------------------------------------------------------------
+
+  // The length of every instance of `component` starting at `start` (instant `start_sys`).
+  Length length_of(icalcomponent* component, const TimeValue& start, SysSeconds start_sys) {
+    Length length;
+    icalproperty* dtend = single(component, ICAL_DTEND_PROPERTY, "DTEND");
+    icalproperty* duration = single(component, ICAL_DURATION_PROPERTY, "DURATION");
+    if (dtend != nullptr && duration != nullptr) {
+      warn(property_line(duration), "both DTEND and DURATION; DTEND is used");
+    }
+    const int line = property_line(dtend != nullptr ? dtend : duration);
+    if (dtend != nullptr) {
+      const auto end = value_of(icalvalue_get_datetime(icalproperty_get_value(dtend)), dtend);
+      if (!end) {
+        fail(line, "DTEND is not a valid date or date-time");
+      } else if (start.is_date && end->is_date) {
+        length.days = static_cast<int>(
+            std::clamp<long long>((end->day() - start.day()).count(), -1, kMaxLengthDays));
+      } else {
+        length.exact = std::min<Seconds>(end->to_sys(floating_clock(start)) - start_sys,
+                                         date::days{kMaxLengthDays});
+      }
+    } else if (duration != nullptr) {
+      const icaldurationtype d = icalproperty_get_duration(duration);
+      const long long days = 7LL * d.weeks + d.days;
+      length.days = static_cast<int>(std::min<long long>(days, kMaxLengthDays));
+      length.exact =
+          std::chrono::hours{d.hours} + std::chrono::minutes{d.minutes} + Seconds{d.seconds};
+      if (d.is_neg && (days > 0 || length.exact > Seconds{0})) length.days = -1;
+    } else if (start.is_date) {
+      length.days = 1;
+    }
+    if (length.days < 0 || length.exact < Seconds{0}) {
+      warn(line, std::string(dtend != nullptr ? "DTEND" : "DURATION") +
+                     " puts the end before DTSTART; the event is read as taking no time");
+      return Length{};
+    }
+    return length;
+  }
+
+  // The clock floating times of an event are read on: its DTSTART's clock when it has one (an
+  // EXDATE written without the TZID of its DTSTART means the same wall clock), else the owner's.
+  WallClock floating_clock(const TimeValue& start) const {
+    return start.clock && !start.is_date ? *start.clock : WallClock(owner_);
+  }
+
+  struct Candidate {
+    LocalSeconds local;             // start on the event's clock
+    std::optional<SysSeconds> end;  // from an RDATE period
+  };
+
+  void add_rule_instances(icalproperty* property, const TimeValue& start, const WallClock& clock,
+                          LocalSeconds lo, LocalSeconds hi, std::map<SysSeconds, Candidate>& out) {
+    icalrecurrencetype rule = icalproperty_get_rrule(property);
+    const int line = property_line(property);
+    if (rule.freq == ICAL_NO_RECURRENCE) return;
+    if (rule.freq == ICAL_SECONDLY_RECURRENCE || rule.freq == ICAL_MINUTELY_RECURRENCE) {
+      warn(line,
+           "RRULE repeats more often than hourly, which no calendar application offers; "
+           "only DTSTART and RDATE count");
+      return;
+    }
+    if (rule.interval < 1) rule.interval = 1;
+    if (!rule_can_match(rule) || !hours_can_match(rule, start)) {
+      warn(line, "RRULE matches no date; only DTSTART and RDATE count");
+      return;
+    }
+    if (!icaltime_is_null_time(rule.until)) {
+      // libical compares UNTIL with the wall-clock instances field by field: give it UNTIL on
+      // the same wall clock, and as a date-time through the end of its day for a date.
+      const auto until = value_of(rule.until, property);
+      if (!until) return;
+      if (start.is_date) {
+        rule.until = ical_of(until->local, true);
+      } else if (until->is_date) {
+        rule.until = ical_of(until->local + date::days{1} - Seconds{1}, false);
+      } else {
+        rule.until = ical_of(clock.to_local(until->to_sys(clock)), false);
+      }
+    }
+    std::unique_ptr<icalrecur_iterator, IteratorFree> it{
+        icalrecur_iterator_new(rule, ical_of(start.local, start.is_date))};
+    if (!it) return;
+    if (rule.count == 0 && lo > start.local) {
+      icalrecur_iterator_set_start(it.get(), ical_of(lo, start.is_date));
+    }
+    for (int n = 0;; ++n) {
+      const icaltimetype t = icalrecur_iterator_next(it.get());
+      if (icaltime_is_null_time(t)) return;
+      const LocalSeconds local = local_of(t);
+      if (local > hi) return;
+      if (n == kMaxInstancesPerRule) {
+        warn(line, "RRULE stopped after " + std::to_string(kMaxInstancesPerRule) + " instances");
+        return;
+      }
+      if (local >= lo) out.emplace(instance_start(local, start, clock), Candidate{local, {}});
+    }
+  }
+
+  // HOURLY rules step through the hours h0 + k * INTERVAL of the day; when BYHOUR lists none of
+  // them, libical would search until the year 2582.
+  static bool hours_can_match(const icalrecurrencetype& rule, const TimeValue& start) {
+    if (rule.freq != ICAL_HOURLY_RECURRENCE || !has(rule.by_hour)) return true;
+    const int step = std::gcd(rule.interval, 24);
+    const int h0 =
+        static_cast<int>(date::hh_mm_ss<Seconds>{start.local - date::floor<date::days>(start.local)}
+                             .hours()
+                             .count());
+    for (int i = 0; rule.by_hour[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i) {
+      if (((rule.by_hour[i] - h0) % step + step) % step == 0) return true;
+    }
+    return false;
+  }
+
+  SysSeconds instance_start(LocalSeconds local, const TimeValue& start,
+                            const WallClock& clock) const {
+    return start.is_date ? WallClock(owner_).to_sys(local) : clock.to_sys(local);
+  }
+
+  // Expands one recurring component (a VEVENT or an AVAILABLE with RRULE/RDATE/EXDATE) together
+  // with the overrides that share its UID.
+  void expand_master(const Record& master, const std::vector<const Record*>& overrides,
+                     std::vector<Instance>& out) {
+    icalcomponent* c = master.component;
+    const auto start = time_property(c, ICAL_DTSTART_PROPERTY, "DTSTART");
+    if (!start) {
+      if (!icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY)) {
+        warn(master.line, std::string(icalcomponent_kind_to_string(icalcomponent_isa(c))) +
+                              " without DTSTART is ignored");
+      }
+      for (const Record* o : overrides) add_override(*o, out);
+      return;
+    }
+    const WallClock clock = start->is_date ? WallClock(owner_) : floating_clock(*start);
+    const SysSeconds start_sys = instance_start(start->local, *start, clock);
+    const Length length = length_of(c, *start, start_sys);
+
+    // Exact overrides replace the instance they name; THISANDFUTURE ones change every instance
+    // from theirs on: moved by as much as they move theirs, with their length and busy state.
+    struct Future {
+      SysSeconds from;
+      Seconds shift;
+      Length length;
+      bool busy;
+    };
+    std::set<SysSeconds> replaced;
+    std::set<date::local_days> replaced_days;
+    std::vector<Future> futures;
+    Seconds reach{0};
+    for (const Record* o : overrides) {
+      const TimeValue& rid = *o->recurrence_id;
+      if (rid.is_date) {
+        replaced_days.insert(rid.day());
+      } else {
+        replaced.insert(rid.to_sys(clock));
+      }
+      if (!o->this_and_future) continue;
+      const auto moved = time_property(o->component, ICAL_DTSTART_PROPERTY, "DTSTART");
+      const SysSeconds from = rid.is_date ? WallClock(owner_).to_sys(rid.local) : rid.to_sys(clock);
+      const SysSeconds to =
+          moved ? instance_start(moved->local, *moved, floating_clock(*moved)) : from;
+      futures.push_back(
+          {from, to - from, moved ? length_of(o->component, *moved, to) : length, o->busy});
+      reach = std::max(reach, date::abs(to - from));
+    }
+    std::sort(futures.begin(), futures.end(),
+              [](const Future& a, const Future& b) { return a.from < b.from; });
+
+    const Seconds longest = date::days{length.days + 1} + length.exact + reach;
+    const LocalSeconds lo{(window_.start - longest - date::days{2}).time_since_epoch()};
+    const LocalSeconds hi{(window_.end + reach + date::days{2}).time_since_epoch()};
+
+    std::map<SysSeconds, Candidate> candidates;
+    candidates.emplace(start_sys, Candidate{start->local, {}});
+    for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+         p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+      add_rule_instances(p, *start, clock, lo, hi, candidates);
+    }
+    for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p;
+         p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY)) {
+      add_rdate(p, *start, clock, candidates);
+    }
+    std::set<SysSeconds> excluded;
+    std::set<date::local_days> excluded_days;
+    for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY); p;
+         p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
+      const auto ex = value_of(icalproperty_get_exdate(p), p);
+      if (!ex) {
+        fail(property_line(p), "EXDATE is not a valid date or date-time");
+      } else if (ex->is_date) {
+        excluded_days.insert(ex->day());
+      } else {
+        excluded.insert(ex->to_sys(clock));
+      }
+    }
+
+    for (const auto& [instance, candidate] : candidates) {
+      const auto day = date::floor<date::days>(candidate.local);
+      if (excluded.contains(instance) || excluded_days.contains(day)) continue;
+      if (replaced.contains(instance) || replaced_days.contains(day)) continue;
+      auto future = std::upper_bound(futures.begin(), futures.end(), instance,
+                                     [](SysSeconds t, const Future& f) { return t < f.from; });
+      if (future == futures.begin()) {
+        if (!master.busy) continue;
+        out.push_back(
+            {instance, candidate.end.value_or(end_of(candidate.local, instance, length, clock))});
+        continue;
+      }
+      --future;
+      if (!future->busy) continue;
+      const SysSeconds moved = instance + future->shift;
+      out.push_back({moved, end_of(candidate.local + future->shift, moved, future->length, clock)});
+    }
+    for (const Record* o : overrides) add_override(*o, out);
+  }
+
+  void add_rdate(icalproperty* p, const TimeValue& start, const WallClock& clock,
+                 std::map<SysSeconds, Candidate>& out) {
+    const icaldatetimeperiodtype rdate = icalproperty_get_rdate(p);
+    const bool is_period = !icaltime_is_null_time(rdate.period.start);
+    const auto value = value_of(is_period ? rdate.period.start : rdate.time, p);
+    if (!value) {
+      fail(property_line(p), "RDATE is not a valid date, date-time or period");
+      return;
+    }
+    const SysSeconds at =
+        value->is_date ? WallClock(owner_).to_sys(value->local) : value->to_sys(clock);
+    Candidate candidate{value->is_date || start.is_date ? value->local : clock.to_local(at), {}};
+    if (is_period) {
+      if (const auto end = value_of(rdate.period.end, p)) {
+        candidate.end = std::max(at, end->to_sys(clock));
+      } else {
+        const icaldurationtype d = rdate.period.duration;
+        const Seconds length = date::days{7LL * d.weeks + d.days} + std::chrono::hours{d.hours} +
+                               std::chrono::minutes{d.minutes} + Seconds{d.seconds};
+        candidate.end = at + std::clamp<Seconds>(length, Seconds{0}, date::days{kMaxLengthDays});
+      }
+    }
+    out.insert_or_assign(at, candidate);
+  }
+
+  void add_override(const Record& o, std::vector<Instance>& out) {
+    if (!o.busy) return;
+    icalcomponent* c = o.component;
+    auto start = time_property(c, ICAL_DTSTART_PROPERTY, "DTSTART");
+    if (!start) start = o.recurrence_id;  // an override that keeps its time may omit DTSTART
+    if (!start) return;
+    const WallClock clock = start->is_date ? WallClock(owner_) : floating_clock(*start);
+    const SysSeconds at = instance_start(start->local, *start, clock);
+    out.push_back({at, end_of(start->local, at, length_of(c, *start, at), clock)});
+  }
+
+  // Groups records by UID: one master (the version with the highest SEQUENCE; the later one on a
+  // tie) and its overrides (likewise one per RECURRENCE-ID), then expands each group.
+  void expand_records(std::vector<Record>& records, std::vector<Instance>& out) {
+    struct Group {
+      const Record* master = nullptr;
+      std::vector<const Record*> overrides;
+    };
+    std::map<std::string, Group> groups;
+    std::vector<std::string> order;
+    for (const Record& r : records) {
+      if (r.uid.empty()) {
+        if (r.recurrence_id) {
+          add_override(r, out);
+        } else {
+          expand_master(r, {}, out);
+        }
+        continue;
+      }
+      auto [it, inserted] = groups.try_emplace(r.uid);
+      if (inserted) order.push_back(r.uid);
+      Group& g = it->second;
+      if (!r.recurrence_id) {
+        if (g.master == nullptr || r.sequence >= g.master->sequence) g.master = &r;
+        continue;
+      }
+      const auto same = std::find_if(g.overrides.begin(), g.overrides.end(), [&](const Record* o) {
+        return o->recurrence_id->is_date == r.recurrence_id->is_date &&
+               o->recurrence_id->local == r.recurrence_id->local;
+      });
+      if (same == g.overrides.end()) {
+        g.overrides.push_back(&r);
+      } else if (r.sequence >= (*same)->sequence) {
+        *same = &r;
+      }
+    }
+    for (const std::string& uid : order) {
+      const Group& g = groups[uid];
+      if (g.master != nullptr) {
+        expand_master(*g.master, g.overrides, out);
+      } else {
+        for (const Record* o : g.overrides) add_override(*o, out);
+      }
+    }
+  }
+
+  // --- free/busy and availability ----------------------------------------------------------
+
+  void read_free_busy(icalcomponent* c, std::vector<Instance>& out) {
+    for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_FREEBUSY_PROPERTY); p;
+         p = icalcomponent_get_next_property(c, ICAL_FREEBUSY_PROPERTY)) {
+      icalparameter* type = icalproperty_get_first_parameter(p, ICAL_FBTYPE_PARAMETER);
+      if (type != nullptr && icalparameter_get_fbtype(type) == ICAL_FBTYPE_FREE) continue;
+      const icalperiodtype period = icalproperty_get_freebusy(p);
+      const auto start = value_of(period.start, p);
+      if (!start) {
+        fail(property_line(p), "FREEBUSY is not a valid period");
+        continue;
+      }
+      const WallClock owner(owner_);
+      const SysSeconds at = start->to_sys(owner);
+      SysSeconds end = at;
+      if (const auto until = value_of(period.end, p)) {
+        end = until->to_sys(owner);
+      } else {
+        const icaldurationtype d = period.duration;
+        end = at +
+              std::clamp<Seconds>(date::days{7LL * d.weeks + d.days} + std::chrono::hours{d.hours} +
+                                      std::chrono::minutes{d.minutes} + Seconds{d.seconds},
+                                  Seconds{0}, date::days{kMaxLengthDays});
+      }
+      out.push_back({at, end});
+    }
+  }
+
+  // RFC 7953: inside a VAVAILABILITY's range the person is available only when one of its
+  // AVAILABLE subcomponents says so; where ranges overlap, the higher PRIORITY (1 highest, 0 or
+  // none lowest) decides, and equal priorities add their AVAILABLE time together.
+  Availability read_availability(const std::vector<icalcomponent*>& blocks) {
+    std::map<int, std::pair<std::vector<Instance>, std::vector<Instance>>> by_rank;  // covered,
+                                                                                     // available
+    for (icalcomponent* block : blocks) {
+      int priority = 0;
+      if (icalproperty* p = icalcomponent_get_first_property(block, ICAL_PRIORITY_PROPERTY)) {
+        priority = icalproperty_get_priority(p);
+      }
+      const int rank = priority >= 1 && priority <= 9 ? priority : 10;
+      Instance range{window_.start, window_.end};
+      const auto start = time_property(block, ICAL_DTSTART_PROPERTY, "DTSTART");
+      if (start) {
+        range.start = instance_start(start->local, *start, floating_clock(*start));
+        const Length length = length_of(block, *start, range.start);
+        const bool open_end = !icalcomponent_get_first_property(block, ICAL_DTEND_PROPERTY) &&
+                              !icalcomponent_get_first_property(block, ICAL_DURATION_PROPERTY);
+        range.end = open_end ? std::max(window_.end, range.start)
+                             : end_of(start->local, range.start, length,
+                                      start->is_date ? WallClock(owner_) : floating_clock(*start));
+      } else if (icalcomponent_get_first_property(block, ICAL_DTEND_PROPERTY)) {
+        if (auto end = time_property(block, ICAL_DTEND_PROPERTY, "DTEND")) {
+          range.end = end->to_sys(WallClock(owner_));
+        }
+      }
+      std::vector<Record> available;
+      for (icalcomponent* a = icalcomponent_get_first_component(block, ICAL_XAVAILABLE_COMPONENT);
+           a; a = icalcomponent_get_next_component(block, ICAL_XAVAILABLE_COMPONENT)) {
+        available.push_back(record_of(a, true));
+      }
+      auto& [covered, open] = by_rank[rank];
+      covered.push_back(range);
+      std::vector<Instance> instances;
+      expand_records(available, instances);
+      for (Instance i : instances) {
+        i.start = std::max(i.start, range.start);
+        i.end = std::min(i.end, range.end);
+        if (i.start < i.end) open.push_back(i);
+      }
+    }
+    Availability result;
+    for (auto rank = by_rank.rbegin(); rank != by_rank.rend(); ++rank) {
+      const auto covered = to_intervals(rank->second.first);
+      result.available = normalized([&] {
+        auto kept = subtract(result.available, covered);
+        const auto open = to_intervals(rank->second.second);
+        kept.insert(kept.end(), open.begin(), open.end());
+        return kept;
+      }());
+      auto all = result.covered;
+      all.insert(all.end(), covered.begin(), covered.end());
+      result.covered = normalized(std::move(all));
+    }
+    return result;
+  }
+
+  // Instants to minutes (starts down, ends up), inside the window, sorted and merged.
+  std::vector<Interval> to_intervals(const std::vector<Instance>& instances) const {
+    std::vector<Interval> out;
+    out.reserve(instances.size());
+    for (const Instance& i : instances) {
+      const SysSeconds start = std::max(i.start, window_.start);
+      const SysSeconds end = std::min(i.end, window_.end);
+      if (start < end) out.push_back({date::floor<Minutes>(start), date::ceil<Minutes>(end)});
+    }
+    return normalized(std::move(out));
+  }
+
+  const Zone owner_;
+  const Instance window_;
+  const std::string& file_;
+  Diagnostics& diagnostics_;
+  const TaggedSource* source_ = nullptr;
+  icalcomponent* calendar_ = nullptr;
+  std::map<std::string, WallClock> clocks_;  // by TZID, for the current VCALENDAR
+};
+
+// Parses `ics` into libical's tree, or reports why it cannot.
+ComponentPtr parse(std::string_view ics, const std::string& file, Diagnostics& diagnostics,
+                   std::optional<TaggedSource>& source) {
+  init_libical();
+  source = tag_lines(ics, file, diagnostics);
+  if (!source) return nullptr;
+  ComponentPtr root{icalparser_parse_string(source->text.c_str())};
+  const icalcomponent_kind kind = root ? icalcomponent_isa(root.get()) : ICAL_NO_COMPONENT;
+  if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_XROOT_COMPONENT) {
+    diagnostics.error(file, 0, "not an iCalendar file: libical finds no VCALENDAR in it");
+    return nullptr;
+  }
+  return root;
+}
+
+}  // namespace
+
+BusyCalendar read_busy_calendar(std::string_view ics, const Zone& owner, Interval window,
+                                const std::string& file, Diagnostics& diagnostics) {
+  std::optional<TaggedSource> source;
+  const ComponentPtr root = parse(ics, file, diagnostics, source);
+  if (!root) return {};
+  return CalendarReader(owner, window, file, diagnostics).read(*source, root.get());
+}
+
+std::optional<Zone> declared_zone(std::string_view ics, const std::string& file,
+                                  Diagnostics& diagnostics) {
+  std::optional<TaggedSource> source;
+  Diagnostics ignored;  // read_busy_calendar reports what is wrong with the file
+  const ComponentPtr root = parse(ics, file, ignored, source);
+  if (!root) return std::nullopt;
+  icalcomponent* calendar = root.get();
+  if (icalcomponent_isa(calendar) == ICAL_XROOT_COMPONENT) {
+    calendar = icalcomponent_get_first_component(calendar, ICAL_VCALENDAR_COMPONENT);
+  }
+  for (icalproperty* p = icalcomponent_get_first_property(calendar, ICAL_X_PROPERTY); p;
+       p = icalcomponent_get_next_property(calendar, ICAL_X_PROPERTY)) {
+    const char* name = icalproperty_get_x_name(p);
+    const char* value = icalproperty_get_x(p);
+    if (name == nullptr || value == nullptr || !equals_ignoring_case(name, "X-WR-TIMEZONE")) {
+      continue;
+    }
+    if (auto zone = find_tzid_zone(value)) return zone;
+    diagnostics.warning(file, property_line(p),
+                        "X-WR-TIMEZONE '" + std::string(value) + "' is not a known zone");
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void attach_calendars(Program& program, const std::string& label, Diagnostics& diagnostics) {
+  const LocalDay first = program.start - date::days{2};
+  const LocalDay last = program.end + date::days{2};
+  const Interval window{Instant{first.time_since_epoch()},
+                        Instant{(last + date::days{1}).time_since_epoch()}};
+  for (Person& person : program.people) {
+    if (person.calendar_file.empty()) continue;
+    auto calendar = read_busy_calendar(person.calendar_text, person.zone, window,
+                                       label + person.calendar_file, diagnostics);
+    person.busy = std::move(calendar.busy);
+    if (!calendar.availability) continue;
+    auto open = subtract(working_intervals(person.working_hours, person.zone, first, last),
+                         calendar.availability->covered);
+    open.insert(open.end(), calendar.availability->available.begin(),
+                calendar.availability->available.end());
+    person.availability = normalized(std::move(open));
+  }
+}
+
+}  // namespace mentorcal

@@ -1,0 +1,71 @@
+// Busy time read from the calendar exports people hand in (Outlook/Exchange, Google, Apple...).
+//
+//   mentorcal::Diagnostics problems;
+//   auto berlin = mentorcal::Zone::find("Europe/Berlin").value();
+//   auto calendar = mentorcal::read_busy_calendar(text, berlin, window, "calendars/m-01.ics",
+//                                                 problems);
+//   // calendar.busy: every opaque event instance, free/busy period ... inside `window`,
+//   // in UTC, sorted and disjoint. Problems name "calendars/m-01.ics:LINE".
+//
+// What counts as busy is the product contract's rule (PRODUCT.md, "calendars/<id>.ics"); how each
+// exporter's quirks are read is in docs/ICAL.md, "Import".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mentorcal/diagnostics.hpp"
+#include "mentorcal/program.hpp"
+#include "mentorcal/time.hpp"
+
+namespace mentorcal {
+
+// What the VAVAILABILITY components (RFC 7953) of an export say, inside the window read.
+struct Availability {
+  // The time the VAVAILABILITY components speak for (their DTSTART-DTEND ranges; a component
+  // without DTSTART or DTEND is open on that side). Sorted, disjoint.
+  std::vector<Interval> covered;
+  // Within `covered`, when the person can meet: what the AVAILABLE subcomponents of the
+  // highest-priority VAVAILABILITY at each instant allow. Sorted, disjoint, inside `covered`.
+  std::vector<Interval> available;
+  friend bool operator==(const Availability&, const Availability&) = default;
+};
+
+struct BusyCalendar {
+  // Busy instants inside the window read: sorted, disjoint, each start rounded down and each end
+  // rounded up to the minute.
+  std::vector<Interval> busy;
+  // Present when the export has at least one VAVAILABILITY. Never part of `busy`.
+  std::optional<Availability> availability;
+};
+
+// Reads one export. `owner` is the zone that all-day events and floating times are read in, and
+// the fallback for a TZID that neither the tz database, the Windows zone names nor a VTIMEZONE
+// in the file define (with a warning). Only instances that overlap `window` are kept, and every
+// recurrence is expanded no further than the window needs. Problems go to `diagnostics` as
+// "file:line: message"; an error means the busy time of the file is not to be trusted (the
+// result then holds what could be read).
+BusyCalendar read_busy_calendar(std::string_view ics, const Zone& owner, Interval window,
+                                const std::string& file, Diagnostics& diagnostics);
+
+// The zone an export declares for itself with X-WR-TIMEZONE (Google, Apple), resolved like a
+// TZID. nullopt when it declares none, or (with a warning) one that cannot be resolved.
+std::optional<Zone> declared_zone(std::string_view ics, const std::string& file,
+                                  Diagnostics& diagnostics);
+
+// A TZID as exports write it: an IANA name or alias ("America/Buenos_Aires"), or a Windows zone
+// name ("W. Europe Standard Time") mapped by the CLDR windowsZones table (its territory 001 row).
+// nullopt for anything else.
+std::optional<Zone> find_tzid_zone(std::string_view tzid);
+
+// Reads the calendar of every person with `calendar_text` into Person::busy and
+// Person::availability, bounded by the program's dates widened by two days on each side (so that
+// every zone's local days are covered). A VAVAILABILITY replaces the person's working hours
+// inside the time it covers; outside it, `availability` holds the working hours' windows, so the
+// engine can use `availability` alone whenever it is present. `label` prefixes the calendar file
+// names in messages ("acme/").
+void attach_calendars(Program& program, const std::string& label, Diagnostics& diagnostics);
+
+}  // namespace mentorcal

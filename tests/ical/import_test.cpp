@@ -1,0 +1,608 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "mentorcal/ical.hpp"
+
+namespace mentorcal {
+namespace {
+
+std::string calendar(const std::string& body) {
+  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + body + "END:VCALENDAR\r\n";
+}
+
+std::string event(const std::string& body) {
+  return "BEGIN:VEVENT\r\nUID:e@test\r\nDTSTAMP:20270101T000000Z\r\n" + body + "END:VEVENT\r\n";
+}
+
+Interval window(const std::string& from, const std::string& to) {
+  return {Instant{parse_day(from)->time_since_epoch()}, Instant{parse_day(to)->time_since_epoch()}};
+}
+
+std::vector<std::string> text(const std::vector<Interval>& intervals) {
+  std::vector<std::string> out;
+  for (const Interval& i : intervals) out.push_back(format_utc(i.start) + " " + format_utc(i.end));
+  return out;
+}
+
+struct Read {
+  BusyCalendar calendar;
+  Diagnostics diagnostics;
+  std::vector<std::string> busy() const { return text(calendar.busy); }
+  std::vector<std::string> messages() const {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : diagnostics.all()) out.push_back(d.to_string());
+    return out;
+  }
+};
+
+Read read(const std::string& ics, const std::string& zone = "UTC",
+          Interval in = window("2027-01-01", "2028-01-01")) {
+  Read r;
+  r.calendar = read_busy_calendar(ics, Zone::find(zone).value(), in, "cal.ics", r.diagnostics);
+  return r;
+}
+
+using Busy = std::vector<std::string>;
+
+// --- what is busy ----------------------------------------------------------------------------
+
+TEST(BusyTime, OpaqueEventIsBusy) {
+  const auto r = read(calendar(event("DTSTART:20270301T140000Z\r\nDTEND:20270301T150000Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T14:00:00Z 2027-03-01T15:00:00Z"}));
+  EXPECT_TRUE(r.diagnostics.all().empty());
+}
+
+TEST(BusyTime, TransparentEventIsFree) {
+  const auto r = read(calendar(
+      event("DTSTART:20270301T140000Z\r\nDTEND:20270301T150000Z\r\nTRANSP:TRANSPARENT\r\n")));
+  EXPECT_TRUE(r.busy().empty());
+}
+
+TEST(BusyTime, CancelledEventIsFreeWhateverItsBusyStatus) {
+  const auto r = read(
+      calendar(event("DTSTART:20270301T140000Z\r\nDTEND:20270301T150000Z\r\nSTATUS:CANCELLED\r\n"
+                     "X-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\n")));
+  EXPECT_TRUE(r.busy().empty());
+}
+
+TEST(BusyTime, DateTimeEventWithoutEndTakesNoTime) {
+  const auto r = read(calendar(event("DTSTART:20270301T140000Z\r\n")));
+  EXPECT_TRUE(r.busy().empty());
+}
+
+TEST(BusyTime, StartsRoundDownAndEndsRoundUpToTheMinute) {
+  const auto r = read(calendar(event("DTSTART:20270301T140030Z\r\nDTEND:20270301T145901Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T14:00:00Z 2027-03-01T15:00:00Z"}));
+}
+
+TEST(BusyTime, IsClippedToTheWindow) {
+  const auto r = read(calendar(event("DTSTART:20261231T220000Z\r\nDTEND:20270101T010000Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-01-01T00:00:00Z 2027-01-01T01:00:00Z"}));
+}
+
+TEST(BusyTime, EndBeforeStartWarnsAndTakesNoTime) {
+  const auto r = read(calendar(event("DTSTART:20270301T140000Z\r\nDTEND:20270301T130000Z\r\n")));
+  EXPECT_TRUE(r.busy().empty());
+  ASSERT_EQ(r.messages().size(), 1u);
+  EXPECT_EQ(r.messages()[0],
+            "cal.ics:8: warning: DTEND puts the end before DTSTART; the event is read as taking "
+            "no time");
+}
+
+// --- Outlook ---------------------------------------------------------------------------------
+
+TEST(OutlookExport, BusyStatusFreeWinsOverOpaque) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T140000Z\r\nDTEND:20270301T150000Z\r\nTRANSP:OPAQUE\r\n"
+                          "X-MICROSOFT-CDO-BUSYSTATUS:FREE\r\n")));
+  EXPECT_TRUE(r.busy().empty());
+}
+
+TEST(OutlookExport, WorkingElsewhereIsFree) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T140000Z\r\nDTEND:20270301T150000Z\r\n"
+                          "X-MICROSOFT-CDO-BUSYSTATUS:WORKINGELSEWHERE\r\n")));
+  EXPECT_TRUE(r.busy().empty());
+}
+
+TEST(OutlookExport, TentativeAndOutOfOfficeAreBusyEvenWhenTransparent) {
+  for (const std::string state : {"TENTATIVE", "OOF", "BUSY"}) {
+    const auto r = read(calendar(
+        event("DTSTART:20270301T140000Z\r\nDTEND:20270301T150000Z\r\nTRANSP:TRANSPARENT\r\n"
+              "X-MICROSOFT-CDO-BUSYSTATUS:" +
+              state + "\r\n")));
+    EXPECT_EQ(r.busy(), (Busy{"2027-03-01T14:00:00Z 2027-03-01T15:00:00Z"})) << state;
+  }
+}
+
+TEST(OutlookExport, UnknownBusyStatusWarnsAndLetsTranspDecide) {
+  const auto r = read(
+      calendar(event("DTSTART:20270301T140000Z\r\nDTEND:20270301T150000Z\r\nTRANSP:TRANSPARENT\r\n"
+                     "X-MICROSOFT-CDO-BUSYSTATUS:MAYBE\r\n")));
+  EXPECT_TRUE(r.busy().empty());
+  ASSERT_EQ(r.messages().size(), 1u);
+  EXPECT_NE(r.messages()[0].find("cal.ics:4: warning: X-MICROSOFT-CDO-BUSYSTATUS 'MAYBE'"),
+            std::string::npos);
+}
+
+TEST(OutlookExport, MapsWindowsZoneNamesThroughCldr) {
+  const auto r =
+      read(calendar(event("DTSTART;TZID=W. Europe Standard Time:20270301T090000\r\n"
+                          "DTEND;TZID=\"W. Europe Standard Time\":20270301T100000\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T08:00:00Z 2027-03-01T09:00:00Z"}));
+  EXPECT_TRUE(r.diagnostics.all().empty());
+}
+
+TEST(OutlookExport, HonoursCustomVtimezoneDatedSixteenOhOne) {
+  const std::string zone =
+      "BEGIN:VTIMEZONE\r\nTZID:Customized Time Zone\r\n"
+      "BEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+      "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"
+      "BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+      "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+  const auto r =
+      read(calendar(zone +
+                    event("DTSTART;TZID=Customized Time Zone:20270301T090000\r\n"
+                          "DTEND;TZID=Customized Time Zone:20270301T100000\r\n") +
+                    "BEGIN:VEVENT\r\nUID:summer\r\n"
+                    "DTSTART;TZID=Customized Time Zone:20270701T090000\r\n"
+                    "DTEND;TZID=Customized Time Zone:20270701T100000\r\nEND:VEVENT\r\n"));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T08:00:00Z 2027-03-01T09:00:00Z",
+                            "2027-07-01T07:00:00Z 2027-07-01T08:00:00Z"}));
+  EXPECT_TRUE(r.diagnostics.all().empty());
+}
+
+TEST(OutlookExport, ReadsUtcMasterWithOverrideInWindowsZone) {
+  const auto r = read(calendar(
+      event("DTSTART:20270301T080000Z\r\nDTEND:20270301T090000Z\r\nRRULE:FREQ=DAILY;COUNT=3\r\n") +
+      "BEGIN:VEVENT\r\nUID:e@test\r\n"
+      "RECURRENCE-ID;TZID=W. Europe Standard Time:20270302T090000\r\n"
+      "DTSTART;TZID=W. Europe Standard Time:20270302T150000\r\n"
+      "DTEND;TZID=W. Europe Standard Time:20270302T160000\r\nEND:VEVENT\r\n"));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T08:00:00Z 2027-03-01T09:00:00Z",
+                            "2027-03-02T14:00:00Z 2027-03-02T15:00:00Z",
+                            "2027-03-03T08:00:00Z 2027-03-03T09:00:00Z"}));
+}
+
+// --- zones -----------------------------------------------------------------------------------
+
+TEST(TimeZones, UnknownTzidWarnsWithItsLineAndFallsBackToTheOwnersZone) {
+  const auto r = read(calendar(event("DTSTART;TZID=Mars/Olympus:20270301T090000\r\n"
+                                     "DTEND;TZID=Mars/Olympus:20270301T100000\r\n")),
+                      "Asia/Tokyo");
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T00:00:00Z 2027-03-01T01:00:00Z"}));
+  EXPECT_EQ(r.messages(),
+            (std::vector<std::string>{
+                "cal.ics:7: warning: TZID 'Mars/Olympus' is neither an IANA nor a Windows zone "
+                "name and the file has no VTIMEZONE for it; its times are read in Asia/Tokyo, the "
+                "owner's zone"}));
+}
+
+TEST(TimeZones, IanaNameWinsOverAnAbridgedVtimezoneOfTheSameName) {
+  // Google writes 1970-style VTIMEZONEs; the tz database knows the zone's whole history.
+  const std::string zone =
+      "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+      "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+  const auto r = read(calendar(zone + event("DTSTART;TZID=Europe/Berlin:20270701T090000\r\n"
+                                            "DTEND;TZID=Europe/Berlin:20270701T100000\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-07-01T07:00:00Z 2027-07-01T08:00:00Z"}));
+}
+
+TEST(TimeZones, FloatingTimesAreReadInTheOwnersZone) {
+  const auto r = read(calendar(event("DTSTART:20270301T090000\r\nDTEND:20270301T100000\r\n")),
+                      "America/New_York");
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T14:00:00Z 2027-03-01T15:00:00Z"}));
+}
+
+TEST(TimeZones, DeclaredZoneComesFromXWrTimezone) {
+  Diagnostics d;
+  const auto zone = declared_zone(calendar("X-WR-TIMEZONE:Europe/Lisbon\r\n"), "cal.ics", d);
+  ASSERT_TRUE(zone);
+  EXPECT_EQ(zone->name(), "Europe/Lisbon");
+  EXPECT_FALSE(declared_zone(calendar(""), "cal.ics", d));
+  EXPECT_TRUE(d.all().empty());
+}
+
+TEST(TimeZones, UnknownDeclaredZoneWarns) {
+  Diagnostics d;
+  EXPECT_FALSE(declared_zone(calendar("X-WR-TIMEZONE:Nowhere\r\n"), "cal.ics", d));
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.front().to_string(),
+            "cal.ics:4: warning: X-WR-TIMEZONE 'Nowhere' is not a known zone");
+}
+
+// --- all-day events --------------------------------------------------------------------------
+
+TEST(AllDayEvent, BlocksTheWholeLocalDayInTheOwnersZone) {
+  const auto r = read(calendar(event("DTSTART;VALUE=DATE:20270301\r\n"
+                                     "DTEND;VALUE=DATE:20270303\r\n")),
+                      "Asia/Tokyo");
+  EXPECT_EQ(r.busy(), (Busy{"2027-02-28T15:00:00Z 2027-03-02T15:00:00Z"}));
+}
+
+TEST(AllDayEvent, WithoutEndIsOneDay) {
+  const auto r = read(calendar(event("DTSTART;VALUE=DATE:20270301\r\n")), "America/New_York");
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T05:00:00Z 2027-03-02T05:00:00Z"}));
+}
+
+TEST(AllDayEvent, OnTheDstChangeIsTwentyThreeHoursLong) {
+  const auto r = read(calendar(event("DTSTART;VALUE=DATE:20270314\r\n")), "America/New_York");
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-14T05:00:00Z 2027-03-15T04:00:00Z"}));
+}
+
+// --- recurrence ------------------------------------------------------------------------------
+
+TEST(Recurrence, WeeklyNewYorkMeetingStaysAtNineLocalAcrossDst) {
+  const auto r = read(calendar(event("DTSTART;TZID=America/New_York:20270301T090000\r\n"
+                                     "DTEND;TZID=America/New_York:20270301T100000\r\n"
+                                     "RRULE:FREQ=WEEKLY;COUNT=4\r\n")),
+                      "UTC", window("2027-03-01", "2027-04-01"));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T14:00:00Z 2027-03-01T15:00:00Z",
+                            "2027-03-08T14:00:00Z 2027-03-08T15:00:00Z",
+                            "2027-03-15T13:00:00Z 2027-03-15T14:00:00Z",
+                            "2027-03-22T13:00:00Z 2027-03-22T14:00:00Z"}));
+}
+
+TEST(Recurrence, EndlessRuleIsExpandedOnlyInsideTheWindow) {
+  const auto r = read(calendar(event("DTSTART:19900101T090000Z\r\nDTEND:19900101T100000Z\r\n"
+                                     "RRULE:FREQ=DAILY\r\n")),
+                      "UTC", window("2027-03-01", "2027-03-03"));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-02T09:00:00Z 2027-03-02T10:00:00Z"}));
+}
+
+TEST(Recurrence, BiweeklyRuleKeepsItsPhaseWhenExpansionStartsLate) {
+  const auto r = read(calendar(event("DTSTART:20200106T090000Z\r\nDTEND:20200106T100000Z\r\n"
+                                     "RRULE:FREQ=WEEKLY;INTERVAL=2\r\n")),
+                      "UTC", window("2027-03-01", "2027-03-15"));
+  // 2020-01-06 + 372 weeks = 2027-03-08.
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-08T09:00:00Z 2027-03-08T10:00:00Z"}));
+}
+
+TEST(Recurrence, UtcUntilIncludesTheLastInstanceEastOfGreenwich) {
+  // 10:00 in Berlin is 09:00Z: libical alone compares 10:00 with 09:00 and drops it.
+  const auto r =
+      read(calendar(event("DTSTART;TZID=Europe/Berlin:20270301T100000\r\n"
+                          "DTEND;TZID=Europe/Berlin:20270301T110000\r\n"
+                          "RRULE:FREQ=DAILY;UNTIL=20270302T090000Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-02T09:00:00Z 2027-03-02T10:00:00Z"}));
+}
+
+TEST(Recurrence, DateUntilIncludesInstancesOnThatDay) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T120000Z\r\nDTEND:20270301T130000Z\r\n"
+                          "RRULE:FREQ=DAILY;UNTIL=20270302\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T12:00:00Z 2027-03-01T13:00:00Z",
+                            "2027-03-02T12:00:00Z 2027-03-02T13:00:00Z"}));
+}
+
+TEST(Recurrence, ExdateRemovesTheInstanceItNames) {
+  const auto r = read(calendar(event(
+      "DTSTART;TZID=Europe/Berlin:20270301T090000\r\nDTEND;TZID=Europe/Berlin:20270301T100000\r\n"
+      "RRULE:FREQ=DAILY;COUNT=3\r\nEXDATE;TZID=Europe/Berlin:20270302T090000\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T08:00:00Z 2027-03-01T09:00:00Z",
+                            "2027-03-03T08:00:00Z 2027-03-03T09:00:00Z"}));
+}
+
+TEST(Recurrence, ExdateWithoutTzidIsReadOnTheStartsClock) {
+  const auto r = read(calendar(event(
+      "DTSTART;TZID=Europe/Berlin:20270301T090000\r\nDTEND;TZID=Europe/Berlin:20270301T100000\r\n"
+      "RRULE:FREQ=DAILY;COUNT=2\r\nEXDATE:20270302T090000\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T08:00:00Z 2027-03-01T09:00:00Z"}));
+}
+
+TEST(Recurrence, RdatePeriodAddsAnInstanceWithItsOwnLength) {
+  const auto r = read(calendar(
+      event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+            "RDATE;VALUE=PERIOD:20270305T120000Z/PT3H,20270306T120000Z/20270306T123000Z\r\n"
+            "RDATE:20270307T090000Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-05T12:00:00Z 2027-03-05T15:00:00Z",
+                            "2027-03-06T12:00:00Z 2027-03-06T12:30:00Z",
+                            "2027-03-07T09:00:00Z 2027-03-07T10:00:00Z"}));
+}
+
+const std::string kDaily =
+    event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\nRRULE:FREQ=DAILY;COUNT=3\r\n");
+
+std::string override_of(const std::string& rid, const std::string& body) {
+  return "BEGIN:VEVENT\r\nUID:e@test\r\nRECURRENCE-ID" + rid + "\r\n" + body + "END:VEVENT\r\n";
+}
+
+TEST(Recurrence, OverrideMovesTheInstanceItNames) {
+  const auto r = read(calendar(kDaily + override_of(":20270302T090000Z",
+                                                    "DTSTART:20270302T150000Z\r\n"
+                                                    "DTEND:20270302T153000Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-02T15:00:00Z 2027-03-02T15:30:00Z",
+                            "2027-03-03T09:00:00Z 2027-03-03T10:00:00Z"}));
+}
+
+TEST(Recurrence, OverrideBeforeItsMasterInTheFileStillApplies) {
+  const auto r = read(calendar(
+      override_of(":20270302T090000Z", "DTSTART:20270302T150000Z\r\nDTEND:20270302T153000Z\r\n") +
+      kDaily));
+  EXPECT_EQ(r.busy()[1], "2027-03-02T15:00:00Z 2027-03-02T15:30:00Z");
+  EXPECT_EQ(r.busy().size(), 3u);
+}
+
+TEST(Recurrence, OverrideMovesAnInstanceFromOutsideIntoTheWindow) {
+  const auto r = read(calendar(kDaily + override_of(":20270301T090000Z",
+                                                    "DTSTART:20270310T090000Z\r\n"
+                                                    "DTEND:20270310T100000Z\r\n")),
+                      "UTC", window("2027-03-05", "2027-03-20"));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-10T09:00:00Z 2027-03-10T10:00:00Z"}));
+}
+
+TEST(Recurrence, OverrideMovingAnInstanceOutOfTheWindowRemovesIt) {
+  const auto r = read(calendar(kDaily + override_of(":20270302T090000Z",
+                                                    "DTSTART:20270401T090000Z\r\n"
+                                                    "DTEND:20270401T100000Z\r\n")),
+                      "UTC", window("2027-03-01", "2027-03-05"));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-03T09:00:00Z 2027-03-03T10:00:00Z"}));
+}
+
+TEST(Recurrence, CancelledOverrideRemovesItsInstance) {
+  const auto r =
+      read(calendar(kDaily + override_of(":20270302T090000Z",
+                                         "DTSTART:20270302T090000Z\r\n"
+                                         "DTEND:20270302T100000Z\r\nSTATUS:CANCELLED\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-03T09:00:00Z 2027-03-03T10:00:00Z"}));
+}
+
+TEST(Recurrence, TransparentOverrideFreesOnlyItsInstance) {
+  const auto r = read(calendar(kDaily + override_of(":20270302T090000Z",
+                                                    "DTSTART:20270302T090000Z\r\n"
+                                                    "DTEND:20270302T100000Z\r\n"
+                                                    "TRANSP:TRANSPARENT\r\n")));
+  EXPECT_EQ(r.busy().size(), 2u);
+}
+
+TEST(Recurrence, ThisAndFutureOverrideMovesEveryLaterInstance) {
+  const auto r = read(calendar(
+      event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\nRRULE:FREQ=DAILY;COUNT=4\r\n") +
+      override_of(";RANGE=THISANDFUTURE:20270303T090000Z",
+                  "DTSTART:20270303T110000Z\r\nDTEND:20270303T113000Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-02T09:00:00Z 2027-03-02T10:00:00Z",
+                            "2027-03-03T11:00:00Z 2027-03-03T11:30:00Z",
+                            "2027-03-04T11:00:00Z 2027-03-04T11:30:00Z"}));
+}
+
+TEST(Recurrence, ImpossibleRuleWarnsInsteadOfSearchingForCenturies) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+                          "RRULE:FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+  EXPECT_EQ(r.messages(),
+            (std::vector<std::string>{"cal.ics:9: warning: RRULE matches no date; only DTSTART and "
+                                      "RDATE count"}));
+}
+
+TEST(Recurrence, HourlyRuleWhoseHoursNeverComeWarns) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T080000Z\r\nDTEND:20270301T081000Z\r\n"
+                          "RRULE:FREQ=HOURLY;INTERVAL=2;BYHOUR=9\r\n")));
+  EXPECT_EQ(r.busy().size(), 1u);
+  EXPECT_EQ(r.messages().size(), 1u);
+}
+
+TEST(Recurrence, MinutelyRuleIsNotExpanded) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T090100Z\r\n"
+                          "RRULE:FREQ=MINUTELY;INTERVAL=5\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T09:01:00Z"}));
+  EXPECT_EQ(r.messages().size(), 1u);
+}
+
+// --- duplicates ------------------------------------------------------------------------------
+
+TEST(DuplicateEvent, CountsOnceInItsVersionWithTheHigherSequence) {
+  const auto r =
+      read(calendar(event("SEQUENCE:2\r\nDTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n") +
+                    event("SEQUENCE:1\r\nDTSTART:20270301T120000Z\r\nDTEND:20270301T130000Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+}
+
+TEST(DuplicateEvent, OnASequenceTieTheLaterVersionCounts) {
+  const auto r = read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n") +
+                               event("DTSTART:20270301T120000Z\r\nDTEND:20270301T130000Z\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T12:00:00Z 2027-03-01T13:00:00Z"}));
+}
+
+TEST(DuplicateEvent, EventsWithoutUidAreAllKept) {
+  const std::string a =
+      "BEGIN:VEVENT\r\nDTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\nEND:VEVENT\r\n";
+  const std::string b =
+      "BEGIN:VEVENT\r\nDTSTART:20270301T120000Z\r\nDTEND:20270301T130000Z\r\nEND:VEVENT\r\n";
+  EXPECT_EQ(read(calendar(a + b)).busy().size(), 2u);
+}
+
+// --- free/busy and availability --------------------------------------------------------------
+
+TEST(FreeBusy, PeriodsOtherThanFreeAreBusy) {
+  const auto r =
+      read(calendar("BEGIN:VFREEBUSY\r\nUID:fb\r\n"
+                    "FREEBUSY:20270301T090000Z/PT1H\r\n"
+                    "FREEBUSY;FBTYPE=FREE:20270301T120000Z/PT1H\r\n"
+                    "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20270301T140000Z/20270301T143000Z,"
+                    "20270302T140000Z/PT30M\r\n"
+                    "FREEBUSY;FBTYPE=BUSY-UNAVAILABLE:20270303T000000Z/PT24H\r\n"
+                    "END:VFREEBUSY\r\n"));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-01T14:00:00Z 2027-03-01T14:30:00Z",
+                            "2027-03-02T14:00:00Z 2027-03-02T14:30:00Z",
+                            "2027-03-03T00:00:00Z 2027-03-04T00:00:00Z"}));
+}
+
+const std::string kWorkWeek =
+    "BEGIN:VAVAILABILITY\r\nUID:av\r\nDTSTART:20270301T000000Z\r\nDTEND:20270315T000000Z\r\n"
+    "BEGIN:AVAILABLE\r\nUID:av-1\r\nDTSTART:20270301T090000Z\r\nDTEND:20270301T170000Z\r\n"
+    "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR\r\nEND:AVAILABLE\r\nEND:VAVAILABILITY\r\n";
+
+TEST(Availability, AvailableSubcomponentsOpenTimeOnlyInsideTheirBlock) {
+  const auto r = read(calendar(kWorkWeek), "UTC", window("2027-03-01", "2027-03-20"));
+  EXPECT_TRUE(r.busy().empty());
+  ASSERT_TRUE(r.calendar.availability);
+  EXPECT_EQ(text(r.calendar.availability->covered),
+            (Busy{"2027-03-01T00:00:00Z 2027-03-15T00:00:00Z"}));
+  const auto open = text(r.calendar.availability->available);
+  ASSERT_EQ(open.size(), 10u);
+  EXPECT_EQ(open.front(), "2027-03-01T09:00:00Z 2027-03-01T17:00:00Z");
+  EXPECT_EQ(open.back(), "2027-03-12T09:00:00Z 2027-03-12T17:00:00Z");
+}
+
+TEST(Availability, HigherPriorityBlockDecidesWhereBlocksOverlap) {
+  const std::string holiday =
+      "BEGIN:VAVAILABILITY\r\nUID:off\r\nPRIORITY:1\r\n"
+      "DTSTART:20270308T000000Z\r\nDTEND:20270313T000000Z\r\nEND:VAVAILABILITY\r\n";
+  const auto r = read(calendar(kWorkWeek + holiday), "UTC", window("2027-03-01", "2027-03-20"));
+  ASSERT_TRUE(r.calendar.availability);
+  const auto open = text(r.calendar.availability->available);
+  ASSERT_EQ(open.size(), 5u);
+  EXPECT_EQ(open.back(), "2027-03-05T09:00:00Z 2027-03-05T17:00:00Z");
+}
+
+TEST(Availability, ReplacesWorkingHoursOnlyWhereItSpeaks) {
+  Program program;
+  program.start = *parse_day("2027-03-08");
+  program.end = *parse_day("2027-03-19");
+  Person p;
+  p.id = "m-01";
+  p.working_hours = *WorkingHours::parse("Mon-Fri 10:00-11:00", nullptr);
+  p.calendar_file = "calendars/m-01.ics";
+  p.calendar_text = calendar(kWorkWeek);
+  program.people.push_back(p);
+  Diagnostics d;
+  attach_calendars(program, "acme/", d);
+  EXPECT_TRUE(d.all().empty());
+  const auto& availability = program.people[0].availability;
+  ASSERT_TRUE(availability);
+  const auto open = text(*availability);
+  // The VAVAILABILITY's 09:00-17:00 until 03-15, the working hours' 10:00-11:00 after it.
+  EXPECT_EQ(open[0], "2027-03-08T09:00:00Z 2027-03-08T17:00:00Z");
+  EXPECT_EQ(open[5], "2027-03-15T10:00:00Z 2027-03-15T11:00:00Z");
+  EXPECT_TRUE(program.people[0].busy.empty());
+}
+
+TEST(AttachCalendars, FillsBusyTimeAroundTheProgramDatesAndNamesTheFile) {
+  Program program;
+  program.start = *parse_day("2027-03-08");
+  program.end = *parse_day("2027-03-19");
+  Person p;
+  p.zone = *Zone::find("Europe/Berlin");
+  p.calendar_file = "calendars/m-01.ics";
+  p.calendar_text =
+      calendar(event("DTSTART;VALUE=DATE:20270306\r\nRRULE:FREQ=WEEKLY\r\n"
+                     "DTEND;TZID=Nowhere:20270306T100000\r\n"));
+  program.people.push_back(p);
+  program.people.push_back(Person{});  // no calendar
+  Diagnostics d;
+  attach_calendars(program, "acme/", d);
+  ASSERT_EQ(d.all().size(), 1u);
+  EXPECT_EQ(d.front().file, "acme/calendars/m-01.ics");
+  EXPECT_EQ(d.front().line, 9);
+  // The window starts on 03-06 at 00:00Z, two days before the program.
+  const auto busy = text(program.people[0].busy);
+  ASSERT_GE(busy.size(), 2u);
+  EXPECT_EQ(busy[0], "2027-03-06T00:00:00Z 2027-03-06T09:00:00Z");
+  EXPECT_EQ(busy[1], "2027-03-12T23:00:00Z 2027-03-13T09:00:00Z");
+  EXPECT_TRUE(program.people[1].busy.empty());
+}
+
+// --- bad input -------------------------------------------------------------------------------
+
+TEST(BadInput, GarbageIsNotAnIcalendarFile) {
+  const auto r = read("hello, world\nthis is not a calendar\n");
+  EXPECT_TRUE(r.diagnostics.has_errors());
+  EXPECT_EQ(r.messages(),
+            (std::vector<std::string>{"cal.ics:1: not an iCalendar file: it must begin with "
+                                      "BEGIN:VCALENDAR, not 'hello, world'"}));
+}
+
+TEST(BadInput, EmptyFileIsAnError) {
+  EXPECT_EQ(read("").messages(),
+            (std::vector<std::string>{"cal.ics: not an iCalendar file: it is empty"}));
+}
+
+TEST(BadInput, TruncatedFileSaysWhereItEnds) {
+  const auto r = read("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20270301T090000Z\r\n");
+  EXPECT_EQ(r.messages(),
+            (std::vector<std::string>{"cal.ics:3: the file ends inside VEVENT begun at line 2: it "
+                                      "is truncated or lacks END:VEVENT"}));
+}
+
+TEST(BadInput, MismatchedEndIsAnError) {
+  const auto r = read("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VTODO\r\nEND:VCALENDAR\r\n");
+  EXPECT_EQ(
+      r.messages(),
+      (std::vector<std::string>{"cal.ics:3: END:VTODO does not close BEGIN:VEVENT at line 2"}));
+}
+
+TEST(BadInput, MalformedRruleIsAnErrorAtItsLine) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+                          "RRULE:FREQ=WEEKLY;UNTL=20271023\r\n")));
+  EXPECT_TRUE(r.diagnostics.has_errors());
+  ASSERT_EQ(r.diagnostics.all().size(), 1u);
+  EXPECT_EQ(r.diagnostics.front().line, 9);
+  EXPECT_NE(r.diagnostics.front().message.find("RRULE"), std::string::npos);
+}
+
+TEST(BadInput, LineNumbersCountFoldedLines) {
+  const auto r =
+      read(calendar(event("DESCRIPTION:a long\r\n  description\r\n"
+                          "DTSTART:20270301T090000Z\r\nDTEND:2027garbage\r\n")));
+  ASSERT_EQ(r.diagnostics.all().size(), 1u);
+  EXPECT_EQ(r.diagnostics.front().line, 10);
+  EXPECT_EQ(r.diagnostics.front().severity, Severity::error);
+}
+
+TEST(BadInput, UnreadableAlarmIsOnlyAWarning) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+                          "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:soon\r\n"
+                          "END:VALARM\r\n")));
+  EXPECT_FALSE(r.diagnostics.has_errors());
+  ASSERT_EQ(r.diagnostics.all().size(), 1u);
+  EXPECT_EQ(r.diagnostics.front().line, 11);
+  EXPECT_EQ(r.busy().size(), 1u);
+}
+
+TEST(BadInput, SecondDtstartIsAnError) {
+  const auto r = read(calendar(event("DTSTART:20270301T090000Z\r\nDTSTART:20270301T100000Z\r\n")));
+  EXPECT_EQ(r.messages(),
+            (std::vector<std::string>{"cal.ics:8: a second DTSTART in VEVENT begun at line 4"}));
+}
+
+TEST(BadInput, TopLevelComponentOtherThanVcalendarIsRejected) {
+  const auto r = read("BEGIN:VEVENT\r\nDTSTART:20270301T090000Z\r\nEND:VEVENT\r\n");
+  EXPECT_TRUE(r.diagnostics.has_errors());
+  EXPECT_EQ(r.diagnostics.front().line, 1);
+}
+
+TEST(CalendarStream, ReadsEveryVcalendarInIt) {
+  const auto r = read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n")) +
+                      calendar("BEGIN:VEVENT\r\nUID:other\r\nDTSTART:20270302T090000Z\r\n"
+                               "DTEND:20270302T100000Z\r\nEND:VEVENT\r\n"));
+  EXPECT_EQ(r.busy().size(), 2u);
+}
+
+TEST(CalendarStream, ByteOrderMarkAndBareLineFeedsAreAccepted) {
+  const auto r = read(
+      "\xEF\xBB\xBF"
+      "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\n"
+      "DTSTART:20270301T090000Z\nDTEND:20270301T100000Z\nEND:VEVENT\n"
+      "END:VCALENDAR\n");
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+  EXPECT_TRUE(r.diagnostics.all().empty());
+}
+
+}  // namespace
+}  // namespace mentorcal

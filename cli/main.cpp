@@ -14,6 +14,17 @@ int main(int argc, char** argv) {
   v->add_option("PROGRAM_DIR", validate.program_dir, "The program directory")->required();
   v->add_flag("--json", validate.json, "Print the report as JSON");
 
+  BusyOptions busy;
+  auto* b =
+      app.add_subcommand("busy", "Show the busy time the engine reads from a calendar export");
+  b->add_option("FILE", busy.file, "The .ics file")->required();
+  b->add_option("--from", busy.from, "First day shown, from 00:00Z (YYYY-MM-DD)")->required();
+  b->add_option("--to", busy.to, "Day after the last one shown, until 00:00Z (YYYY-MM-DD)")
+      ->required();
+  b->add_option("--tz", busy.tz,
+                "Zone of all-day events and floating times (default: X-WR-TIMEZONE, else UTC)");
+  b->add_flag("--json", busy.json, "Print the intervals as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -21,5 +32,6 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (v->parsed()) return run_validate(validate);
+  if (b->parsed()) return run_busy(busy);
   return 1;
 }

@@ -89,7 +89,7 @@ std::map<std::string, std::pair<LocalDay, LocalDay>> zone_spans(
   for (const auto& session : sessions) {
     const Series& series = *session.series;
     const Zone zone = zone_of(series);
-    auto [span, added] = spans.try_emplace(series.zone, program.start, program.end);
+    const auto span = spans.try_emplace(series.zone, program.start, program.end).first;
     for (const auto& occurrence : series.occurrences) {
       for (const LocalDay day :
            {date::floor<date::days>(occurrence.nominal), local_day(zone, occurrence.at.start)}) {
@@ -231,9 +231,11 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return text;
 }
 
+constexpr const char* kCancelled = "This mentoring series is cancelled and no longer takes place.";
+
 std::string series_description(const Session& session, const Zone& zone) {
   const Series& series = *session.series;
-  if (session.cancelled) return "This mentoring series is cancelled and no longer takes place.";
+  if (session.cancelled) return kCancelled;
   std::vector<std::string> lines;
   if (!session.pair->focus.empty()) lines.push_back("Focus: " + session.pair->focus);
   const LocalMinute last =
@@ -256,7 +258,7 @@ std::string series_description(const Session& session, const Zone& zone) {
 std::string moved_description(const Session& session, const Zone& zone,
                               const Occurrence& occurrence) {
   const Series& series = *session.series;
-  if (session.cancelled) return "This mentoring series is cancelled and no longer takes place.";
+  if (session.cancelled) return kCancelled;
   const LocalMinute other_start = session.other->zone.to_local(occurrence.at.start);
   return join_lines({
       session.pair->focus.empty() ? "" : "Focus: " + session.pair->focus,

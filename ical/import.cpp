@@ -467,9 +467,19 @@ class CalendarReader {
       const ContentLine* at = begin > 0 ? next_line(begin, cursor) : nullptr;
       const int line = at != nullptr ? at->line : begin;
       if (at != nullptr) cursor = at->line;
-      const char* text = icalproperty_get_xlicerror(p);
-      std::string message = "cannot read this line: " + std::string(text ? text : "");
-      if (decides_busy_time && (at == nullptr || kTimeProperties.contains(at->name))) {
+      const char* error = icalproperty_get_xlicerror(p);
+      const std::string text = error != nullptr ? error : "";
+      std::string message = "cannot read this line: " + text;
+      const bool empty = text.starts_with("No value for");
+      const bool decides =
+          decides_busy_time && (at == nullptr || kTimeProperties.contains(at->name));
+      // Google writes empty LOCATION and DESCRIPTION lines; they say nothing.
+      if (empty && !decides) continue;
+      // An empty RRULE, RDATE or EXDATE (some holiday feeds write "RRULE:") adds nothing either.
+      const bool empty_recurrence =
+          empty && at != nullptr &&
+          (at->name == "RRULE" || at->name == "RDATE" || at->name == "EXDATE");
+      if (decides && !empty_recurrence) {
         fail(line, std::move(message));
       } else {
         warn(line, message + " (ignored: it does not change busy time)");

@@ -575,6 +575,21 @@ TEST(BadInput, UnreadableAlarmIsOnlyAWarning) {
   EXPECT_EQ(r.busy().size(), 1u);
 }
 
+TEST(BadInput, EmptyLocationSaysNothingAndEmptyRruleOnlyWarns) {
+  const auto r = read(calendar(event("LOCATION:\r\nDTSTART:20270301T090000Z\r\n"
+                                     "DTEND:20270301T100000Z\r\nRRULE:\r\n")));
+  EXPECT_FALSE(r.diagnostics.has_errors());
+  ASSERT_EQ(r.diagnostics.all().size(), 1u);
+  EXPECT_EQ(r.diagnostics.front().line, 10);
+  EXPECT_EQ(r.busy().size(), 1u);
+}
+
+TEST(BadInput, EmptyDtstartIsAnError) {
+  const auto r = read(calendar(event("DTSTART:\r\nDTEND:20270301T100000Z\r\n")));
+  EXPECT_TRUE(r.diagnostics.has_errors());
+  EXPECT_EQ(r.diagnostics.front().line, 7);
+}
+
 TEST(BadInput, SecondDtstartIsAnError) {
   const auto r = read(calendar(event("DTSTART:20270301T090000Z\r\nDTSTART:20270301T100000Z\r\n")));
   EXPECT_EQ(r.messages(),

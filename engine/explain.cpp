@@ -35,7 +35,7 @@ std::string share_text(double share) {
 // `pair` standing in for the program's own (each possibly changed by one relaxation).
 std::optional<Plan> search_with(const Program& program, const Pair& pair, const Person& mentor,
                                 const Person& mentee, std::vector<Occupancy>& load,
-                                std::size_t breadth) {
+                                std::size_t breadth, bool keep_rejected) {
   const auto horizon = search_horizon(program);
   const PersonCalendar cm(mentor, program, horizon);
   const PersonCalendar ce(mentee, program, horizon);
@@ -45,7 +45,7 @@ std::optional<Plan> search_with(const Program& program, const Pair& pair, const 
                   load[mentor_anchors ? pair.mentor : pair.mentee],
                   load[mentor_anchors ? pair.mentee : pair.mentor], no_spread};
   const PairSpace space(program, pair, parties.anchor, parties.other);
-  return best_plan(space, parties, breadth);
+  return best_plan(space, parties, breadth, keep_rejected);
 }
 
 }  // namespace
@@ -67,7 +67,7 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
   Minutes longest_free{0};
   for (const auto& s : free_together) longest_free = std::max(longest_free, s.length());
 
-  const auto best = search_with(program, pair, mentor, mentee, load, 48);
+  const auto best = search_with(program, pair, mentor, mentee, load, 16, true);
   if (shared.empty()) {
     out.reasons.push_back(describe_hours(mentor) + " and " + describe_hours(mentee) +
                           " share no hour");
@@ -105,15 +105,19 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
                             " occurrences: " + ranked[k].second);
   }
 
-  // Each relaxation is one change to the input, tried for real, smallest first.
-  struct Relaxation {
-    std::string text;
-    std::function<bool()> places;
-  };
-  std::vector<Relaxation> tries;
+  // Each relaxation is one change to the input, tried for real, smallest first. A try returns
+  // the change in words when the pair is then placed.
+  using Try = std::function<std::optional<std::string>()>;
+  std::vector<Try> tries;
   const auto placed = [&](const Pair& p, const Person& m, const Person& e) {
-    const auto plan = search_with(program, p, m, e, load, 24);
+    const auto plan = search_with(program, p, m, e, load, 8, false);
     return plan && plan->accepted;
+  };
+  const auto placed_with = [&](const Person& who, const Person& changed) {
+    return &who == &mentor ? placed(pair, changed, mentee) : placed(pair, mentor, changed);
+  };
+  const auto who_text = [](const Person& p) {
+    return std::string(role_name(p.role)) + " " + p.id + "'s ";
   };
   const auto hours_tries = [&](Minutes widen) {
     for (const Person* who : {&mentee, &mentor}) {
@@ -123,37 +127,46 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
         changed.working_hours =
             who->working_hours.widened(earlier ? widen : Minutes{0}, earlier ? Minutes{0} : widen);
         if (changed.working_hours == who->working_hours) continue;
-        tries.push_back({std::string(role_name(who->role)) + " " + who->id + "'s working hours " +
-                             changed.working_hours.to_string() + " instead of " +
-                             who->working_hours.to_string() + " (" + std::string(who->zone.name()) +
-                             ")",
-                         [&, changed, who] {
-                           return who == &mentor ? placed(pair, changed, mentee)
-                                                 : placed(pair, mentor, changed);
-                         }});
+        tries.push_back([&, who, changed]() -> std::optional<std::string> {
+          if (!placed_with(*who, changed)) return std::nullopt;
+          return who_text(*who) + "working hours " + changed.working_hours.to_string() +
+                 " instead of " + who->working_hours.to_string() + " (" +
+                 std::string(who->zone.name()) + ")";
+        });
       }
     }
   };
+  // A limit is tried at its most generous value first; when that places the pair, the smallest
+  // value that still does is found by bisection (placing only gets easier as a limit grows).
   const auto limit_tries = [&] {
+    const int g = static_cast<int>(program.granularity.count());
     const int d = static_cast<int>(pair.duration.count());
     for (const Person* who : {&mentor, &mentee}) {
-      const auto add = [&](const char* name, std::optional<int> Limits::*field, int step) {
-        const auto current = who->limits.*field;
-        if (!current) return;
-        Person changed = *who;
-        changed.limits.*field = *current + step;
-        tries.push_back({std::string(role_name(who->role)) + " " + who->id + "'s " + name + " " +
-                             std::to_string(*current + step) + " instead of " +
-                             std::to_string(*current),
-                         [&, changed, who] {
-                           return who == &mentor ? placed(pair, changed, mentee)
-                                                 : placed(pair, mentor, changed);
-                         }});
+      const auto add = [&](const char* name, std::optional<int> Limits::*field, int step,
+                           int steps) {
+        if (!(who->limits.*field)) return;
+        tries.push_back([&, who, name, field, step, steps]() -> std::optional<std::string> {
+          const int current = *(who->limits.*field);
+          const auto works = [&](int k) {
+            Person changed = *who;
+            changed.limits.*field = current + k * step;
+            return placed_with(*who, changed);
+          };
+          if (!works(steps)) return std::nullopt;
+          int low = 0;       // fails
+          int high = steps;  // works
+          while (high - low > 1) {
+            const int mid = (low + high) / 2;
+            (works(mid) ? high : low) = mid;
+          }
+          return who_text(*who) + name + " " + std::to_string(current + high * step) +
+                 " instead of " + std::to_string(current);
+        });
       };
-      add("max_minutes_per_week", &Limits::max_minutes_per_week, d);
-      add("max_sessions_per_week", &Limits::max_sessions_per_week, 1);
-      add("max_sessions_per_day", &Limits::max_sessions_per_day, 1);
-      add("max_minutes_per_month", &Limits::max_minutes_per_month, 2 * d);
+      add("max_minutes_per_week", &Limits::max_minutes_per_week, g, 2 * d / g);
+      add("max_sessions_per_week", &Limits::max_sessions_per_week, 1, 2);
+      add("max_sessions_per_day", &Limits::max_sessions_per_day, 1, 2);
+      add("max_minutes_per_month", &Limits::max_minutes_per_month, g, 4 * d / g);
     }
   };
   hours_tries(Minutes{30});
@@ -164,32 +177,34 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
                             static_cast<double>(best->occurrences.size());
     const double share = std::floor(achieved * 100) / 100;
     if (share >= 0.5 && share < pair.min_held)
-      tries.push_back({"min_held " + share_text(share) + " instead of " + share_text(pair.min_held),
-                       [&, share] {
-                         Pair changed = pair;
-                         changed.min_held = share;
-                         return placed(changed, mentor, mentee);
-                       }});
+      tries.push_back([&, share]() -> std::optional<std::string> {
+        Pair changed = pair;
+        changed.min_held = share;
+        if (!placed(changed, mentor, mentee)) return std::nullopt;
+        return "min_held " + share_text(share) + " instead of " + share_text(pair.min_held);
+      });
   }
   if (pair.cadence.kind == Cadence::Kind::every_weeks) {
     const Cadence sparser = pair.cadence.weeks == 1 ? Cadence{Cadence::Kind::every_weeks, 2}
                                                     : Cadence{Cadence::Kind::monthly, 0};
-    tries.push_back({sparser.to_string() + " instead of " + pair.cadence.to_string(), [&, sparser] {
-                       Pair changed = pair;
-                       changed.cadence = sparser;
-                       return placed(changed, mentor, mentee);
-                     }});
+    tries.push_back([&, sparser]() -> std::optional<std::string> {
+      Pair changed = pair;
+      changed.cadence = sparser;
+      if (!placed(changed, mentor, mentee)) return std::nullopt;
+      return sparser.to_string() + " instead of " + pair.cadence.to_string();
+    });
   }
   hours_tries(Minutes{120});
   if (pair.duration > Minutes{30})
-    tries.push_back({"30-minute sessions instead of " + std::to_string(pair.duration.count()), [&] {
-                       Pair changed = pair;
-                       changed.duration = Minutes{30};
-                       return placed(changed, mentor, mentee);
-                     }});
+    tries.push_back([&]() -> std::optional<std::string> {
+      Pair changed = pair;
+      changed.duration = Minutes{30};
+      if (!placed(changed, mentor, mentee)) return std::nullopt;
+      return "30-minute sessions instead of " + std::to_string(pair.duration.count());
+    });
   for (const auto& t : tries) {
-    if (t.places()) {
-      out.relaxation = t.text;
+    if (auto text = t()) {
+      out.relaxation = std::move(*text);
       break;
     }
   }

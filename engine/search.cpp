@@ -1,27 +1,12 @@
 #include "search.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 namespace mentorcal::engine {
-namespace {
-
-int day_key(LocalDay d) {
-  return d.time_since_epoch().count();
-}
-
-int month_key(LocalDay d) {
-  const date::year_month_day ymd{d};
-  return int{ymd.year()} * 12 + static_cast<int>(unsigned{ymd.month()});
-}
-
-std::string limit_text(int at, int limit, const char* what, const char* per) {
-  return "at " + std::to_string(at) + " of " + std::to_string(limit) + " " + what + " a " + per;
-}
-
-}  // namespace
-
 Interval search_horizon(const Program& program) {
   // Local days and UTC days differ by at most a day either way; two of margin is plenty.
   const auto utc_day = [](LocalDay d) { return date::sys_days{d.time_since_epoch()}; };
@@ -29,9 +14,18 @@ Interval search_horizon(const Program& program) {
 }
 
 PersonCalendar::PersonCalendar(const Person& p, const Program& program, Interval horizon)
-    : person(&p), clock(p.zone, horizon) {
-  const auto first = date::floor<date::days>(clock.to_local(horizon.start));
-  const auto last = date::floor<date::days>(clock.to_local(horizon.end));
+    : person(&p), clock(p.zone, horizon), first_day(clock.local_day(horizon.start)) {
+  const auto first = first_day;
+  const auto last = clock.local_day(horizon.end);
+  const date::year_month_day first_ymd{first};
+  for (auto day = first; day <= last; day += date::days{1}) {
+    const date::year_month_day ymd{day};
+    const auto months = (int{ymd.year()} - int{first_ymd.year()}) * 12 +
+                        static_cast<int>(unsigned{ymd.month()}) -
+                        static_cast<int>(unsigned{first_ymd.month()});
+    week_and_month.emplace_back((iso_week_start(day) - iso_week_start(first)).count() / 7,
+                                static_cast<std::size_t>(months));
+  }
   open = p.availability ? intersect(*p.availability, std::vector<Interval>{horizon})
                         : working_intervals(p.working_hours, p.zone, first, last);
   const Minutes buffer{p.limits.buffer_minutes};
@@ -67,68 +61,96 @@ Minutes PersonCalendar::margin(Interval session) const {
   return std::min(session.start - window->start, window->end - session.end);
 }
 
+std::size_t PersonCalendar::day_index(Instant t) const {
+  return static_cast<std::size_t>((clock.local_day(t) - first_day).count());
+}
+
 Occupancy::Keys Occupancy::keys_of(Interval session, const PersonCalendar& calendar) {
-  const auto day = calendar.clock.local_day(session.start);
-  return {day_key(day), day_key(iso_week_start(day)), month_key(day)};
+  const auto day = calendar.day_index(session.start);
+  const auto& [week, month] = calendar.week_and_month[day];
+  return {day, week, month};
+}
+
+// Limits come before other sessions: a limit rules out a whole day, week or month, so it is
+// the clash worth naming, and the one find_move can use to pass over a day at once.
+Occupancy::Clash Occupancy::clash(Interval session, const PersonCalendar& calendar) const {
+  const auto& limits = calendar.person->limits;
+  const Minutes buffer{limits.buffer_minutes};
+  const auto overlaps_a_session = [&] {
+    const auto it = std::lower_bound(sessions_.begin(), sessions_.end(), session.start - buffer,
+                                     [](const Interval& s, Instant t) { return s.end <= t; });
+    return it != sessions_.end() && it->start < session.end + buffer;
+  };
+  const bool limited = limits.max_sessions_per_day || limits.max_sessions_per_week ||
+                       limits.max_minutes_per_week || limits.max_minutes_per_month;
+  if (!limited) return overlaps_a_session() ? Clash::session : Clash::none;
+  const auto keys = keys_of(session, calendar);
+  const int minutes = static_cast<int>(session.length().count());
+  const auto day = tally(days_, keys.day);
+  const auto week = tally(weeks_, keys.week);
+  const auto month = tally(months_, keys.month);
+  if (limits.max_sessions_per_day && day.sessions + 1 > *limits.max_sessions_per_day)
+    return Clash::day_sessions;
+  if (limits.max_sessions_per_week && week.sessions + 1 > *limits.max_sessions_per_week)
+    return Clash::week_sessions;
+  if (limits.max_minutes_per_week && week.minutes + minutes > *limits.max_minutes_per_week)
+    return Clash::week_minutes;
+  if (limits.max_minutes_per_month && month.minutes + minutes > *limits.max_minutes_per_month)
+    return Clash::month_minutes;
+  return overlaps_a_session() ? Clash::session : Clash::none;
 }
 
 std::string Occupancy::why_not(Interval session, const PersonCalendar& calendar) const {
   const auto& limits = calendar.person->limits;
-  const Minutes buffer{limits.buffer_minutes};
-  const Interval widened{session.start - buffer, session.end + buffer};
-  auto it = std::lower_bound(sessions_.begin(), sessions_.end(), widened.start,
-                             [](const Interval& s, Instant t) { return s.end <= t; });
-  if (it != sessions_.end() && it->overlaps(widened))
-    return "another session of " + calendar.person->id + " at " +
-           format_local(calendar.clock.to_local(it->start)) + " (" +
-           std::to_string(buffer.count()) + " min buffer)";
-  const auto keys = keys_of(session, calendar);
-  const auto tally = [](const auto& map, int key) {
-    const auto found = map.find(key);
-    return found == map.end() ? Tally{} : found->second;
-  };
-  const int minutes = static_cast<int>((session.end - session.start).count());
-  const auto day = tally(days_, keys.day);
-  const auto week = tally(weeks_, keys.week);
-  const auto month = tally(months_, keys.month);
   const auto& who = calendar.person->id;
-  if (limits.max_sessions_per_day && day.sessions + 1 > *limits.max_sessions_per_day)
-    return who + " is " + limit_text(day.sessions, *limits.max_sessions_per_day, "sessions", "day");
-  if (limits.max_sessions_per_week && week.sessions + 1 > *limits.max_sessions_per_week)
-    return who + " is " +
-           limit_text(week.sessions, *limits.max_sessions_per_week, "sessions", "week");
-  if (limits.max_minutes_per_week && week.minutes + minutes > *limits.max_minutes_per_week)
-    return who + " is " + limit_text(week.minutes, *limits.max_minutes_per_week, "minutes", "week");
-  if (limits.max_minutes_per_month && month.minutes + minutes > *limits.max_minutes_per_month)
-    return who + " is " +
-           limit_text(month.minutes, *limits.max_minutes_per_month, "minutes", "month");
+  const auto keys = keys_of(session, calendar);
+  const auto at = [&](int value, int limit, const char* what, const char* per) {
+    return who + " is at " + std::to_string(value) + " of " + std::to_string(limit) + " " + what +
+           " a " + per;
+  };
+  switch (clash(session, calendar)) {
+    case Clash::none:
+      return {};
+    case Clash::session:
+      return who + " has another session within " + std::to_string(limits.buffer_minutes) +
+             " minutes";
+    case Clash::day_sessions:
+      return at(tally(days_, keys.day).sessions, *limits.max_sessions_per_day, "sessions", "day");
+    case Clash::week_sessions:
+      return at(tally(weeks_, keys.week).sessions, *limits.max_sessions_per_week, "sessions",
+                "week");
+    case Clash::week_minutes:
+      return at(tally(weeks_, keys.week).minutes, *limits.max_minutes_per_week, "minutes", "week");
+    case Clash::month_minutes:
+      return at(tally(months_, keys.month).minutes, *limits.max_minutes_per_month, "minutes",
+                "month");
+  }
   return {};
 }
 
-bool Occupancy::fits(Interval session, const PersonCalendar& calendar) const {
-  return why_not(session, calendar).empty();
+void Occupancy::add(Interval session, const PersonCalendar& calendar, int sign) {
+  const auto keys = keys_of(session, calendar);
+  const int minutes = static_cast<int>(session.length().count());
+  const auto bump = [&](std::vector<Tally>& v, std::size_t i) {
+    if (v.size() <= i) v.resize(i + 1);
+    v[i].sessions += sign;
+    v[i].minutes += sign * minutes;
+  };
+  bump(days_, keys.day);
+  bump(weeks_, keys.week);
+  bump(months_, keys.month);
 }
 
 void Occupancy::book(Interval session, const PersonCalendar& calendar) {
   sessions_.insert(std::upper_bound(sessions_.begin(), sessions_.end(), session), session);
-  const auto keys = keys_of(session, calendar);
-  const int minutes = static_cast<int>((session.end - session.start).count());
-  for (auto* tally : {&days_[keys.day], &weeks_[keys.week], &months_[keys.month]}) {
-    tally->sessions += 1;
-    tally->minutes += minutes;
-  }
+  add(session, calendar, +1);
 }
 
 void Occupancy::release(Interval session, const PersonCalendar& calendar) {
-  const auto it = std::find(sessions_.begin(), sessions_.end(), session);
-  assert(it != sessions_.end() && "released a session that was never booked");
+  const auto it = std::lower_bound(sessions_.begin(), sessions_.end(), session);
+  assert(it != sessions_.end() && *it == session && "released a session that was never booked");
   sessions_.erase(it);
-  const auto keys = keys_of(session, calendar);
-  const int minutes = static_cast<int>((session.end - session.start).count());
-  for (auto* tally : {&days_[keys.day], &weeks_[keys.week], &months_[keys.month]}) {
-    tally->sessions -= 1;
-    tally->minutes -= minutes;
-  }
+  add(session, calendar, -1);
 }
 
 PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalendar& anchor,
@@ -248,6 +270,21 @@ std::vector<int> PairSpace::rule_days(const Placement& placement) const {
   return out;
 }
 
+std::size_t PairSpace::fully_free_placements() const {
+  std::size_t count = 0;
+  std::vector<std::uint64_t> all(static_cast<std::size_t>(words_per_day_));
+  for (const auto& shape : rule_shapes()) {
+    const auto days = rule_days(shape);
+    if (days.empty()) continue;
+    std::fill(all.begin(), all.end(), ~std::uint64_t{0});
+    for (const int d : days)
+      for (int w = 0; w < words_per_day_; ++w)
+        all[static_cast<std::size_t>(w)] &= bits_[static_cast<std::size_t>(d * words_per_day_ + w)];
+    for (const auto word : all) count += static_cast<std::size_t>(std::popcount(word));
+  }
+  return count;
+}
+
 std::pair<int, int> PairSpace::week_of(int day) const {
   const auto monday = iso_week_start(days_[static_cast<std::size_t>(day)]);
   const auto index = [&](LocalDay d) { return static_cast<int>((d - program_.start).count()); };
@@ -283,12 +320,6 @@ long occurrence_comfort(Interval session, const Parties& parties) {
   return a + b + std::abs(a - b);
 }
 
-int needed(const Pair& pair, std::size_t total) {
-  // The smallest count whose share reaches min_held; the epsilon keeps 0.9 * 10 at 9.
-  const double share = pair.min_held * static_cast<double>(total) - 1e-9;
-  return std::max(0, static_cast<int>(std::ceil(share)));
-}
-
 bool fits_both(const PairSpace& space, int day, int slot, const Parties& parties) {
   if (!space.statically_free(day, slot)) return false;
   const auto session = space.session(day, slot);
@@ -305,12 +336,29 @@ std::optional<std::pair<int, int>> find_move(const PairSpace& space, int day, in
   for (int d = first; d <= last; ++d) days.push_back(d);
   std::stable_sort(days.begin(), days.end(),
                    [&](int a, int b) { return std::abs(a - day) < std::abs(b - day); });
+  // A limit reached on a person's local day rules out every slot of that day, so each such
+  // day is asked about once rather than once a slot.
+  std::vector<std::size_t> full_days[2];
+  const auto fits = [&](Interval session, const PersonCalendar& c, const Occupancy& load,
+                        std::vector<std::size_t>& full) {
+    const auto local = c.day_index(session.start);
+    if (std::find(full.begin(), full.end(), local) != full.end()) return false;
+    const auto clash = load.clash(session, c);
+    if (clash != Occupancy::Clash::none && clash != Occupancy::Clash::session)
+      full.push_back(local);
+    return clash == Occupancy::Clash::none;
+  };
   const int n = space.slots_per_day();
   for (const int d : days) {
     for (int distance = 0; distance < n; ++distance) {
       for (const int s : {slot - distance, slot + distance}) {
         if (s < 0 || s >= n || (d == day && s == slot)) continue;
-        if (fits_both(space, d, s, parties)) return std::pair{d, s};
+        if (space.statically_free(d, s)) {
+          const auto session = space.session(d, s);
+          if (fits(session, parties.anchor, parties.anchor_load, full_days[0]) &&
+              fits(session, parties.other, parties.other_load, full_days[1]))
+            return std::pair{d, s};
+        }
         if (distance == 0) break;
       }
     }
@@ -366,10 +414,15 @@ std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& 
   return out;
 }
 
-Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parties) {
+Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parties,
+              const Effort& effort) {
   Plan plan;
   plan.placement = placement;
   const auto days = space.rule_days(placement);
+  const int need = needed(space.pair(), days.size());
+  const int max_skipped = std::min(effort.max_skipped, effort.stop_when_unacceptable
+                                                           ? static_cast<int>(days.size()) - need
+                                                           : std::numeric_limits<int>::max());
   const long spread = kSameWeekdayPenalty * parties.mentor_weekdays[placement.weekday];
   for (const int day : days) {
     Occurrence o;
@@ -379,14 +432,14 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
       o.state = OccurrenceState::held;
       ++plan.held;
     } else {
-      o.reason = why_not_held(space, day, placement.slot, parties, space.program());
+      if (effort.reasons) o.reason = why_not_held(space, day, placement.slot, parties);
       if (const auto move = find_move(space, day, placement.slot, parties)) {
         o.at = space.session(move->first, move->second);
         o.state = OccurrenceState::moved;
         ++plan.moved;
       } else {
         o.state = OccurrenceState::skipped;
-        o.reason += "; no other time that week";
+        if (effort.reasons) o.reason += "; no other time that week";
         ++plan.skipped;
       }
     }
@@ -396,24 +449,36 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
       plan.comfort += occurrence_comfort(o.at, parties) + spread;
     }
     plan.occurrences.push_back(std::move(o));
+    if (plan.skipped > max_skipped) break;
   }
   unbook(plan, parties);
-  plan.accepted = !days.empty() && plan.held + plan.moved >= needed(space.pair(), days.size());
+  plan.complete = plan.occurrences.size() == days.size();
+  plan.accepted = plan.complete && !days.empty() && plan.held + plan.moved >= need;
   return plan;
 }
 
-std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth) {
+std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth,
+                              bool keep_rejected) {
   const auto ranked = ranked_placements(space, parties);
   std::optional<Plan> best;
   // Past `breadth`, go on only while nothing is accepted, and not forever: a pair that none
   // of the most promising placements can hold is left to the explanation.
-  const std::size_t limit = std::min(ranked.size(), breadth * 8);
+  const std::size_t limit = std::min(ranked.size(), keep_rejected ? breadth : breadth * 8);
   for (std::size_t i = 0; i < limit; ++i) {
     if (i >= breadth && best && best->accepted) break;
-    auto plan = evaluate(space, ranked[i], parties);
-    if (!best || plan.better_than(*best)) best = std::move(plan);
+    Effort effort;
+    effort.stop_when_unacceptable = !keep_rejected;
+    // A plan that skips more than the best accepted one so far cannot beat it.
+    if (best && best->accepted) effort.max_skipped = best->skipped;
+    auto plan = evaluate(space, ranked[i], parties, effort);
+    if (plan.complete && (!best || plan.better_than(*best))) best = std::move(plan);
   }
-  return best;
+  if (!best) return best;
+  // Reasons cost text; only the chosen plan gets them, by the same (deterministic) evaluation.
+  Effort full;
+  full.reasons = true;
+  full.stop_when_unacceptable = false;
+  return evaluate(space, best->placement, parties, full);
 }
 
 void book(const Plan& plan, Parties& parties) {
@@ -432,8 +497,8 @@ void unbook(const Plan& plan, Parties& parties) {
   }
 }
 
-std::string why_not_held(const PairSpace& space, int day, int slot, const Parties& parties,
-                         const Program& program) {
+std::string why_not_held(const PairSpace& space, int day, int slot, const Parties& parties) {
+  const auto& program = space.program();
   const auto session = space.session(day, slot);
   const std::array<const PersonCalendar*, 2> both{&parties.anchor, &parties.other};
   for (const auto* c : both) {
@@ -446,16 +511,68 @@ std::string why_not_held(const PairSpace& space, int day, int slot, const Partie
   for (const auto* c : both) {
     if (!holder(c->open, session)) {
       const auto& p = *c->person;
-      return format_local(c->clock.to_local(session.start)) + " is outside " + p.id + "'s " +
+      // No date: the same drift recurs week after week and reads best as one line.
+      return date::format("%R", c->clock.to_local(session.start)) + "-" +
+             date::format("%R", c->clock.to_local(session.end)) + " " + std::string(p.zone.name()) +
+             " is outside " + p.id + "'s " +
              (p.availability ? std::string("availability")
-                             : "working hours (" + p.working_hours.to_string() + ")") +
-             " in " + std::string(p.zone.name());
+                             : "working hours (" + p.working_hours.to_string() + ")");
     }
   }
   for (const auto* c : both)
     if (!c->is_free(session)) return c->person->id + " is busy then";
   if (auto why = parties.anchor_load.why_not(session, parties.anchor); !why.empty()) return why;
   return parties.other_load.why_not(session, parties.other);
+}
+
+int needed(const Pair& pair, std::size_t total) {
+  // The smallest count whose share reaches min_held; the epsilon keeps 0.9 * 10 at 9.
+  const double share = pair.min_held * static_cast<double>(total) - 1e-9;
+  return std::max(0, static_cast<int>(std::ceil(share)));
+}
+
+std::optional<Placement> placement_of(const Series& s, const PairSpace& space) {
+  const auto& program = space.program();
+  const auto& pair = space.pair();
+  if (s.zone != program.anchor_of(pair).zone.name() || !(s.cadence == pair.cadence) ||
+      s.duration != pair.duration)
+    return std::nullopt;
+  const auto first_day = date::floor<date::days>(s.first);
+  const auto time = s.first - LocalMinute{first_day};
+  if (time % program.granularity != Minutes{0}) return std::nullopt;
+  Placement p;
+  p.weekday = s.weekday.c_encoding();
+  p.slot = static_cast<int>(time / program.granularity);
+  if (pair.cadence.kind == Cadence::Kind::monthly) {
+    p.phase = s.monthly_ordinal;
+  } else {
+    const auto weeks = (iso_week_start(first_day) - iso_week_start(program.start)).count() / 7;
+    const auto n = pair.cadence.weeks;
+    p.phase = static_cast<int>(((weeks % n) + n) % n);
+  }
+  return p;
+}
+
+bool still_valid_at(const PairSpace& space, int day, const Occurrence& o, const Parties& parties) {
+  if (!parties.anchor.is_free(o.at) || !parties.other.is_free(o.at) ||
+      !parties.anchor_load.fits(o.at, parties.anchor) ||
+      !parties.other_load.fits(o.at, parties.other))
+    return false;
+  const auto nominal_day = date::floor<date::days>(o.nominal);
+  const auto slot = static_cast<int>((o.nominal - LocalMinute{nominal_day}) / space.granularity());
+  if (o.state == OccurrenceState::held) return o.at == space.session(day, slot);
+  const auto [first, last] = space.week_of(day);
+  for (int d = first; d <= last; ++d)
+    for (int s = 0; s < space.slots_per_day(); ++s)
+      if (space.session(d, s) == o.at) return true;
+  return false;
+}
+
+std::optional<Interval> move_within_week(const PairSpace& space, int day, int slot,
+                                         const Parties& parties) {
+  const auto move = find_move(space, day, slot, parties);
+  if (!move) return std::nullopt;
+  return space.session(move->first, move->second);
 }
 
 }  // namespace mentorcal::engine

@@ -5,8 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "mentorcal/program.hpp"
@@ -25,7 +25,14 @@ struct PersonCalendar {
   std::vector<Interval> open;  // working hours (or VAVAILABILITY), as instants
   std::vector<Interval> free;  // open, less busy time widened by the buffer, less blackout days
 
+  LocalDay first_day;  // the local day the horizon starts on
+  // For each local day of the horizon, from `first_day`: its ISO week and month, counted
+  // from those of `first_day`.
+  std::vector<std::pair<std::size_t, std::size_t>> week_and_month;
+
   PersonCalendar(const Person& p, const Program& program, Interval horizon);
+  // Index of the local day of `t`, counted from `first_day`.
+  std::size_t day_index(Instant t) const;
   // Whether `session` lies inside one free interval.
   bool is_free(Interval session) const;
   // How far `session` sits from the edges of the working window holding it, in minutes.
@@ -35,30 +42,41 @@ struct PersonCalendar {
 // The sessions booked for one person so far, and the counts the limits look at.
 class Occupancy {
  public:
-  // Whether one more session at `session` keeps the person clear of their other sessions
-  // (by the buffer) and inside every limit.
-  bool fits(Interval session, const PersonCalendar& calendar) const;
+  // What one more session at `session` would collide with first.
+  enum class Clash { none, session, day_sessions, week_sessions, week_minutes, month_minutes };
+  Clash clash(Interval session, const PersonCalendar& calendar) const;
+  // Whether the session keeps the person clear of their other sessions (by the buffer) and
+  // inside every limit.
+  bool fits(Interval session, const PersonCalendar& calendar) const {
+    return clash(session, calendar) == Clash::none;
+  }
+  // The clash as a sentence naming the limit or the other session; empty if it fits.
+  std::string why_not(Interval session, const PersonCalendar& calendar) const;
   void book(Interval session, const PersonCalendar& calendar);
   void release(Interval session, const PersonCalendar& calendar);
-  // A sentence naming the first limit or session `session` collides with; empty if it fits.
-  std::string why_not(Interval session, const PersonCalendar& calendar) const;
 
  private:
   struct Tally {
     int sessions = 0;
     int minutes = 0;
   };
+  // Indices of the session's local day, ISO week and month, counted from the calendar's first
+  // local day, so that tallies are plain vectors.
   struct Keys {
-    int day;
-    int week;
-    int month;
+    std::size_t day;
+    std::size_t week;
+    std::size_t month;
   };
   static Keys keys_of(Interval session, const PersonCalendar& calendar);
+  Tally tally(const std::vector<Tally>& v, std::size_t i) const {
+    return i < v.size() ? v[i] : Tally{};
+  }
+  void add(Interval session, const PersonCalendar& calendar, int sign);
 
   std::vector<Interval> sessions_;  // sorted
-  std::unordered_map<int, Tally> days_;
-  std::unordered_map<int, Tally> weeks_;
-  std::unordered_map<int, Tally> months_;
+  std::vector<Tally> days_;
+  std::vector<Tally> weeks_;
+  std::vector<Tally> months_;
 };
 
 // Where a series sits: for every-N-weeks cadences the weekday, the phase (which of the N weeks,
@@ -88,6 +106,9 @@ class PairSpace {
   std::vector<int> rule_days(const Placement& placement) const;
   // Every placement the cadence allows, weekday and phase only (slot 0).
   std::vector<Placement> rule_shapes() const;
+  // How many placements have every occurrence free of both parties' fixed commitments: the
+  // pair's flexibility, before any other pair is placed.
+  std::size_t fully_free_placements() const;
   // Days of the ISO week (anchor zone) that holds `day`, inside the term.
   std::pair<int, int> week_of(int day) const;
   const Pair& pair() const { return pair_; }
@@ -119,6 +140,7 @@ struct Plan {
   int skipped = 0;
   long comfort = 0;       // penalty: lower is better
   bool accepted = false;  // held + moved reaches min_held
+  bool complete = false;  // every occurrence evaluated (an evaluation may stop early)
 
   // Lexicographic: accepted first, then fewest skipped, then fewest moved, then comfort.
   bool better_than(const Plan& other) const;
@@ -142,18 +164,45 @@ struct Parties {
 // occurrences free at the series time, then comfort of the first occurrence.
 std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties);
 
-// Places every occurrence of the rule at `placement`: held at the series time when all
-// constraints allow, else moved within its ISO week, else skipped. Books nothing.
-Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parties);
+// How much of an evaluation to do.
+struct Effort {
+  bool reasons = false;                               // write each exception's reason (costs text)
+  bool stop_when_unacceptable = true;                 // stop once min_held can no longer be reached
+  int max_skipped = std::numeric_limits<int>::max();  // stop once more are skipped
+};
 
-// The best plan over the first `breadth` ranked placements (more when none is accepted yet).
-std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth);
+// Places every occurrence of the rule at `placement`: held at the series time when all
+// constraints allow, else moved within its ISO week, else skipped. Books nothing. A plan cut
+// short by `effort` is not `complete`.
+Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parties,
+              const Effort& effort = {});
+
+// The best complete plan over the first `breadth` ranked placements (more when none is
+// accepted yet), with reasons. With `keep_rejected`, plans that cannot be accepted are
+// evaluated in full too, so that the least bad one can be described.
+std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth,
+                              bool keep_rejected = false);
 
 void book(const Plan& plan, Parties& parties);
 void unbook(const Plan& plan, Parties& parties);
 
 // Why a session at the series time cannot be held, in a coordinator's words.
-std::string why_not_held(const PairSpace& space, int day, int slot, const Parties& parties,
-                         const Program& program);
+std::string why_not_held(const PairSpace& space, int day, int slot, const Parties& parties);
+
+// How many of `total` occurrences must take place under the pair's min_held.
+int needed(const Pair& pair, std::size_t total);
+
+// The placement of an existing series, when it fits the pair's current cadence, duration,
+// anchor zone and grid.
+std::optional<Placement> placement_of(const Series& series, const PairSpace& space);
+
+// Whether an occurrence that takes place is still valid where it is, given what both parties
+// have booked: free for both, within every limit, and at the series time (held) or on the grid
+// of its ISO week (moved). `day` is the day of its rule instance.
+bool still_valid_at(const PairSpace& space, int day, const Occurrence& o, const Parties& parties);
+
+// Another valid time in the ISO week of `day`, nearest first; nullopt when there is none.
+std::optional<Interval> move_within_week(const PairSpace& space, int day, int slot,
+                                         const Parties& parties);
 
 }  // namespace mentorcal::engine

@@ -21,7 +21,7 @@ using engine::Plan;
 
 // How many ranked placements each pair evaluates in full: the first pass, and the repair pass
 // that makes room for a pair by re-placing a neighbour.
-constexpr std::size_t kBreadth = 12;
+constexpr std::size_t kBreadth = 6;
 constexpr std::size_t kBreadthWhenStopping = 2;
 
 // The pairs that share people, transitively: each group is searched on its own.
@@ -118,27 +118,6 @@ class Solver {
     return it == previous_.end() ? nullptr : it->second;
   }
 
-  // The placement a previous series had, if it still fits this program's rule and grid.
-  std::optional<Placement> placement_of(const Series& s, const Pair& pair) const {
-    const auto& anchor = program_.anchor_of(pair);
-    if (s.zone != anchor.zone.name() || !(s.cadence == pair.cadence) || s.duration != pair.duration)
-      return std::nullopt;
-    const auto first_day = date::floor<date::days>(s.first);
-    const auto time = s.first - LocalMinute{first_day};
-    if (time % program_.granularity != Minutes{0}) return std::nullopt;
-    Placement p;
-    p.weekday = s.weekday.c_encoding();
-    p.slot = static_cast<int>(time / program_.granularity);
-    if (pair.cadence.kind == Cadence::Kind::monthly) {
-      p.phase = s.monthly_ordinal;
-    } else {
-      const auto weeks = (iso_week_start(first_day) - iso_week_start(program_.start)).count() / 7;
-      p.phase = static_cast<int>(((weeks % pair.cadence.weeks) + pair.cadence.weeks) %
-                                 pair.cadence.weeks);
-    }
-    return p;
-  }
-
   // A previous series stays exactly as it was when its rule still produces the same instances
   // and every occurrence that takes place is still valid where it is.
   bool still_valid(const PairSpace& space, const Placement& placement, const Series& s,
@@ -155,11 +134,7 @@ class Solver {
         ++kept.skipped;
         continue;
       }
-      const bool valid = parties.anchor.is_free(o.at) && parties.other.is_free(o.at) &&
-                         parties.anchor_load.fits(o.at, parties.anchor) &&
-                         parties.other_load.fits(o.at, parties.other) &&
-                         on_grid_in_week(space, days[i], o);
-      if (!valid) {
+      if (!engine::still_valid_at(space, days[i], o, parties)) {
         kept.occurrences.pop_back();
         engine::unbook(kept, parties);
         return false;
@@ -169,23 +144,8 @@ class Solver {
       parties.other_load.book(o.at, parties.other);
     }
     engine::unbook(kept, parties);
-    const auto need = std::ceil(space.pair().min_held * static_cast<double>(days.size()) - 1e-9);
-    kept.accepted = kept.held + kept.moved >= static_cast<int>(need);
+    kept.accepted = kept.held + kept.moved >= engine::needed(space.pair(), days.size());
     return kept.accepted;
-  }
-
-  // A held occurrence sits at its series time; a moved one on the grid of its ISO week.
-  bool on_grid_in_week(const PairSpace& space, int day, const Occurrence& o) const {
-    if (o.state == OccurrenceState::held) return o.at == space.session(day, slot_of(o.nominal));
-    const auto [first, last] = space.week_of(day);
-    for (int d = first; d <= last; ++d)
-      for (int s = 0; s < space.slots_per_day(); ++s)
-        if (space.session(d, s) == o.at) return true;
-    return false;
-  }
-
-  int slot_of(LocalMinute t) const {
-    return static_cast<int>((t - LocalMinute{date::floor<date::days>(t)}) / program_.granularity);
   }
 
   void keep_previous_series() {
@@ -193,9 +153,9 @@ class Solver {
     for (std::size_t i = 0; i < program_.pairs.size(); ++i) {
       const auto* prev = previous_of(i);
       if (!prev) continue;
-      const auto placement = placement_of(*prev->series, program_.pairs[i]);
-      if (!placement) continue;
       const auto space = space_of(i);
+      const auto placement = engine::placement_of(*prev->series, *space);
+      if (!placement) continue;
       auto parties = parties_of(i);
       Plan kept;
       if (still_valid(*space, *placement, *prev->series, parties, kept)) {
@@ -221,10 +181,7 @@ class Solver {
 
     // Most constrained first: fewest placements free at every occurrence.
     std::vector<std::pair<std::size_t, std::size_t>> order;
-    for (const auto i : open) {
-      auto parties = parties_of(i);
-      order.emplace_back(engine::ranked_placements(*spaces[i], parties).size(), i);
-    }
+    for (const auto i : open) order.emplace_back(spaces[i]->fully_free_placements(), i);
     std::sort(order.begin(), order.end());
 
     const auto breadth = stopping ? kBreadthWhenStopping : kBreadth;

@@ -13,6 +13,14 @@ struct ValidateOptions {
 };
 int run_validate(const ValidateOptions& options);
 
+struct ScheduleCommandOptions {
+  std::string program_dir;
+  std::string out_dir;
+  std::optional<std::string> previous;
+  double time_limit_seconds = 0;  // 0: no limit
+};
+int run_schedule(const ScheduleCommandOptions& options);
+
 struct BusyOptions {
   std::string file;
   std::string from;  // YYYY-MM-DD

@@ -25,6 +25,16 @@ int main(int argc, char** argv) {
                 "Zone of all-day events and floating times (default: X-WR-TIMEZONE, else UTC)");
   b->add_flag("--json", busy.json, "Print the intervals as JSON");
 
+  ScheduleCommandOptions schedule;
+  auto* s = app.add_subcommand("schedule", "Run a schedule pass and write schedule.json and feeds");
+  s->add_option("PROGRAM_DIR", schedule.program_dir, "The program directory")->required();
+  s->add_option("--out", schedule.out_dir, "Where to write schedule.json and feeds/")->required();
+  s->add_option("--previous", schedule.previous,
+                "The previous pass's output: keep what is still valid, with its UIDs");
+  s->add_option("--time-limit", schedule.time_limit_seconds,
+                "Stop improving after this many seconds (the result stays valid)")
+      ->check(CLI::PositiveNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -32,6 +42,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (v->parsed()) return run_validate(validate);
+  if (s->parsed()) return run_schedule(schedule);
   if (b->parsed()) return run_busy(busy);
   return 1;
 }

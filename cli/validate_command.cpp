@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "mentorcal/overview.hpp"
 #include "mentorcal/program.hpp"
+#include "program_input.hpp"
 
 namespace mentorcal::cli {
 namespace {
@@ -76,14 +77,13 @@ void print_json(const Program& program, const ProgramOverview& overview) {
 }  // namespace
 
 int run_validate(const ValidateOptions& options) {
-  const auto loaded = load_program_dir(options.program_dir);
-  for (const auto& d : loaded.diagnostics.all()) std::cerr << d.to_string() << '\n';
-  if (!loaded.program) return 2;
-  const auto overview = describe(*loaded.program);
+  const auto program = load_program_input(options.program_dir);
+  if (!program) return 2;
+  const auto overview = describe(*program);
   if (options.json)
-    print_json(*loaded.program, overview);
+    print_json(*program, overview);
   else
-    print_text(*loaded.program, overview);
+    print_text(*program, overview);
   return 0;
 }
 

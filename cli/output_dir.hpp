@@ -1,0 +1,17 @@
+// Writing a command's whole output at once: either every file lands, or OUT_DIR stays as it was.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace mentorcal::cli {
+
+// Relative path inside the output directory -> contents.
+using OutputFiles = std::map<std::string, std::string>;
+
+// Writes `files` into a fresh directory beside `out_dir`, flushed to disk, then swaps it into
+// place in one rename (renameat2 RENAME_EXCHANGE when `out_dir` exists). Returns an error
+// sentence, or empty on success.
+std::string write_output_dir(const std::string& out_dir, const OutputFiles& files);
+
+}  // namespace mentorcal::cli

@@ -1,0 +1,14 @@
+// A program directory read for a command: the files, then the calendars in them. Every problem
+// is printed to standard error as file:line: message; nullopt when any of them is an error.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "mentorcal/program.hpp"
+
+namespace mentorcal::cli {
+
+std::optional<Program> load_program_input(const std::string& program_dir);
+
+}  // namespace mentorcal::cli

@@ -1,0 +1,149 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "commands.hpp"
+#include "mentorcal/feed.hpp"
+#include "mentorcal/program.hpp"
+#include "mentorcal/schedule_json.hpp"
+#include "mentorcal/solver.hpp"
+#include "mentorcal/summary.hpp"
+#include "output_dir.hpp"
+#include "program_input.hpp"
+
+namespace mentorcal::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return std::move(out).str();
+}
+
+// When this pass happens, as the DTSTAMP of new and changed series. The same input must give
+// the same bytes, so no clock is read: SOURCE_DATE_EPOCH when set (the reproducible-builds
+// convention), else 00:00Z of the program's first day. A re-pass still stamps a changed series
+// later than its previous version (the engine keeps DTSTAMP rising).
+std::optional<Instant> revision_of(const Program& program) {
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+    char* end = nullptr;
+    const auto seconds = std::strtoll(epoch, &end, 10);
+    if (end == epoch || *end != '\0' || seconds < 0) return std::nullopt;
+    return date::floor<Minutes>(date::sys_seconds{std::chrono::seconds{seconds}});
+  }
+  return Instant{program.start.time_since_epoch()};
+}
+
+void print_summary(const Program& program, const Schedule& schedule) {
+  const auto s = summarize(program, schedule);
+  std::cout << "scheduled " << s.scheduled << " of " << s.pairs << " pairs";
+  if (schedule.outcome == PassOutcome::time_limit) std::cout << " (stopped by --time-limit)";
+  std::cout << "\noccurrences: " << s.held << " held, " << s.moved << " moved, " << s.skipped
+            << " skipped";
+  if (s.cancelled > 0) std::cout << "; " << s.cancelled << " series cancelled";
+  std::cout << "\nmentors at a weekly or monthly limit: " << s.mentors_at_limit.size();
+  for (std::size_t i = 0; i < s.mentors_at_limit.size() && i < 10; ++i)
+    std::cout << (i == 0 ? " (" : ", ") << s.mentors_at_limit[i];
+  if (!s.mentors_at_limit.empty()) std::cout << (s.mentors_at_limit.size() > 10 ? ", ...)" : ")");
+  std::cout << "\nfairness by zone (sessions within an hour of the working day's edge):\n";
+  for (const auto& z : s.zones) {
+    char line[160];
+    std::snprintf(
+        line, sizeof line, "  %-24s %5d sessions, %3d%% near an edge, mean margin %.0f min\n",
+        z.zone.c_str(), z.sessions, z.sessions ? 100 * z.near_edge / z.sessions : 0, z.mean_margin);
+    std::cout << line;
+  }
+  int listed = 0;
+  for (const auto& r : schedule.pairs) {
+    if (r.series) continue;
+    if (listed++ == 0) std::cout << "not scheduled:\n";
+    if (listed > 20) continue;
+    std::cout << "  " << r.mentor_id << " / " << r.mentee_id << ": "
+              << (r.reasons.empty() ? "" : r.reasons.front()) << '\n';
+    for (std::size_t k = 1; k < r.reasons.size(); ++k)
+      std::cout << "      " << r.reasons[k] << '\n';
+    if (!r.relaxation.empty()) std::cout << "      would fit with: " << r.relaxation << '\n';
+  }
+  if (listed > 20) std::cout << "  ... and " << listed - 20 << " more (see schedule.json)\n";
+}
+
+}  // namespace
+
+int run_schedule(const ScheduleCommandOptions& options) {
+  auto input = load_program_input(options.program_dir);
+  if (!input) return 2;
+  auto& program = *input;
+
+  std::optional<Schedule> previous;
+  if (options.previous) {
+    const auto path = fs::path(*options.previous) / "schedule.json";
+    const auto text = read_file(path);
+    std::string error;
+    if (text) previous = schedule_from_json(*text, &error);
+    if (!previous) {
+      std::cerr << path.generic_string() << ": " << (text ? error : "cannot be read") << '\n';
+      return 2;
+    }
+  }
+  const auto revision = revision_of(program);
+  if (!revision) {
+    std::cerr << "SOURCE_DATE_EPOCH must be a whole number of seconds\n";
+    return 2;
+  }
+
+  ScheduleOptions search;
+  search.previous = previous ? &*previous : nullptr;
+  search.revision = *revision;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(options.time_limit_seconds);
+  if (options.time_limit_seconds > 0)
+    search.should_stop = [deadline] { return std::chrono::steady_clock::now() > deadline; };
+  if (::isatty(STDERR_FILENO))
+    search.progress = [](std::size_t done, std::size_t total) {
+      std::fprintf(stderr, "\rplaced %zu of %zu pairs", done, total);
+      if (done == total) std::fputc('\n', stderr);
+    };
+  const auto schedule = schedule_program(program, search);
+
+  if (const auto violations = verify_schedule(program, schedule); !violations.empty()) {
+    std::cerr << "internal error: the schedule breaks " << violations.size()
+              << " rule(s); nothing was written. This is a bug in mentorcal; please report it.\n";
+    for (std::size_t i = 0; i < violations.size() && i < 20; ++i)
+      std::cerr << "  " << violations[i] << '\n';
+    return 1;
+  }
+
+  OutputFiles files;
+  files["schedule.json"] = schedule_to_json(schedule);
+  std::set<std::string> with_sessions;
+  for (const auto& r : schedule.pairs)
+    if (r.series) {
+      with_sessions.insert(r.mentor_id);
+      with_sessions.insert(r.mentee_id);
+    }
+  for (const auto& c : schedule.cancelled) {
+    with_sessions.insert(c.series.mentor_id);
+    with_sessions.insert(c.series.mentee_id);
+  }
+  for (const auto& id : with_sessions)
+    files["feeds/" + id + ".ics"] = render_feed(program, schedule, id, {});
+  files["feeds/program.ics"] = render_feed(program, schedule, "", {});
+  if (const auto error = write_output_dir(options.out_dir, files); !error.empty()) {
+    std::cerr << error << '\n';
+    return 1;
+  }
+  print_summary(program, schedule);
+  return 0;
+}
+
+}  // namespace mentorcal::cli

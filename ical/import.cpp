@@ -117,21 +117,22 @@ std::optional<TaggedSource> tag_lines(std::string_view ics, const std::string& f
     const std::size_t n = name_length(line);
     const std::string name = upper(line.substr(0, n));
     const char separator = n < line.size() ? line[n] : '\0';
-    if (out.lines.empty() && !(name == "BEGIN" && upper(line.substr(n + 1)) == "VCALENDAR")) {
+    const std::string value = n < line.size() ? upper(line.substr(n + 1)) : std::string();
+    if (out.lines.empty() && !(name == "BEGIN" && separator == ':' && value == "VCALENDAR")) {
       diagnostics.error(file, number,
                         "not an iCalendar file: it must begin with BEGIN:VCALENDAR, not '" +
                             std::string(line.substr(0, 40)) + "'");
       return std::nullopt;
     }
     if (name == "BEGIN" && separator == ':') {
-      open.emplace_back(upper(line.substr(n + 1)), number);
+      open.emplace_back(value, number);
       out.lines.push_back({number, number, name});
       out.text.append(line).append("\n").append(kLineTag).append(":");
       out.text.append(std::to_string(number)).push_back('\n');
       continue;
     }
     if (name == "END" && separator == ':') {
-      const std::string component = upper(line.substr(n + 1));
+      const std::string& component = value;
       if (open.empty() || open.back().first != component) {
         diagnostics.error(
             file, number,
@@ -283,10 +284,52 @@ bool listed(const short* by, int value) {
   return false;
 }
 
-// Whether some day of the 400-year Gregorian cycle satisfies every day-level BY part of `rule`.
-// libical's iterator searches up to the year 2582 for an instance, step by step, before it gives
-// up on a rule that can never match (BYMONTH=4;BYMONTHDAY=31): we do not let it start.
+long count(const short* by) {
+  long n = 0;
+  while (by[n] != ICAL_RECURRENCE_ARRAY_MAX) ++n;
+  return n;
+}
+
+// An upper bound of the instances one period of `rule` (a day, week, month or year) can hold
+// before BYSETPOS picks among them; 0 when there is no simple bound (finer frequencies).
+long period_size_bound(const icalrecurrencetype& rule) {
+  const auto either = [](const short* by, long fallback) { return has(by) ? count(by) : fallback; };
+  const long per_day =
+      either(rule.by_hour, 1) * either(rule.by_minute, 1) * either(rule.by_second, 1);
+  const long week_days = either(rule.by_day, 1);
+  const long month_days = has(rule.by_month_day) ? count(rule.by_month_day)
+                          : has(rule.by_day)     ? 5 * count(rule.by_day)
+                                                 : 1;
+  switch (rule.freq) {
+    case ICAL_DAILY_RECURRENCE:
+      return per_day;
+    case ICAL_WEEKLY_RECURRENCE:
+      return week_days * per_day;
+    case ICAL_MONTHLY_RECURRENCE:
+      return month_days * per_day;
+    case ICAL_YEARLY_RECURRENCE:
+      if (has(rule.by_year_day)) return count(rule.by_year_day) * per_day;
+      if (has(rule.by_week_no)) return 7 * count(rule.by_week_no) * per_day;
+      if (has(rule.by_month)) return count(rule.by_month) * month_days * per_day;
+      if (has(rule.by_month_day)) return 12 * count(rule.by_month_day) * per_day;
+      return (has(rule.by_day) ? 53 * count(rule.by_day) : 1) * per_day;
+    default:
+      return 0;
+  }
+}
+
+// Whether `rule` can ever produce an instance: some day of the 400-year Gregorian cycle satisfies
+// every day-level BY part, and some BYSETPOS fits in a period. libical's iterator searches up to
+// the year 2582 (20000 for its first instance), step by step, before it gives up on a rule that
+// can never match (BYMONTH=4;BYMONTHDAY=31, BYDAY=MO;BYSETPOS=6): we do not let it start.
 bool rule_can_match(const icalrecurrencetype& rule) {
+  if (const long bound = period_size_bound(rule); bound > 0 && has(rule.by_set_pos)) {
+    bool fits = false;
+    for (int i = 0; rule.by_set_pos[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i) {
+      fits = fits || (rule.by_set_pos[i] != 0 && std::abs(rule.by_set_pos[i]) <= bound);
+    }
+    if (!fits) return false;
+  }
   if (!has(rule.by_month_day) && !has(rule.by_year_day) && !has(rule.by_week_no)) return true;
   const date::sys_days first{date::year{2000} / 1 / 1};
   for (date::sys_days d = first; d < first + date::days{146'097}; d += date::days{1}) {

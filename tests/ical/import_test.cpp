@@ -385,6 +385,23 @@ TEST(Recurrence, ImpossibleRuleWarnsInsteadOfSearchingForCenturies) {
                                       "RDATE count"}));
 }
 
+TEST(Recurrence, SetPositionBeyondAnyMonthWarnsInsteadOfSearching) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+                          "RRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6\r\n")));
+  EXPECT_EQ(r.busy().size(), 1u);
+  EXPECT_EQ(r.messages().size(), 1u);
+}
+
+TEST(Recurrence, LastMondayBySetPositionIsExpanded) {
+  const auto r =
+      read(calendar(event("DTSTART:20270329T090000Z\r\nDTEND:20270329T100000Z\r\n"
+                          "RRULE:FREQ=MONTHLY;COUNT=2;BYDAY=MO;BYSETPOS=-1\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-29T09:00:00Z 2027-03-29T10:00:00Z",
+                            "2027-04-26T09:00:00Z 2027-04-26T10:00:00Z"}));
+  EXPECT_TRUE(r.diagnostics.all().empty());
+}
+
 TEST(Recurrence, HourlyRuleWhoseHoursNeverComeWarns) {
   const auto r =
       read(calendar(event("DTSTART:20270301T080000Z\r\nDTEND:20270301T081000Z\r\n"
@@ -526,6 +543,19 @@ TEST(BadInput, GarbageIsNotAnIcalendarFile) {
                                       "BEGIN:VCALENDAR, not 'hello, world'"}));
 }
 
+TEST(BadInput, BeginWithoutAColonIsNotAnIcalendarFile) {
+  // Found by fuzz/import_fuzzer: a bare "BEGIN" line was cut past its end.
+  const auto r = read("BEGIN\r\n:VCALENDAR\r\nEND:VCALENDAR\r\n");
+  EXPECT_EQ(r.messages(), (std::vector<std::string>{"cal.ics:1: not an iCalendar file: it must "
+                                                    "begin with BEGIN:VCALENDAR, not 'BEGIN'"}));
+}
+
+TEST(BadInput, BareEndLineInsideACalendarIsAnError) {
+  const auto r = read("BEGIN:VCALENDAR\r\nEND\r\nEND:VCALENDAR\r\n");
+  ASSERT_TRUE(r.diagnostics.has_errors());
+  EXPECT_EQ(r.diagnostics.front().line, 2);
+}
+
 TEST(BadInput, EmptyFileIsAnError) {
   EXPECT_EQ(read("").messages(),
             (std::vector<std::string>{"cal.ics: not an iCalendar file: it is empty"}));
@@ -576,8 +606,9 @@ TEST(BadInput, UnreadableAlarmIsOnlyAWarning) {
 }
 
 TEST(BadInput, EmptyLocationSaysNothingAndEmptyRruleOnlyWarns) {
-  const auto r = read(calendar(event("LOCATION:\r\nDTSTART:20270301T090000Z\r\n"
-                                     "DTEND:20270301T100000Z\r\nRRULE:\r\n")));
+  const auto r =
+      read(calendar(event("LOCATION:\r\nDTSTART:20270301T090000Z\r\n"
+                          "DTEND:20270301T100000Z\r\nRRULE:\r\n")));
   EXPECT_FALSE(r.diagnostics.has_errors());
   ASSERT_EQ(r.diagnostics.all().size(), 1u);
   EXPECT_EQ(r.diagnostics.front().line, 10);

@@ -1,5 +1,7 @@
 // `mentorcal busy FILE.ics --from DATE --to DATE [--tz ZONE] [--json]`: the busy time the engine
 // reads from one calendar export, so that a coordinator can see why a time was not used.
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -48,9 +50,11 @@ int run_busy(const BusyOptions& options) {
         return 2;
       }
     }
+    errno = 0;
     const auto text = read_file(options.file);
     if (!text) {
-      std::cerr << options.file << ": cannot be read\n";
+      std::cerr << options.file << ": cannot be read"
+                << (errno != 0 ? std::string(": ") + std::strerror(errno) : std::string()) << '\n';
       return 2;
     }
     Diagnostics diagnostics;
@@ -67,7 +71,7 @@ int run_busy(const BusyOptions& options) {
                 << " available intervals in the window); that is not busy time and is not listed\n";
     }
     if (options.json) {
-      auto out = nlohmann::json::array();
+      auto out = nlohmann::ordered_json::array();  // "start" before "end", as documented
       for (const Interval& i : calendar.busy) {
         out.push_back({{"start", format_utc(i.start)}, {"end", format_utc(i.end)}});
       }

@@ -195,6 +195,7 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
     });
   }
   hours_tries(Minutes{120});
+  hours_tries(Minutes{180});
   if (pair.duration > Minutes{30})
     tries.push_back([&]() -> std::optional<std::string> {
       Pair changed = pair;

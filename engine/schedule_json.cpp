@@ -27,6 +27,8 @@ const char* state_name(OccurrenceState s) {
 Json series_json(const Series& s) {
   Json j;
   j["uid"] = s.uid;
+  j["mentor"] = s.mentor_id;
+  j["mentee"] = s.mentee_id;
   j["sequence"] = s.sequence;
   j["dtstamp"] = format_utc(s.dtstamp);
   j["zone"] = s.zone;
@@ -115,6 +117,8 @@ class Reader {
   std::optional<Series> series(const Json& j, const std::string& where) {
     Series s;
     s.uid = text(j, where, "uid");
+    s.mentor_id = text(j, where, "mentor");
+    s.mentee_id = text(j, where, "mentee");
     s.sequence = static_cast<int>(number(j, where, "sequence"));
     s.dtstamp = utc(j, where, "dtstamp");
     s.zone = text(j, where, "zone");

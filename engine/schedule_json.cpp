@@ -38,7 +38,7 @@ Json series_json(const Series& s) {
   j["first"] = format_local(s.first);
   j["duration_minutes"] = s.duration.count();
   j["rrule"] = rrule_of(s);
-  j["held"] = s.held_count();
+  j["taking_place"] = s.held_count();
   j["occurrences"] = Json::array();
   for (const auto& o : s.occurrences) {
     Json jo;

@@ -454,10 +454,17 @@ class CalendarReader {
  private:
   // --- diagnostics -------------------------------------------------------------------------
 
+  // Some properties are read twice (a THISANDFUTURE override's DTSTART: once for the instances
+  // it moves, once for its own); each problem is reported once.
   void warn(int line, std::string message) {
-    diagnostics_.warning(file_, line, std::move(message));
+    if (reported_.emplace(line, message).second) {
+      diagnostics_.warning(file_, line, std::move(message));
+    }
   }
-  void fail(int line, std::string message) { diagnostics_.error(file_, line, std::move(message)); }
+  void fail(int line, std::string message) {
+    if (reported_.emplace(line, message).second)
+      diagnostics_.error(file_, line, std::move(message));
+  }
 
   // The content line after `after` that belongs to the component begun at `component`.
   const ContentLine* next_line(int component, int after) const {
@@ -669,8 +676,9 @@ class CalendarReader {
       const icaldurationtype d = icalproperty_get_duration(duration);
       const long long days = 7LL * d.weeks + d.days;
       length.days = static_cast<int>(std::min<long long>(days, kMaxLengthDays));
-      length.exact =
-          std::chrono::hours{d.hours} + std::chrono::minutes{d.minutes} + Seconds{d.seconds};
+      length.exact = std::min<Seconds>(
+          std::chrono::hours{d.hours} + std::chrono::minutes{d.minutes} + Seconds{d.seconds},
+          date::days{kMaxLengthDays});
       if (d.is_neg && (days > 0 || length.exact > Seconds{0})) length.days = -1;
     } else if (start.is_date) {
       length.days = 1;
@@ -1046,6 +1054,7 @@ class CalendarReader {
   const TaggedSource* source_ = nullptr;
   icalcomponent* calendar_ = nullptr;
   std::map<std::string, WallClock> clocks_;  // by TZID, for the current VCALENDAR
+  std::set<std::pair<int, std::string>> reported_;
 };
 
 // Parses `ics` into libical's tree, or reports why it cannot.

@@ -375,6 +375,13 @@ TEST(Recurrence, ThisAndFutureOverrideMovesEveryLaterInstance) {
                             "2027-03-04T11:00:00Z 2027-03-04T11:30:00Z"}));
 }
 
+TEST(Recurrence, ProblemOfAThisAndFutureOverrideIsReportedOnce) {
+  const auto r = read(
+      calendar(kDaily + override_of(";RANGE=THISANDFUTURE:20270302T090000Z",
+                                    "DTSTART:20270302T110000Z\r\nDTEND:20270302T100000Z\r\n")));
+  EXPECT_EQ(r.messages().size(), 1u);
+}
+
 TEST(Recurrence, ImpossibleRuleWarnsInsteadOfSearchingForCenturies) {
   const auto r =
       read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"

@@ -364,6 +364,32 @@ TEST(Recurrence, TransparentOverrideFreesOnlyItsInstance) {
   EXPECT_EQ(r.busy().size(), 2u);
 }
 
+TEST(Recurrence, DateOverrideMovesOneDayOfAnAllDaySeries) {
+  const auto r =
+      read(calendar(event("DTSTART;VALUE=DATE:20270301\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\n") +
+                    override_of(";VALUE=DATE:20270308", "DTSTART;VALUE=DATE:20270310\r\n")),
+           "Europe/Berlin");
+  EXPECT_EQ(r.busy(), (Busy{"2027-02-28T23:00:00Z 2027-03-01T23:00:00Z",
+                            "2027-03-09T23:00:00Z 2027-03-10T23:00:00Z"}));
+}
+
+TEST(Recurrence, RdateInAnotherZoneIsPlacedByItsOwnTzid) {
+  const auto r =
+      read(calendar(event("DTSTART;TZID=Europe/Berlin:20270301T090000\r\n"
+                          "DURATION:PT1H\r\n"
+                          "RDATE;TZID=Asia/Tokyo:20270305T090000\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T08:00:00Z 2027-03-01T09:00:00Z",
+                            "2027-03-05T00:00:00Z 2027-03-05T01:00:00Z"}));
+}
+
+TEST(Recurrence, DurationInDaysIsNominalAcrossDst) {
+  const auto r =
+      read(calendar(event("DTSTART;TZID=Europe/Berlin:20270327T120000\r\n"
+                          "DURATION:P1D\r\n")));
+  // Berlin moves to summer time on 2027-03-28: 12:00 CET to 12:00 CEST is 23 hours.
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-27T11:00:00Z 2027-03-28T10:00:00Z"}));
+}
+
 TEST(Recurrence, ThisAndFutureOverrideMovesEveryLaterInstance) {
   const auto r = read(calendar(
       event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\nRRULE:FREQ=DAILY;COUNT=4\r\n") +

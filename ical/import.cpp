@@ -32,6 +32,8 @@ using LocalSeconds = date::local_seconds;
 constexpr std::string_view kLineTag = "X-MENTORCAL-LINE";
 // An expansion that yields this many instances of one rule inside the window is cut off.
 constexpr int kMaxInstancesPerRule = 100'000;
+// A VTIMEZONE rule yielding more changes a year than this is not a time zone.
+constexpr long kMaxChangesPerYear = 64;
 // Nothing a calendar means lasts longer; it also keeps date arithmetic far from overflow.
 constexpr int kMaxLengthDays = 36'525;
 
@@ -548,8 +550,15 @@ class CalendarReader {
     std::optional<WallClock> clock;
     if (auto zone = find_tzid_zone(tzid)) {
       clock.emplace(*zone);
-    } else if (icaltimezone* custom = icalcomponent_get_timezone(calendar_, tzid.c_str())) {
+    } else if (icaltimezone* custom = icalcomponent_get_timezone(calendar_, tzid.c_str());
+               custom != nullptr && zone_rules_are_bounded(custom)) {
       clock.emplace(custom);
+    } else if (custom != nullptr) {
+      warn(line, "the VTIMEZONE of TZID '" + tzid +
+                     "' has a rule that is not a yearly change (RRULE FREQ=YEARLY with a few "
+                     "dates a year); its times are read in " +
+                     std::string(owner_.name()) + ", the owner's zone");
+      clock.emplace(owner_);
     } else {
       warn(line, "TZID '" + tzid +
                      "' is neither an IANA nor a Windows zone name and the file has no VTIMEZONE "
@@ -558,6 +567,24 @@ class CalendarReader {
       clock.emplace(owner_);
     }
     return clocks_.emplace(tzid, *clock).first->second;
+  }
+
+  // libical expands a VTIMEZONE's rules into every change from its DTSTART on: a rule of a few
+  // changes a year is what a zone is, and anything else (FREQ=MINUTELY) expands without end.
+  static bool zone_rules_are_bounded(icaltimezone* zone) {
+    icalcomponent* definition = icaltimezone_get_component(zone);
+    for (icalcomponent* c = icalcomponent_get_first_component(definition, ICAL_ANY_COMPONENT); c;
+         c = icalcomponent_get_next_component(definition, ICAL_ANY_COMPONENT)) {
+      for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+           p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+        const icalrecurrencetype rule = icalproperty_get_rrule(p);
+        if (rule.freq != ICAL_YEARLY_RECURRENCE || period_size_bound(rule) > kMaxChangesPerYear ||
+            !rule_can_match(rule)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   std::optional<TimeValue> value_of(const icaltimetype& t, icalproperty* property) {

@@ -181,6 +181,21 @@ TEST(TimeZones, UnknownTzidWarnsWithItsLineAndFallsBackToTheOwnersZone) {
                 "owner's zone"}));
 }
 
+TEST(TimeZones, VtimezoneWithAMinutelyRuleIsNotExpandedAndFallsBackToTheOwnersZone) {
+  // libical would expand every minute since 2020 into a change of offset, without end.
+  const std::string zone =
+      "BEGIN:VTIMEZONE\r\nTZID:Evil\r\nBEGIN:STANDARD\r\nDTSTART:20200101T000000\r\n"
+      "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nRRULE:FREQ=MINUTELY\r\nEND:STANDARD\r\n"
+      "END:VTIMEZONE\r\n";
+  const auto r = read(calendar(zone + event("DTSTART;TZID=Evil:20270301T090000\r\n"
+                                            "DURATION:PT1H\r\n")),
+                      "Asia/Tokyo");
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T00:00:00Z 2027-03-01T01:00:00Z"}));
+  ASSERT_EQ(r.diagnostics.all().size(), 1u);
+  EXPECT_EQ(r.diagnostics.front().line, 16);
+  EXPECT_EQ(r.diagnostics.front().severity, Severity::warning);
+}
+
 TEST(TimeZones, IanaNameWinsOverAnAbridgedVtimezoneOfTheSameName) {
   // Google writes 1970-style VTIMEZONEs; the tz database knows the zone's whole history.
   const std::string zone =

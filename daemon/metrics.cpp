@@ -1,0 +1,109 @@
+#include "metrics.hpp"
+
+#include <sstream>
+
+namespace mentorcal::daemon {
+namespace {
+
+double seconds(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+template <std::size_t N>
+void render_histogram(std::ostringstream& out, std::string_view name, std::string_view labels,
+                      const std::array<double, N>& bounds,
+                      const std::array<std::uint64_t, N>& below, std::uint64_t count, double sum) {
+  const std::string prefix = labels.empty() ? "" : std::string(labels) + ",";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    cumulative += below[i];
+    out << name << "_bucket{" << prefix << "le=\"" << bounds[i] << "\"} " << cumulative << '\n';
+  }
+  out << name << "_bucket{" << prefix << "le=\"+Inf\"} " << count << '\n';
+  const std::string braces = labels.empty() ? "" : "{" + std::string(labels) + "}";
+  out << name << "_sum" << braces << ' ' << sum << '\n';
+  out << name << "_count" << braces << ' ' << count << '\n';
+}
+
+}  // namespace
+
+template <std::size_t N>
+void Metrics::Histogram<N>::observe(const std::array<double, N>& bounds, double value) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (value <= bounds[i]) {
+      ++below[i];
+      break;
+    }
+  ++count;
+  sum += value;
+}
+
+void Metrics::record_request(std::string_view route, int status, std::chrono::nanoseconds latency) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{std::string(route), status}];
+  auto it = latency_.find(route);
+  if (it == latency_.end()) it = latency_.emplace(std::string(route), Histogram<14>{}).first;
+  it->second.observe(kLatencyBuckets, seconds(latency));
+}
+
+void Metrics::record_feed(bool gzip, bool not_modified) {
+  std::lock_guard lock(mutex_);
+  ++feeds_[{gzip, not_modified}];
+}
+
+void Metrics::record_pass(std::chrono::nanoseconds duration, bool published) {
+  std::lock_guard lock(mutex_);
+  ++passes_[published];
+  pass_duration_.observe(kPassBuckets, seconds(duration));
+}
+
+void Metrics::record_block(std::string_view action) {
+  std::lock_guard lock(mutex_);
+  ++blocks_[std::string(action)];
+}
+
+std::string Metrics::render() const {
+  std::ostringstream out;
+  std::lock_guard lock(mutex_);
+  out << "# HELP mentorcal_http_requests_total HTTP requests answered, by route and status.\n"
+         "# TYPE mentorcal_http_requests_total counter\n";
+  for (const auto& [key, count] : requests_)
+    out << "mentorcal_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
+        << "\"} " << count << '\n';
+  out << "# HELP mentorcal_http_request_duration_seconds Time to answer a request, by route.\n"
+         "# TYPE mentorcal_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_)
+    render_histogram(out, "mentorcal_http_request_duration_seconds", "route=\"" + route + "\"",
+                     kLatencyBuckets, h.below, h.count, h.sum);
+  out << "# HELP mentorcal_feeds_served_total Feeds answered, by encoding and whether the client's "
+         "copy was current (304).\n"
+         "# TYPE mentorcal_feeds_served_total counter\n";
+  for (const auto& [key, count] : feeds_)
+    out << "mentorcal_feeds_served_total{encoding=\"" << (key.first ? "gzip" : "identity")
+        << "\",not_modified=\"" << (key.second ? "true" : "false") << "\"} " << count << '\n';
+  out << "# HELP mentorcal_passes_total Schedule passes run, by whether they were published.\n"
+         "# TYPE mentorcal_passes_total counter\n";
+  for (const auto& [published, count] : passes_)
+    out << "mentorcal_passes_total{published=\"" << (published ? "true" : "false") << "\"} "
+        << count << '\n';
+  out << "# HELP mentorcal_pass_duration_seconds Time a pass took, rendering its feeds included.\n"
+         "# TYPE mentorcal_pass_duration_seconds histogram\n";
+  render_histogram(out, "mentorcal_pass_duration_seconds", "", kPassBuckets, pass_duration_.below,
+                   pass_duration_.count, pass_duration_.sum);
+  out << "# HELP mentorcal_blocks_total Blocks created and deleted.\n"
+         "# TYPE mentorcal_blocks_total counter\n";
+  for (const auto& [action, count] : blocks_)
+    out << "mentorcal_blocks_total{action=\"" << action << "\"} " << count << '\n';
+  out << "# HELP mentorcal_open_connections HTTP connections open now.\n"
+         "# TYPE mentorcal_open_connections gauge\n"
+         "mentorcal_open_connections "
+      << open_connections.load() << '\n';
+  out << "# HELP mentorcal_refused_connections_total Connections closed at once because the "
+         "connection cap was reached.\n"
+         "# TYPE mentorcal_refused_connections_total counter\n"
+         "mentorcal_refused_connections_total "
+      << refused_connections.load() << '\n';
+  return std::move(out).str();
+}
+
+}  // namespace mentorcal::daemon

@@ -1,0 +1,53 @@
+// mentorcald's counters, in Prometheus text exposition format (version 0.0.4) at GET /metrics.
+//
+//   metrics.record_request("/feeds/{token}.ics", 200, elapsed);
+//   std::string text = metrics.render();
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace mentorcal::daemon {
+
+class Metrics {
+ public:
+  // `route` is the route's pattern, never the path itself: a path holds tokens.
+  void record_request(std::string_view route, int status, std::chrono::nanoseconds latency);
+  void record_feed(bool gzip, bool not_modified);
+  void record_pass(std::chrono::nanoseconds duration, bool published);
+  void record_block(std::string_view action);  // "created" or "deleted"
+  // Kept by the server: connections open now, and those turned away at the cap.
+  std::atomic<std::int64_t> open_connections{0};
+  std::atomic<std::uint64_t> refused_connections{0};
+
+  std::string render() const;
+
+ private:
+  static constexpr std::array<double, 14> kLatencyBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120};
+  static constexpr std::array<double, 10> kPassBuckets = {0.1, 0.5, 1,   5,   10,
+                                                          30,  60,  120, 300, 600};
+  template <std::size_t N>
+  struct Histogram {
+    std::array<std::uint64_t, N> below{};  // cumulative counts are summed when rendered
+    std::uint64_t count = 0;
+    double sum = 0;
+    void observe(const std::array<double, N>& bounds, double value);
+  };
+
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram<kLatencyBuckets.size()>, std::less<>> latency_;
+  std::map<std::pair<bool, bool>, std::uint64_t> feeds_;  // (gzip, not modified)
+  std::map<bool, std::uint64_t> passes_;                  // by published
+  Histogram<kPassBuckets.size()> pass_duration_;
+  std::map<std::string, std::uint64_t, std::less<>> blocks_;
+};
+
+}  // namespace mentorcal::daemon

@@ -1,0 +1,371 @@
+#include "server.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <csignal>
+#include <ctime>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace mentorcal::daemon {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class Session;
+
+// What every session shares: the service, the limits, the worker pool and the registry that
+// draining walks.
+struct Shared {
+  Service& service;
+  const ServerConfig& config;
+  const std::function<void(const std::string&)>& log;
+  net::thread_pool workers;
+  std::atomic<bool> draining{false};
+  std::mutex sessions_mutex;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+
+  Shared(Service& s, const ServerConfig& c, const std::function<void(const std::string&)>& l)
+      : service(s), config(c), log(l), workers(static_cast<std::size_t>(c.workers)) {}
+};
+
+// The Date header, formatted once a second per thread rather than once a response.
+const std::string& http_date_now() {
+  thread_local std::time_t second = 0;
+  thread_local std::string text;
+  const auto now = std::time(nullptr);
+  if (now != second) {
+    second = now;
+    std::tm parts{};
+    ::gmtime_r(&now, &parts);
+    char buffer[64];
+    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &parts);
+    text = buffer;
+  }
+  return text;
+}
+
+Response plain_error(int status, const std::string& message) {
+  Response r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::make_shared<const std::string>("{\n  \"error\": \"" + message + "\"\n}\n");
+  return r;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+    ++shared_.service.metrics().open_connections;
+  }
+  ~Session() {
+    --shared_.service.metrics().open_connections;
+    std::lock_guard lock(shared_.sessions_mutex);
+    shared_.sessions.erase(this);
+  }
+
+  void run() {
+    {
+      std::lock_guard lock(shared_.sessions_mutex);
+      shared_.sessions.emplace(this, weak_from_this());
+    }
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::read_request, shared_from_this()));
+  }
+
+  // Finish what was asked, answer it with Connection: close, and close an idle connection now.
+  void drain() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->reading_ && !self->parser_->got_some() && self->buffer_.size() == 0) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  struct Outgoing {
+    Response source;  // owns the bytes `message` points into
+    http::response<http::span_body<const char>> message;
+    bool close = false;
+  };
+
+  const ServerConfig& config() const { return shared_.config; }
+
+  void read_request() {
+    parser_.emplace();
+    parser_->header_limit(config().header_limit);
+    // A Content-Length is checked while the header is parsed, before the route is known: admit
+    // the largest body here and hold other routes to the small limit once the header is in.
+    parser_->body_limit(config().program_body_limit);
+    reading_ = true;
+    stream_.expires_after(config().read_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    const auto& request = parser_->get();
+    const bool program_import =
+        request.method() == http::verb::put && request.target().starts_with("/api/programs/");
+    if (!program_import) {
+      if (parser_->content_length() && *parser_->content_length() > config().body_limit)
+        return on_read_error(http::error::body_limit);
+      parser_->body_limit(config().body_limit);
+    }
+    if (beast::iequals(request[http::field::expect], "100-continue")) {
+      static const std::string continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(continue_line),
+                       [self = shared_from_this()](beast::error_code write_error, std::size_t) {
+                         if (write_error) return;
+                         self->read_body();
+                       });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    stream_.expires_after(config().read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_request, shared_from_this()));
+  }
+
+  void on_read_error(beast::error_code ec) {
+    reading_ = false;
+    // A timeout has closed the socket already; end of stream and aborts need no answer.
+    if (ec == http::error::end_of_stream) return close();
+    if (ec == beast::error::timeout || ec == net::error::operation_aborted) return;
+    if (ec == http::error::header_limit)
+      return answer_error(431, "the request header is larger than " +
+                                   std::to_string(config().header_limit) + " bytes");
+    if (ec == http::error::body_limit) return answer_error(413, "the request body is too large");
+    if (ec.category() == http::make_error_code(http::error::bad_target).category())
+      return answer_error(400, "malformed HTTP request: " + ec.message());
+  }
+
+  void answer_error(int status, const std::string& message) {
+    shared_.service.metrics().record_request("malformed", status, {});
+    enqueue(plain_error(status, message), false, 11);
+  }
+
+  void on_request(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    reading_ = false;
+    auto message = parser_->release();
+    const bool keep_alive = message.keep_alive();
+    const unsigned version = message.version();
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    for (const auto& field : message)
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    request.body = std::move(message.body());
+
+    if (!Service::takes_long(request)) {
+      enqueue(shared_.service.handle(request), keep_alive, version);
+      return;
+    }
+    // The next request is read only once this one is answered, so responses stay in order.
+    net::post(shared_.workers, [self = shared_from_this(), request = std::move(request), keep_alive,
+                                version]() mutable {
+      auto response = self->shared_.service.handle(request);
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response), keep_alive, version]() mutable {
+                  self->enqueue(std::move(response), keep_alive, version);
+                });
+    });
+  }
+
+  void enqueue(Response response, bool keep_alive, unsigned version) {
+    auto out = std::make_shared<Outgoing>();
+    out->close = !keep_alive || shared_.draining;
+    out->source = std::move(response);
+    auto& m = out->message;
+    m.version(version);
+    m.result(static_cast<unsigned>(out->source.status));
+    m.set(http::field::server, "mentorcald/" MENTORCAL_VERSION);
+    m.set(http::field::date, http_date_now());
+    for (const auto& [name, value] : out->source.headers) m.set(name, value);
+    const auto& body = *out->source.body;
+    if (out->source.status != 304 && out->source.status >= 200 && out->source.status != 204)
+      m.content_length(body.size());
+    if (!out->source.omit_body) m.body() = {body.data(), body.size()};
+    m.keep_alive(!out->close);
+    closing_ = closing_ || out->close;
+
+    queue_.push_back(std::move(out));
+    if (queue_.size() == 1) write_front();
+    if (!closing_ && queue_.size() < config().pipeline_limit) read_request();
+  }
+
+  void write_front() {
+    stream_.expires_after(config().read_timeout);
+    http::async_write(stream_, queue_.front()->message,
+                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec) return;
+    const bool was_full = queue_.size() >= config().pipeline_limit;
+    if (queue_.front()->close) return close();
+    queue_.pop_front();
+    if (!queue_.empty()) write_front();
+    if (was_full && !reading_ && !closing_) read_request();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::deque<std::shared_ptr<Outgoing>> queue_;
+  bool reading_ = false;  // a read of a request is in flight
+  bool closing_ = false;  // a response with Connection: close is queued
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, Shared& shared)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), shared_(shared) {}
+
+  bool open(const tcp::endpoint& endpoint, beast::error_code& ec) {
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    return !ec;
+  }
+  tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+
+  void stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+  }
+
+ private:
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      auto& metrics = shared_.service.metrics();
+      if (metrics.open_connections.load() >=
+          static_cast<std::int64_t>(shared_.config.max_connections)) {
+        // At the cap: a short answer without blocking, then close, so that a flood costs one
+        // accept each and the connections already open keep their service.
+        ++metrics.refused_connections;
+        static const std::string busy =
+            "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        beast::error_code ignored;
+        socket.non_blocking(true, ignored);
+        socket.write_some(net::buffer(busy), ignored);
+        socket.close(ignored);
+      } else {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), shared_)->run();
+      }
+    }
+    accept();
+  }
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  Shared& shared_;
+};
+
+}  // namespace
+
+int serve(Service& service, const ServerConfig& config,
+          const std::function<void(const std::string&)>& log) {
+  // Sessions refer to `shared` until the io_context that holds them is destroyed: it goes first.
+  Shared shared(service, config, log);
+  net::io_context ioc{config.io_threads};
+
+  beast::error_code ec;
+  const auto address = net::ip::make_address(config.address, ec);
+  auto listener = std::make_shared<Listener>(ioc, shared);
+  if (ec || !listener->open({address, config.port}, ec)) {
+    log("cannot listen on " + config.address + ":" + std::to_string(config.port) + ": " +
+        ec.message());
+    return 1;
+  }
+  const auto bound = listener->local_endpoint();
+  log("listening on " + bound.address().to_string() + ":" + std::to_string(bound.port()));
+  listener->accept();
+
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  net::steady_timer drain_deadline(ioc);
+  net::steady_timer drain_check(ioc);
+  std::function<void()> check_drained = [&] {
+    drain_check.expires_after(std::chrono::milliseconds(20));
+    drain_check.async_wait([&](beast::error_code wait_error) {
+      if (wait_error) return;
+      std::lock_guard lock(shared.sessions_mutex);
+      if (shared.sessions.empty()) {
+        drain_deadline.cancel();
+        return;
+      }
+      check_drained();
+    });
+  };
+  signals.async_wait([&](beast::error_code wait_error, int signal) {
+    if (wait_error) return;
+    log(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
+        ": draining, no new connections");
+    shared.draining = true;
+    service.finish_passes_early();
+    listener->stop();
+    std::vector<std::shared_ptr<Session>> open;
+    {
+      std::lock_guard lock(shared.sessions_mutex);
+      for (const auto& [key, session] : shared.sessions)
+        if (auto s = session.lock()) open.push_back(std::move(s));
+    }
+    for (const auto& s : open) s->drain();
+    drain_deadline.expires_after(config.drain_timeout);
+    drain_deadline.async_wait([&](beast::error_code deadline_error) {
+      if (deadline_error) return;
+      log("drain timeout: closing the connections still open");
+      ioc.stop();
+    });
+    check_drained();
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  shared.workers.join();
+  log("stopped");
+  return 0;
+}
+
+}  // namespace mentorcal::daemon

@@ -1,0 +1,1239 @@
+#include "service.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include "mentorcal/feed.hpp"
+#include "mentorcal/ical.hpp"
+#include "mentorcal/program_files.hpp"
+#include "mentorcal/schedule_json.hpp"
+#include "mentorcal/solver.hpp"
+#include "mentorcal/store.hpp"
+#include "mentorcal/summary.hpp"
+#include "secrets.hpp"
+
+namespace mentorcal::daemon {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxReasonBytes = 500;
+constexpr auto kMaxBlockLength = date::days{366};
+constexpr double kMaxPassSeconds = 3600;
+
+bool equal_without_case(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view s, char by) {
+  std::vector<std::string_view> parts;
+  std::size_t begin = 0;
+  while (true) {
+    const auto end = s.find(by, begin);
+    parts.push_back(s.substr(begin, end == std::string_view::npos ? end : end - begin));
+    if (end == std::string_view::npos) return parts;
+    begin = end + 1;
+  }
+}
+
+bool is_program_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+// ---- time on the wire ----
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+// IMF-fixdate (RFC 9110 §5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string http_date(std::int64_t seconds) {
+  return date::format("%a, %d %b %Y %H:%M:%S GMT",
+                      date::sys_seconds{std::chrono::seconds{seconds}});
+}
+
+std::optional<int> digits(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return std::nullopt;
+  int value = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    value = value * 10 + (s[i] - '0');
+  }
+  return value;
+}
+
+// IMF-fixdate only: the form every HTTP/1.1 client sends back (RFC 9110 §5.6.7 lets a
+// recipient ignore the obsolete forms, which then just mean "no validator").
+std::optional<std::int64_t> parse_http_date(std::string_view text) {
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  text = trim(text);
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT")
+    return std::nullopt;
+  const auto month = kMonths.find(text.substr(8, 3));
+  const auto day = digits(text, 5, 2), year = digits(text, 12, 4);
+  const auto hour = digits(text, 17, 2), minute = digits(text, 20, 2), second = digits(text, 23, 2);
+  if (month == std::string_view::npos || month % 3 != 0 || !day || !year || !hour || !minute ||
+      !second || *hour > 23 || *minute > 59 || *second > 60)
+    return std::nullopt;
+  const date::year_month_day ymd{date::year{*year},
+                                 date::month(static_cast<unsigned>(month / 3 + 1)),
+                                 date::day(static_cast<unsigned>(*day))};
+  if (!ymd.ok()) return std::nullopt;
+  const auto t = date::sys_days{ymd} + std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
+                 std::chrono::seconds{*second};
+  return t.time_since_epoch().count();
+}
+
+// RFC 3339 date-time with a required offset: "2027-03-08T09:00:00+01:00", "...Z", optional
+// fraction of a second.
+std::optional<date::sys_seconds> parse_rfc3339(std::string_view s) {
+  const auto year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+  const auto hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
+  if (!year || !month || !day || !hour || !minute || !second || s[4] != '-' || s[7] != '-' ||
+      (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+    return std::nullopt;
+  const date::year_month_day ymd{date::year{*year}, date::month(static_cast<unsigned>(*month)),
+                                 date::day(static_cast<unsigned>(*day))};
+  if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
+  std::size_t at = 19;
+  if (at < s.size() && s[at] == '.') {
+    ++at;
+    const auto first = at;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    if (at == first) return std::nullopt;
+  }
+  std::chrono::minutes offset{0};
+  if (at < s.size() && (s[at] == 'Z' || s[at] == 'z')) {
+    ++at;
+  } else if (at < s.size() && (s[at] == '+' || s[at] == '-')) {
+    const auto oh = digits(s, at + 1, 2), om = digits(s, at + 4, 2);
+    if (!oh || !om || at + 3 >= s.size() || s[at + 3] != ':' || *oh > 23 || *om > 59)
+      return std::nullopt;
+    offset = std::chrono::hours{*oh} + std::chrono::minutes{*om};
+    if (s[at] == '-') offset = -offset;
+    at += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (at != s.size()) return std::nullopt;
+  return date::sys_days{ymd} + std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
+         std::chrono::seconds{*second} - offset;
+}
+
+const char* state_name(OccurrenceState s) {
+  switch (s) {
+    case OccurrenceState::held:
+      return "held";
+    case OccurrenceState::moved:
+      return "moved";
+    case OccurrenceState::skipped:
+      return "skipped";
+  }
+  return "held";
+}
+
+// ---- responses ----
+
+Response json_response(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::make_shared<const std::string>(body.dump(2) + "\n");
+  return r;
+}
+
+Response error_response(int status, std::string message, std::string field = {}) {
+  json body = {{"error", std::move(message)}};
+  if (!field.empty()) body["field"] = std::move(field);
+  return json_response(status, body);
+}
+
+// ---- feeds as served ----
+
+struct Feed {
+  std::shared_ptr<const std::string> body;
+  std::shared_ptr<const std::string> gzip;
+  std::string etag;       // "\"<hex>\"", of the identity bytes
+  std::string etag_gzip;  // "\"<hex>-gz\"": a strong validator differs per encoding
+  std::int64_t last_modified = 0;
+  std::string last_modified_text;
+};
+
+std::shared_ptr<const Feed> make_feed(std::string body, std::string gzip_body, std::string etag,
+                                      std::int64_t last_modified) {
+  auto feed = std::make_shared<Feed>();
+  feed->body = std::make_shared<const std::string>(std::move(body));
+  feed->gzip = std::make_shared<const std::string>(std::move(gzip_body));
+  feed->etag = std::move(etag);
+  feed->etag_gzip = feed->etag.substr(0, feed->etag.size() - 1) + "-gz\"";
+  feed->last_modified = last_modified;
+  feed->last_modified_text = http_date(last_modified);
+  return feed;
+}
+
+// The feed for `body`: the previous one when the bytes did not change, so that ETag and
+// Last-Modified keep telling clients their copy is current.
+std::shared_ptr<const Feed> next_feed(std::string body, const std::shared_ptr<const Feed>& previous,
+                                      std::int64_t now) {
+  if (previous && *previous->body == body) return previous;
+  auto compressed = gzip(body);
+  auto etag = "\"" + to_hex(sha256(body)).substr(0, 32) + "\"";
+  return make_feed(std::move(body), std::move(compressed), std::move(etag), now);
+}
+
+StoredFeed stored(const std::string& person_id, const Feed& feed) {
+  return {person_id, *feed.body, *feed.gzip, feed.etag, feed.last_modified};
+}
+
+// Whether If-None-Match names `etag` (weak comparison, RFC 9110 §13.1.2).
+bool none_match_hits(std::string_view header, const Feed& feed) {
+  for (auto tag : split(header, ',')) {
+    tag = trim(tag);
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == feed.etag || tag == feed.etag_gzip) return true;
+  }
+  return false;
+}
+
+// Accept-Encoding names gzip (or x-gzip) with a non-zero q.
+bool accepts_gzip(std::string_view header) {
+  for (auto item : split(header, ',')) {
+    const auto params = split(item, ';');
+    const auto coding = trim(params.front());
+    if (!equal_without_case(coding, "gzip") && !equal_without_case(coding, "x-gzip")) continue;
+    double q = 1;
+    for (std::size_t i = 1; i < params.size(); ++i) {
+      const auto p = trim(params[i]);
+      if (p.size() > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+        q = std::strtod(std::string(p.substr(2)).c_str(), nullptr);
+    }
+    return q > 0;
+  }
+  return false;
+}
+
+// ---- routes ----
+
+enum class RouteKind {
+  healthz,
+  metrics,
+  feed,
+  program,
+  passes,
+  pass,
+  feed_list,
+  blocks,
+  block,
+  token,
+  unknown,
+};
+
+struct Route {
+  RouteKind kind = RouteKind::unknown;
+  const char* pattern = "other";  // what metrics and logs show: never a token
+  std::vector<const char*> methods;
+  std::string program;
+  std::string person;
+  std::string item;  // feed token, pass id or block id
+};
+
+Route route_of(std::string_view target) {
+  const auto path = target.substr(0, target.find('?'));
+  auto parts = split(path, '/');
+  if (parts.empty() || !parts.front().empty()) return {};
+  parts.erase(parts.begin());
+  Route r;
+  const auto n = parts.size();
+  const auto is = [&](std::size_t i, std::string_view s) { return i < n && parts[i] == s; };
+  if (n == 1 && is(0, "healthz")) {
+    r.kind = RouteKind::healthz, r.pattern = "/healthz", r.methods = {"GET"};
+  } else if (n == 1 && is(0, "metrics")) {
+    r.kind = RouteKind::metrics, r.pattern = "/metrics", r.methods = {"GET"};
+  } else if (n == 2 && is(0, "feeds") && parts[1].ends_with(".ics")) {
+    r.kind = RouteKind::feed, r.pattern = "/feeds/{token}.ics", r.methods = {"GET"};
+    r.item = parts[1].substr(0, parts[1].size() - 4);
+  } else if (n >= 3 && is(0, "api") && is(1, "programs") && !parts[2].empty()) {
+    r.program = parts[2];
+    if (n == 3) {
+      r.kind = RouteKind::program, r.pattern = "/api/programs/{id}", r.methods = {"GET", "PUT"};
+    } else if (n == 4 && is(3, "passes")) {
+      r.kind = RouteKind::passes, r.pattern = "/api/programs/{id}/passes", r.methods = {"POST"};
+    } else if (n == 5 && is(3, "passes")) {
+      r.kind = RouteKind::pass, r.pattern = "/api/programs/{id}/passes/{pass}", r.methods = {"GET"},
+      r.item = parts[4];
+    } else if (n == 4 && is(3, "feeds")) {
+      r.kind = RouteKind::feed_list, r.pattern = "/api/programs/{id}/feeds", r.methods = {"GET"};
+    } else if (n >= 6 && is(3, "people") && !parts[4].empty()) {
+      r.person = parts[4];
+      if (n == 6 && is(5, "blocks")) {
+        r.kind = RouteKind::blocks, r.pattern = "/api/programs/{id}/people/{person}/blocks",
+        r.methods = {"GET", "POST"};
+      } else if (n == 7 && is(5, "blocks")) {
+        r.kind = RouteKind::block, r.pattern = "/api/programs/{id}/people/{person}/blocks/{block}",
+        r.methods = {"DELETE"}, r.item = parts[6];
+      } else if (n == 6 && is(5, "token")) {
+        r.kind = RouteKind::token, r.pattern = "/api/programs/{id}/people/{person}/token",
+        r.methods = {"POST"};
+      }
+    }
+  }
+  return r;
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+// ---- the neighbourhood a block touches ----
+
+// The part of `program` and `schedule` that a change to `person_id`'s busy time can affect: the
+// person, their partners, and every pair of any of them. Checking it is as strict as checking
+// the whole program for these people (all their sessions are in it), and costs a few pairs
+// instead of all of them. Third parties appear with only some of their sessions, which can hide
+// no violation of the people that changed. A block may leave a series below its min_held (the
+// response flags it and the coordinator decides), so that one rule is not checked here.
+std::pair<Program, Schedule> neighbourhood(const Program& program, const Schedule& schedule,
+                                           const std::string& person_id) {
+  std::set<std::string> involved{person_id};
+  for (const auto& r : schedule.pairs)
+    if (r.series && (r.mentor_id == person_id || r.mentee_id == person_id)) {
+      involved.insert(r.mentor_id);
+      involved.insert(r.mentee_id);
+    }
+  Program part;
+  part.id = program.id;
+  part.name = program.name;
+  part.start = program.start;
+  part.end = program.end;
+  part.granularity = program.granularity;
+  part.anchor = program.anchor;
+  part.blackouts = program.blackouts;
+  Schedule schedule_part;
+  schedule_part.program_id = schedule.program_id;
+  schedule_part.outcome = schedule.outcome;
+  std::map<std::size_t, std::size_t> index;
+  const auto person_in_part = [&](std::size_t p) {
+    const auto [it, added] = index.emplace(p, part.people.size());
+    if (added) part.people.push_back(program.people[p]);
+    return it->second;
+  };
+  for (std::size_t i = 0; i < program.pairs.size(); ++i) {
+    const auto& pair = program.pairs[i];
+    if (!involved.contains(program.mentor_of(pair).id) &&
+        !involved.contains(program.mentee_of(pair).id))
+      continue;
+    Pair copy = pair;
+    copy.min_held = 0;
+    copy.mentor = person_in_part(pair.mentor);
+    copy.mentee = person_in_part(pair.mentee);
+    part.pairs.push_back(copy);
+    schedule_part.pairs.push_back(schedule.pairs[i]);
+  }
+  return {std::move(part), std::move(schedule_part)};
+}
+
+// One pair as a schedule.json of its own, for the replanned_pairs table.
+std::string pair_json(const Schedule& schedule, std::size_t index) {
+  Schedule one;
+  one.program_id = schedule.program_id;
+  one.outcome = schedule.outcome;
+  one.pairs.push_back(schedule.pairs[index]);
+  return schedule_to_json(one);
+}
+
+json diagnostics_json(const Diagnostics& diagnostics, Severity severity) {
+  json list = json::array();
+  for (const auto& d : diagnostics.all())
+    if (d.severity == severity)
+      list.push_back({{"field", d.file}, {"line", d.line}, {"message", d.message}});
+  return list;
+}
+
+}  // namespace
+
+std::string_view Request::header(std::string_view name) const {
+  for (const auto& [key, value] : headers)
+    if (equal_without_case(key, name)) return value;
+  return {};
+}
+
+std::string_view Response::header(std::string_view name) const {
+  for (const auto& [key, value] : headers)
+    if (equal_without_case(key, name)) return value;
+  return {};
+}
+
+// ---- state ----
+
+struct Service::State {
+  // One program as the daemon holds it.
+  struct ProgramState {
+    std::mutex writing;  // one import, pass or block at a time
+
+    // Guarded by `writing`.
+    std::optional<Program> program;  // people's busy = their calendar's plus their blocks
+    std::map<std::string, std::size_t> person_index;
+    std::map<std::string, std::vector<Interval>> calendar_busy;  // by person, without blocks
+    std::vector<StoredBlock> blocks;
+    std::optional<Schedule> published;
+    std::optional<std::int64_t> published_pass;
+    bool schedule_current = false;  // `published` was made from `program`'s files
+
+    // Guarded by `feeds_mutex`, which a feed request holds only to copy a pointer.
+    std::mutex feeds_mutex;
+    std::unordered_map<std::string, std::shared_ptr<const Feed>> feeds;
+
+    std::shared_ptr<const Feed> feed_of(const std::string& person) {
+      std::lock_guard lock(feeds_mutex);
+      const auto it = feeds.find(person);
+      return it == feeds.end() ? nullptr : it->second;
+    }
+  };
+
+  struct TokenEntry {
+    std::shared_ptr<ProgramState> program;
+    std::string program_id;
+    std::string person_id;
+    std::string salt;
+  };
+
+  // Who is asking, from the Authorization header.
+  struct Caller {
+    enum class Kind { nobody, coordinator, person } kind = Kind::nobody;
+    std::string program_id;
+    std::string person_id;
+    std::string log_id;  // a hash prefix, never the token
+  };
+
+  ServiceConfig config;
+  std::unique_ptr<Store> store;
+  std::string admin_hash;
+  Metrics metrics;
+  std::atomic<bool> finishing{false};
+
+  // Guards `programs` and `tokens`; a feed request holds it shared, briefly.
+  std::shared_mutex registry;
+  std::map<std::string, std::shared_ptr<ProgramState>> programs;
+  std::unordered_map<std::string, TokenEntry> tokens;  // by SHA-256 of the token
+  std::map<std::pair<std::string, std::string>, std::string> token_hash_of;  // (program, person)
+
+  FeedOptions feed_options() const {
+    FeedOptions options;
+    options.refresh = config.refresh;
+    return options;
+  }
+
+  Instant revision() const { return date::floor<Minutes>(config.clock()); }
+  std::int64_t now_seconds() const { return unix_seconds(config.clock()); }
+
+  std::string feed_url(const Request& request, const std::string& salt) const {
+    auto base = config.public_url;
+    if (base.empty() && !request.header("host").empty())
+      base = "http://" + std::string(request.header("host"));
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + "/feeds/" + feed_token(config.feed_key, salt) + ".ics";
+  }
+
+  std::shared_ptr<ProgramState> find_program(const std::string& id) {
+    std::shared_lock lock(registry);
+    const auto it = programs.find(id);
+    return it == programs.end() ? nullptr : it->second;
+  }
+
+  Caller authenticate(const Request& request) {
+    Caller caller;
+    const auto header = request.header("authorization");
+    const auto space = header.find(' ');
+    if (space == std::string_view::npos || !equal_without_case(header.substr(0, space), "bearer"))
+      return caller;
+    const auto token = trim(header.substr(space + 1));
+    const auto hash = sha256(token);
+    caller.log_id = to_hex(hash).substr(0, 8);
+    if (same_secret(hash, admin_hash)) {
+      caller.kind = Caller::Kind::coordinator;
+      return caller;
+    }
+    std::shared_lock lock(registry);
+    if (const auto it = tokens.find(hash); it != tokens.end()) {
+      caller.kind = Caller::Kind::person;
+      caller.program_id = it->second.program_id;
+      caller.person_id = it->second.person_id;
+    }
+    return caller;
+  }
+
+  // nullopt when `caller` may act for `person` of `program` (any person when `person` is
+  // empty: the coordinator only); else the refusal.
+  static std::optional<Response> refuse(const Caller& caller, const std::string& program,
+                                        const std::string& person) {
+    if (caller.kind == Caller::Kind::nobody) {
+      auto r = error_response(401, "a valid bearer token is required", "Authorization");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    if (caller.kind == Caller::Kind::coordinator) return std::nullopt;
+    if (!person.empty() && caller.program_id == program && caller.person_id == person)
+      return std::nullopt;
+    return error_response(403, "this token does not allow that", "Authorization");
+  }
+
+  // ---- restoring ----
+
+  void restore() {
+    for (auto& stored : store->load_programs()) {
+      auto state = std::make_shared<ProgramState>();
+      ProgramFilesProblem problem;
+      auto files = program_files_from_json(stored.files_json, &problem);
+      std::optional<Program> program;
+      Diagnostics diagnostics;
+      if (files) {
+        auto loaded = load_program(sources_of(std::move(*files), "files/"));
+        diagnostics = std::move(loaded.diagnostics);
+        if (loaded.program) attach_calendars(*loaded.program, "files/", diagnostics);
+        if (!diagnostics.has_errors()) program = std::move(loaded.program);
+      }
+      if (!program) {
+        // The tz database or the loader may have changed under a stored program: keep its feeds
+        // serving and say why it cannot be changed until it is imported again.
+        config.log("program " + stored.id + " no longer loads (" +
+                   (files ? diagnostics.front().to_string() : problem.message) +
+                   "); its feeds are served as they were; PUT it again");
+      } else {
+        install_program(*state, std::move(*program), std::move(stored.blocks));
+      }
+      state->schedule_current = stored.schedule_current;
+      state->published_pass = stored.published_pass;
+      if (stored.published_schedule) {
+        std::string error;
+        state->published = schedule_from_json(*stored.published_schedule, &error);
+        for (const auto& [index, text] : stored.replanned_pairs) {
+          auto one = schedule_from_json(text, &error);
+          if (state->published && one && one->pairs.size() == 1 &&
+              index < state->published->pairs.size())
+            state->published->pairs[index] = std::move(one->pairs.front());
+        }
+      }
+      for (auto& feed : stored.feeds)
+        state->feeds[feed.person_id] = make_feed(std::move(feed.body), std::move(feed.gzip),
+                                                 std::move(feed.etag), feed.last_modified);
+      programs[stored.id] = std::move(state);
+    }
+    for (auto& token : store->load_tokens()) {
+      const auto program = programs.find(token.program_id);
+      if (program == programs.end()) continue;
+      token_hash_of[{token.program_id, token.person_id}] = token.hash;
+      tokens[token.hash] = {program->second, token.program_id, token.person_id, token.salt};
+    }
+  }
+
+  // Makes `program` the state's program, with the blocks of the people it still has.
+  static void install_program(ProgramState& state, Program program,
+                              std::vector<StoredBlock> blocks) {
+    state.person_index.clear();
+    state.calendar_busy.clear();
+    for (std::size_t i = 0; i < program.people.size(); ++i) {
+      state.person_index[program.people[i].id] = i;
+      state.calendar_busy[program.people[i].id] = program.people[i].busy;
+    }
+    std::erase_if(blocks,
+                  [&](const StoredBlock& b) { return !state.person_index.contains(b.person_id); });
+    state.blocks = std::move(blocks);
+    state.program = std::move(program);
+    for (const auto& [id, index] : state.person_index)
+      state.program->people[index].busy = busy_with_blocks(state, id, nullptr, std::nullopt);
+  }
+
+  // A person's busy time: their calendar's, their blocks' (less `without`), and `extra`.
+  static std::vector<Interval> busy_with_blocks(const ProgramState& state, const std::string& id,
+                                                const StoredBlock* without,
+                                                std::optional<Interval> extra) {
+    auto busy = state.calendar_busy.at(id);
+    for (const auto& b : state.blocks)
+      if (b.person_id == id && &b != without) busy.push_back(b.at);
+    if (extra) busy.push_back(*extra);
+    return normalized(std::move(busy));
+  }
+
+  // ---- handlers ----
+
+  Response health() {
+    std::shared_lock lock(registry);
+    return json_response(200, {{"status", "ok"}, {"programs", programs.size()}});
+  }
+
+  Response metrics_text() {
+    Response r;
+    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = std::make_shared<const std::string>(metrics.render());
+    return r;
+  }
+
+  Response feed(const Request& request, const Route& route) {
+    // Every token, known or not, costs one hash and one lookup before the answer, so the time
+    // to answer says nothing about how close a guess was.
+    const auto hash = sha256(route.item);
+    std::shared_ptr<ProgramState> program;
+    std::string person;
+    {
+      std::shared_lock lock(registry);
+      if (const auto it = tokens.find(hash); it != tokens.end()) {
+        program = it->second.program;
+        person = it->second.person_id;
+      }
+    }
+    const auto found = program ? program->feed_of(person) : nullptr;
+    if (!found) return error_response(404, "no such feed", "token");
+
+    const bool gzip_it = accepts_gzip(request.header("accept-encoding"));
+    Response r;
+    r.headers = {{"Content-Type", "text/calendar; charset=utf-8"},
+                 {"ETag", gzip_it ? found->etag_gzip : found->etag},
+                 {"Last-Modified", found->last_modified_text},
+                 {"Cache-Control", "private, max-age=300"},
+                 {"Vary", "Accept-Encoding"}};
+    bool current = false;
+    if (const auto tags = request.header("if-none-match"); !tags.empty()) {
+      current = none_match_hits(tags, *found);
+    } else if (const auto since = request.header("if-modified-since"); !since.empty()) {
+      const auto t = parse_http_date(since);
+      current = t && found->last_modified <= *t;
+    }
+    metrics.record_feed(gzip_it, current);
+    if (current) {
+      r.status = 304;
+      r.omit_body = true;
+      r.headers.erase(r.headers.begin());  // a 304 describes the stored response, not a body
+      return r;
+    }
+    if (gzip_it) r.headers.emplace_back("Content-Encoding", "gzip");
+    r.body = gzip_it ? found->gzip : found->body;
+    return r;
+  }
+
+  Response put_program(const Request& request, const Route& route) {
+    if (!is_program_id(route.program))
+      return error_response(400, "a program id is 1 to 64 of a-z, 0-9 and -", "id");
+    ProgramFilesProblem problem;
+    auto files = program_files_from_json(request.body, &problem);
+    if (!files) return error_response(400, problem.message, problem.field);
+    const auto files_json = program_files_to_json(*files);
+    auto loaded = load_program(sources_of(std::move(*files), "files/"));
+    auto& diagnostics = loaded.diagnostics;
+    if (loaded.program) attach_calendars(*loaded.program, "files/", diagnostics);
+    if (diagnostics.has_errors()) {
+      std::size_t errors = 0;
+      for (const auto& d : diagnostics.all()) errors += d.severity == Severity::error;
+      return json_response(422, {{"error", "the program has " + std::to_string(errors) +
+                                               " problem(s); nothing was stored"},
+                                 {"problems", diagnostics_json(diagnostics, Severity::error)},
+                                 {"warnings", diagnostics_json(diagnostics, Severity::warning)}});
+    }
+    auto& program = *loaded.program;
+    if (program.id != route.program)
+      return error_response(422,
+                            "files/program.toml has id \"" + program.id +
+                                "\" but the URL names \"" + route.program + "\"",
+                            "id");
+
+    std::shared_ptr<ProgramState> state;
+    bool created = false;
+    {
+      std::unique_lock lock(registry);
+      auto& slot = programs[route.program];
+      if (!slot) {
+        slot = std::make_shared<ProgramState>();
+        created = true;
+      }
+      state = slot;
+    }
+    std::lock_guard writing(state->writing);
+    created = created || !state->program;
+
+    std::set<std::string> people;
+    for (const auto& p : program.people) people.insert(p.id);
+    std::vector<std::string> removed;
+    std::vector<StoredToken> issued;
+    {
+      std::shared_lock lock(registry);
+      for (const auto& [key, hash] : token_hash_of)
+        if (key.first == route.program && !people.contains(key.second))
+          removed.push_back(key.second);
+      for (const auto& id : people)
+        if (!token_hash_of.contains({route.program, id})) {
+          auto salt = random_bytes(16);
+          issued.push_back(
+              {sha256(feed_token(config.feed_key, salt)), std::move(salt), route.program, id});
+        }
+    }
+    store->save_program(route.program, files_json, removed, issued);
+
+    install_program(*state, std::move(program), std::move(state->blocks));
+    state->schedule_current = false;
+    {
+      std::lock_guard lock(state->feeds_mutex);
+      for (const auto& id : removed) state->feeds.erase(id);
+    }
+    {
+      std::unique_lock lock(registry);
+      for (const auto& id : removed) {
+        const auto key = std::make_pair(route.program, id);
+        tokens.erase(token_hash_of.at(key));
+        token_hash_of.erase(key);
+      }
+      for (const auto& t : issued) {
+        token_hash_of[{t.program_id, t.person_id}] = t.hash;
+        tokens[t.hash] = {state, t.program_id, t.person_id, t.salt};
+      }
+    }
+    const auto& installed = *state->program;
+    return json_response(created ? 201 : 200,
+                         {{"id", installed.id},
+                          {"name", installed.name},
+                          {"people", installed.people.size()},
+                          {"pairs", installed.pairs.size()},
+                          {"warnings", diagnostics_json(diagnostics, Severity::warning)},
+                          {"schedule_current", false}});
+  }
+
+  Response get_program(const Route& route) {
+    const auto state = find_program(route.program);
+    if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
+    std::lock_guard writing(state->writing);
+    if (!state->program)
+      return error_response(409, "the stored program no longer loads; PUT it again", "id");
+    const auto& program = *state->program;
+    json body = {{"id", program.id},
+                 {"name", program.name},
+                 {"people", program.people.size()},
+                 {"pairs", program.pairs.size()},
+                 {"blocks", state->blocks.size()},
+                 {"schedule_current", state->schedule_current},
+                 {"published_pass", nullptr}};
+    if (state->published_pass) body["published_pass"] = *state->published_pass;
+    return json_response(200, body);
+  }
+
+  Response run_pass(const Request& request, const Route& route) {
+    bool publish = true;
+    double time_limit = 0;
+    if (!trim(request.body).empty()) {
+      const auto body = json::parse(request.body, nullptr, false);
+      if (body.is_discarded() || !body.is_object())
+        return error_response(400, "the body must be a JSON object (or empty)");
+      for (auto it = body.begin(); it != body.end(); ++it) {
+        if (it.key() == "publish") {
+          if (!it->is_boolean()) return error_response(400, "must be true or false", "publish");
+          publish = it->get<bool>();
+        } else if (it.key() == "time_limit_seconds") {
+          if (!it->is_number() || it->get<double>() <= 0 || it->get<double>() > kMaxPassSeconds)
+            return error_response(422, "must be a number of seconds in (0, 3600]",
+                                  "time_limit_seconds");
+          time_limit = it->get<double>();
+        } else {
+          return error_response(400, "unknown member \"" + it.key() + "\"", it.key());
+        }
+      }
+    }
+    const auto state = find_program(route.program);
+    if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
+    std::lock_guard writing(state->writing);
+    if (!state->program)
+      return error_response(409, "the stored program no longer loads; PUT it again", "id");
+    const auto& program = *state->program;
+
+    const auto started = Clock::now();
+    const auto deadline = started + std::chrono::duration<double>(time_limit);
+    ScheduleOptions options;
+    options.previous = state->published ? &*state->published : nullptr;
+    options.revision = revision();
+    options.should_stop = [&] {
+      return finishing.load() || (time_limit > 0 && Clock::now() > deadline);
+    };
+    auto schedule = schedule_program(program, options);
+    if (const auto violations = verify_schedule(program, schedule); !violations.empty()) {
+      json list = json::array();
+      for (std::size_t i = 0; i < violations.size() && i < 20; ++i) list.push_back(violations[i]);
+      config.log("internal error: pass on " + program.id + " breaks " +
+                 std::to_string(violations.size()) + " rule(s): " + violations.front());
+      return json_response(
+          500, {{"error", "internal error: the schedule breaks " +
+                              std::to_string(violations.size()) + " rule(s); nothing was stored"},
+                {"violations", list}});
+    }
+
+    std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds;
+    std::vector<StoredFeed> stored_feeds;
+    if (publish) {
+      const auto now = now_seconds();
+      for (const auto& person : program.people) {
+        auto feed = next_feed(render_feed(program, schedule, person.id, feed_options()),
+                              state->feed_of(person.id), now);
+        stored_feeds.push_back(stored(person.id, *feed));
+        feeds.emplace_back(person.id, std::move(feed));
+      }
+    }
+    const auto elapsed = Clock::now() - started;
+    StoredPass pass;
+    pass.program_id = program.id;
+    pass.started =
+        now_seconds() - std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
+    pass.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+    pass.outcome = schedule.outcome == PassOutcome::complete ? "complete" : "time_limit";
+    pass.published = publish;
+    pass.schedule_json = schedule_to_json(schedule);
+    pass.id = store->save_pass(pass, stored_feeds);
+    metrics.record_pass(elapsed, publish);
+
+    const auto summary = summarize(program, schedule);
+    json unscheduled = json::array();
+    for (const auto& r : schedule.pairs)
+      if (!r.series)
+        unscheduled.push_back({{"mentor", r.mentor_id},
+                               {"mentee", r.mentee_id},
+                               {"reasons", r.reasons},
+                               {"relaxation", r.relaxation}});
+    if (publish) {
+      state->published = std::move(schedule);
+      state->published_pass = pass.id;
+      state->schedule_current = true;
+      std::lock_guard lock(state->feeds_mutex);
+      state->feeds.clear();
+      for (auto& [person, feed] : feeds) state->feeds[person] = std::move(feed);
+    }
+    auto r = json_response(201, {{"pass", pass.id},
+                                 {"outcome", pass.outcome},
+                                 {"published", publish},
+                                 {"duration_ms", pass.duration_ms},
+                                 {"summary",
+                                  {{"pairs", summary.pairs},
+                                   {"scheduled", summary.scheduled},
+                                   {"held", summary.held},
+                                   {"moved", summary.moved},
+                                   {"skipped", summary.skipped},
+                                   {"cancelled", summary.cancelled},
+                                   {"mentors_at_limit", summary.mentors_at_limit}}},
+                                 {"unscheduled", unscheduled}});
+    r.headers.emplace_back("Location",
+                           "/api/programs/" + program.id + "/passes/" + std::to_string(pass.id));
+    return r;
+  }
+
+  Response get_pass(const Route& route) {
+    const auto id = parse_id(route.item);
+    if (!id) return error_response(404, "no pass \"" + route.item + "\"", "pass");
+    const auto pass = store->load_pass(route.program, *id);
+    if (!pass) return error_response(404, "no pass \"" + route.item + "\"", "pass");
+    return json_response(
+        200, {{"pass", pass->id},
+              {"started",
+               format_utc(Instant{date::floor<Minutes>(std::chrono::seconds{pass->started})})},
+              {"duration_ms", pass->duration_ms},
+              {"outcome", pass->outcome},
+              {"published", pass->published},
+              {"schedule", json::parse(pass->schedule_json)}});
+  }
+
+  Response list_feeds(const Request& request, const Route& route) {
+    const auto state = find_program(route.program);
+    if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
+    std::lock_guard writing(state->writing);
+    if (!state->program)
+      return error_response(409, "the stored program no longer loads; PUT it again", "id");
+    json list = json::array();
+    std::shared_lock lock(registry);
+    for (const auto& person : state->program->people) {
+      const auto hash = token_hash_of.find({route.program, person.id});
+      if (hash == token_hash_of.end()) continue;
+      list.push_back({{"person", person.id},
+                      {"name", person.name},
+                      {"role", person.role == Role::mentor ? "mentor" : "mentee"},
+                      {"published", state->feed_of(person.id) != nullptr},
+                      {"url", feed_url(request, tokens.at(hash->second).salt)}});
+    }
+    return json_response(200, {{"program", route.program}, {"feeds", list}});
+  }
+
+  Response rotate_token(const Request& request, const Route& route) {
+    const auto state = find_program(route.program);
+    if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
+    std::lock_guard writing(state->writing);
+    std::string old_hash;
+    {
+      std::shared_lock lock(registry);
+      const auto it = token_hash_of.find({route.program, route.person});
+      if (it == token_hash_of.end())
+        return error_response(404, "no person \"" + route.person + "\"", "person");
+      old_hash = it->second;
+    }
+    auto salt = random_bytes(16);
+    const auto token = feed_token(config.feed_key, salt);
+    StoredToken fresh{sha256(token), salt, route.program, route.person};
+    store->replace_token(old_hash, fresh);
+    {
+      std::unique_lock lock(registry);
+      tokens.erase(old_hash);
+      tokens[fresh.hash] = {state, route.program, route.person, salt};
+      token_hash_of[{route.program, route.person}] = fresh.hash;
+    }
+    config.log("token of " + route.program + "/" + route.person + " rotated, now " +
+               token_log_id(token));
+    return json_response(
+        201, {{"person", route.person}, {"token", token}, {"url", feed_url(request, salt)}});
+  }
+
+  // Everything below about blocks runs with `writing` held.
+  std::optional<Response> unknown_person(const ProgramState& state, const Route& route) {
+    if (!state.program)
+      return error_response(409, "the stored program no longer loads; PUT it again", "id");
+    if (!state.person_index.contains(route.person))
+      return error_response(404, "no person \"" + route.person + "\" in " + route.program,
+                            "person");
+    return std::nullopt;
+  }
+
+  static json block_json(const StoredBlock& b) {
+    return {{"id", b.id},
+            {"person", b.person_id},
+            {"start", format_utc(b.at.start)},
+            {"end", format_utc(b.at.end)},
+            {"reason", b.reason}};
+  }
+
+  Response list_blocks(const Route& route) {
+    const auto state = find_program(route.program);
+    if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
+    std::lock_guard writing(state->writing);
+    if (auto refusal = unknown_person(*state, route)) return *refusal;
+    json list = json::array();
+    for (const auto& b : state->blocks)
+      if (b.person_id == route.person) list.push_back(block_json(b));
+    return json_response(200, {{"blocks", list}});
+  }
+
+  // What re-planning one person's series did: the changes and the pairs and feeds to store,
+  // and what `undo` needs to put the program and schedule back if storing fails.
+  struct Replan {
+    bool replanned = false;  // false while the schedule waits for a pass (after a PUT)
+    std::vector<Replanned> changes;
+    std::map<std::size_t, std::string> pairs_json;
+    std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds;
+    std::vector<StoredFeed> stored_feeds;
+    json changes_json = json::array();
+    json below_min_held = json::array();
+    std::vector<Interval> old_busy;
+    std::map<std::size_t, PairResult> old_pairs;
+  };
+
+  // Gives `person` the busy time `busy` and re-plans their series. A 500 (with everything put
+  // back) when the result fails verification.
+  std::optional<Response> replan(ProgramState& state, const std::string& person,
+                                 std::vector<Interval> busy, Replan& out) {
+    auto& program = *state.program;
+    auto& me = program.people[state.person_index.at(person)];
+    out.old_busy = std::exchange(me.busy, std::move(busy));
+    out.replanned = state.schedule_current && state.published.has_value();
+    if (!out.replanned) return std::nullopt;
+    auto& schedule = *state.published;
+    for (std::size_t i = 0; i < schedule.pairs.size(); ++i)
+      if (schedule.pairs[i].mentor_id == person || schedule.pairs[i].mentee_id == person)
+        out.old_pairs.emplace(i, schedule.pairs[i]);
+    out.changes = replan_people(program, schedule, {person}, revision());
+    if (out.changes.empty()) return std::nullopt;
+
+    const auto [part, part_schedule] = neighbourhood(program, schedule, person);
+    if (const auto violations = verify_schedule(part, part_schedule); !violations.empty()) {
+      undo(state, person, out);
+      config.log("internal error: re-planning " + person + " breaks " +
+                 std::to_string(violations.size()) + " rule(s): " + violations.front());
+      return error_response(500, "internal error: the re-planned schedule breaks " +
+                                     std::to_string(violations.size()) +
+                                     " rule(s); nothing was stored");
+    }
+    std::map<std::string, std::size_t> index_of_uid;
+    for (const auto& [i, r] : out.old_pairs)
+      if (r.series) index_of_uid[r.series->uid] = i;
+    std::set<std::string> people;
+    std::set<std::size_t> below;
+    for (const auto& c : out.changes) {
+      const auto i = index_of_uid.at(c.uid);
+      const auto& r = schedule.pairs[i];
+      out.pairs_json.emplace(i, std::string());
+      people.insert(r.mentor_id);
+      people.insert(r.mentee_id);
+      if (c.below_min_held) below.insert(i);
+      out.changes_json.push_back({{"series", c.uid},
+                                  {"mentor", r.mentor_id},
+                                  {"mentee", r.mentee_id},
+                                  {"occurrence", format_local(c.nominal)},
+                                  {"zone", r.series->zone},
+                                  {"before", state_name(c.before)},
+                                  {"after", state_name(c.after)},
+                                  {"start", format_utc(c.at.start)},
+                                  {"end", format_utc(c.at.end)},
+                                  {"below_min_held", c.below_min_held}});
+    }
+    for (const auto i : below) {
+      const auto& series = *schedule.pairs[i].series;
+      out.below_min_held.push_back({{"series", series.uid},
+                                    {"mentor", series.mentor_id},
+                                    {"mentee", series.mentee_id},
+                                    {"held", series.held_count()},
+                                    {"occurrences", series.occurrences.size()},
+                                    {"min_held", program.pairs[i].min_held}});
+    }
+    for (auto& [i, text] : out.pairs_json) text = pair_json(schedule, i);
+    const auto now = now_seconds();
+    for (const auto& id : people) {
+      auto feed =
+          next_feed(render_feed(program, schedule, id, feed_options()), state.feed_of(id), now);
+      out.stored_feeds.push_back(stored(id, *feed));
+      out.feeds.emplace_back(id, std::move(feed));
+    }
+    return std::nullopt;
+  }
+
+  static void undo(ProgramState& state, const std::string& person, Replan& replan) {
+    state.program->people[state.person_index.at(person)].busy = std::move(replan.old_busy);
+    for (auto& [i, r] : replan.old_pairs) state.published->pairs[i] = std::move(r);
+  }
+
+  // Makes a stored re-plan visible: both parties' feeds change before the response is sent.
+  static json adopt(ProgramState& state, Replan& replan, const StoredBlock& block) {
+    {
+      std::lock_guard lock(state.feeds_mutex);
+      for (auto& [person, feed] : replan.feeds) state.feeds[person] = std::move(feed);
+    }
+    return {{"block", block_json(block)},
+            {"replanned", replan.replanned},
+            {"changes", std::move(replan.changes_json)},
+            {"below_min_held", std::move(replan.below_min_held)}};
+  }
+
+  Response add_block(const Request& request, const Route& route) {
+    const auto body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+      return error_response(400, "the body must be a JSON object with start, end and reason");
+    std::optional<date::sys_seconds> start, end;
+    std::string reason;
+    for (auto it = body.begin(); it != body.end(); ++it) {
+      const auto& key = it.key();
+      if (key == "start" || key == "end") {
+        auto& t = key == "start" ? start : end;
+        if (it->is_string()) t = parse_rfc3339(it->get<std::string>());
+        if (!t)
+          return error_response(
+              400, "must be an RFC 3339 time with an offset, such as 2027-03-08T09:00:00+01:00",
+              key);
+      } else if (key == "reason") {
+        if (!it->is_string()) return error_response(400, "must be a string", key);
+        reason = it->get<std::string>();
+        if (reason.size() > kMaxReasonBytes)
+          return error_response(422, "is longer than 500 bytes", key);
+      } else {
+        return error_response(400, "unknown member \"" + key + "\"", key);
+      }
+    }
+    if (!start) return error_response(400, "start is required", "start");
+    if (!end) return error_response(400, "end is required", "end");
+    if (*end <= *start) return error_response(422, "must be after start", "end");
+    if (*end - *start > kMaxBlockLength)
+      return error_response(422, "a block lasts at most 366 days", "end");
+    // Busy time is kept to the minute: widen, never narrow, what the person asked for.
+    const Interval at{date::floor<Minutes>(*start), date::ceil<Minutes>(*end)};
+
+    const auto state = find_program(route.program);
+    if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
+    std::lock_guard writing(state->writing);
+    if (auto refusal = unknown_person(*state, route)) return *refusal;
+
+    StoredBlock block{0, route.person, at, reason, now_seconds()};
+    Replan out;
+    if (auto failure =
+            replan(*state, route.person, busy_with_blocks(*state, route.person, nullptr, at), out))
+      return *failure;
+    try {
+      block.id = store->save_block(route.program, block, out.pairs_json, out.stored_feeds);
+    } catch (...) {
+      undo(*state, route.person, out);
+      throw;
+    }
+    state->blocks.push_back(block);
+    metrics.record_block("created");
+    auto r = json_response(201, adopt(*state, out, block));
+    r.headers.emplace_back("Location", "/api/programs/" + route.program + "/people/" +
+                                           route.person + "/blocks/" + std::to_string(block.id));
+    return r;
+  }
+
+  Response delete_block(const Route& route) {
+    const auto id = parse_id(route.item);
+    const auto state = find_program(route.program);
+    if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
+    std::lock_guard writing(state->writing);
+    if (auto refusal = unknown_person(*state, route)) return *refusal;
+    const auto found = std::find_if(state->blocks.begin(), state->blocks.end(), [&](const auto& b) {
+      return id && b.id == *id && b.person_id == route.person;
+    });
+    if (found == state->blocks.end())
+      return error_response(404, "no block \"" + route.item + "\" of " + route.person, "block");
+
+    Replan out;
+    if (auto failure = replan(*state, route.person,
+                              busy_with_blocks(*state, route.person, &*found, std::nullopt), out))
+      return *failure;
+    try {
+      store->delete_block(route.program, found->id, out.pairs_json, out.stored_feeds);
+    } catch (...) {
+      undo(*state, route.person, out);
+      throw;
+    }
+    const auto block = *found;
+    state->blocks.erase(found);
+    metrics.record_block("deleted");
+    return json_response(200, adopt(*state, out, block));
+  }
+
+  Response dispatch(const Request& request, const Route& route, Caller& caller) {
+    const bool head = request.method == "HEAD";
+    const std::string method = head ? "GET" : request.method;
+    if (route.kind == RouteKind::unknown) return error_response(404, "no such resource");
+    if (std::find(route.methods.begin(), route.methods.end(), method) == route.methods.end()) {
+      std::string allow;
+      for (const auto* m : route.methods) allow += std::string(allow.empty() ? "" : ", ") + m;
+      if (std::find(route.methods.begin(), route.methods.end(), std::string_view("GET")) !=
+          route.methods.end())
+        allow += ", HEAD";
+      auto r = error_response(405, request.method + " is not allowed here; use " + allow);
+      r.headers.emplace_back("Allow", allow);
+      return r;
+    }
+    switch (route.kind) {
+      case RouteKind::healthz:
+        return health();
+      case RouteKind::metrics:
+        return metrics_text();
+      case RouteKind::feed:
+        return feed(request, route);
+      default:
+        break;
+    }
+    caller = authenticate(request);
+    const bool for_a_person = route.kind == RouteKind::blocks || route.kind == RouteKind::block ||
+                              route.kind == RouteKind::token;
+    if (auto refusal = refuse(caller, route.program, for_a_person ? route.person : ""))
+      return *refusal;
+    switch (route.kind) {
+      case RouteKind::program:
+        return method == "PUT" ? put_program(request, route) : get_program(route);
+      case RouteKind::passes:
+        return run_pass(request, route);
+      case RouteKind::pass:
+        return get_pass(route);
+      case RouteKind::feed_list:
+        return list_feeds(request, route);
+      case RouteKind::blocks:
+        return method == "POST" ? add_block(request, route) : list_blocks(route);
+      case RouteKind::block:
+        return delete_block(route);
+      case RouteKind::token:
+        return rotate_token(request, route);
+      default:
+        return error_response(404, "no such resource");
+    }
+  }
+};
+
+Service::Service(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Service::~Service() = default;
+
+std::unique_ptr<Service> Service::open(ServiceConfig config, std::string* error) {
+  auto state = std::make_unique<State>();
+  state->store = Store::open(config.database, error);
+  if (!state->store) return nullptr;
+  state->admin_hash = sha256(config.admin_token);
+  state->config = std::move(config);
+  try {
+    state->restore();
+  } catch (const StoreError& e) {
+    *error = e.what();
+    return nullptr;
+  }
+  return std::unique_ptr<Service>(new Service(std::move(state)));
+}
+
+Response Service::handle(const Request& request) {
+  const auto started = Clock::now();
+  const auto route = route_of(request.target);
+  State::Caller caller;
+  Response response;
+  try {
+    response = state_->dispatch(request, route, caller);
+  } catch (const StoreError& e) {
+    state_->config.log(std::string("database error: ") + e.what());
+    response = error_response(500, "the change could not be stored; nothing was changed");
+  } catch (const std::exception& e) {
+    state_->config.log(std::string("internal error: ") + e.what());
+    response = error_response(500, "internal error");
+  }
+  if (request.method == "HEAD") response.omit_body = true;
+  const auto elapsed = Clock::now() - started;
+  state_->metrics.record_request(route.pattern, response.status, elapsed);
+  // Feeds are the daemon's bulk traffic and their path is a secret: /metrics counts them, the
+  // log does not list them.
+  if (route.kind != RouteKind::feed && route.kind != RouteKind::healthz &&
+      route.kind != RouteKind::metrics) {
+    std::ostringstream line;
+    line << request.method << ' ' << route.pattern;
+    if (!route.program.empty()) line << " program=" << route.program;
+    if (!route.person.empty()) line << " person=" << route.person;
+    line << " status=" << response.status
+         << " ms=" << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+    if (caller.kind == State::Caller::Kind::coordinator) line << " caller=coordinator";
+    if (caller.kind == State::Caller::Kind::person) line << " caller=" << caller.person_id;
+    if (!caller.log_id.empty()) line << " token=" << caller.log_id;
+    state_->config.log(line.str());
+  }
+  return response;
+}
+
+bool Service::takes_long(const Request& request) {
+  return request.method != "GET" && request.method != "HEAD" && request.target.starts_with("/api/");
+}
+
+void Service::finish_passes_early() {
+  state_->finishing = true;
+}
+
+Metrics& Service::metrics() {
+  return state_->metrics;
+}
+
+}  // namespace mentorcal::daemon

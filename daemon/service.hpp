@@ -1,0 +1,81 @@
+// mentorcald's HTTP API as a function: a request in, a response out. It knows nothing of
+// sockets, so every endpoint is testable without a network; server.hpp carries the bytes.
+//
+//   auto service = mentorcal::daemon::Service::open(config, &error);
+//   Response r = service->handle({.method = "GET", .target = "/healthz"});
+//   assert(r.status == 200);
+//
+// The endpoints and their errors are documented in docs/API.md.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mentorcal/time.hpp"
+#include "metrics.hpp"
+
+namespace mentorcal::daemon {
+
+struct Request {
+  std::string method;  // "GET", "HEAD", "PUT", "POST", "DELETE"...
+  std::string target;  // origin-form: "/feeds/abc.ics?x=1"
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // The value of header `name` (compared without case), empty when absent.
+  std::string_view header(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Never null. Shared with the feed cache, so that serving a feed copies no bytes.
+  std::shared_ptr<const std::string> body = std::make_shared<const std::string>();
+  // An answer to HEAD: Content-Length is body->size(), but the body is not sent.
+  bool omit_body = false;
+
+  std::string_view header(std::string_view name) const;
+};
+
+struct ServiceConfig {
+  std::filesystem::path database;  // the SQLite file
+  std::string admin_token;         // the coordinator's bearer token
+  std::string feed_key;            // 32 bytes: derives each person's feed token (secrets.hpp)
+  // Where feed URLs point ("https://cal.example.com"); empty: http:// and the request's Host.
+  std::string public_url;
+  Minutes refresh{60};  // REFRESH-INTERVAL of the feeds
+  std::function<std::chrono::system_clock::time_point()> clock = std::chrono::system_clock::now;
+  std::function<void(const std::string& line)> log = [](const std::string&) {};
+};
+
+class Service {
+ public:
+  // Opens the database and restores every program, its schedule, blocks, tokens and feeds.
+  static std::unique_ptr<Service> open(ServiceConfig config, std::string* error);
+  ~Service();
+
+  // Never throws: a failure inside becomes a 500 with a JSON error.
+  Response handle(const Request& request);
+
+  // Requests that may take long (imports, passes, blocks): the server runs them off the threads
+  // that serve feeds.
+  static bool takes_long(const Request& request);
+  // Passes running now end early with a valid schedule (PassOutcome::time_limit), as when the
+  // server drains on SIGTERM.
+  void finish_passes_early();
+
+  Metrics& metrics();
+
+ private:
+  struct State;
+  explicit Service(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace mentorcal::daemon

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <set>
 #include <sstream>
 
 #include "commands.hpp"
@@ -125,19 +124,8 @@ int run_schedule(const ScheduleCommandOptions& options) {
 
   OutputFiles files;
   files["schedule.json"] = schedule_to_json(schedule);
-  std::set<std::string> with_sessions;
-  for (const auto& r : schedule.pairs)
-    if (r.series) {
-      with_sessions.insert(r.mentor_id);
-      with_sessions.insert(r.mentee_id);
-    }
-  for (const auto& c : schedule.cancelled) {
-    with_sessions.insert(c.series.mentor_id);
-    with_sessions.insert(c.series.mentee_id);
-  }
-  for (const auto& id : with_sessions)
-    files["feeds/" + id + ".ics"] = render_feed(program, schedule, id, {});
-  files["feeds/program.ics"] = render_feed(program, schedule, "", {});
+  for (auto& [id, feed] : render_feeds(program, schedule, {}))
+    files["feeds/" + (id.empty() ? std::string("program") : id) + ".ics"] = std::move(feed);
   if (const auto error = write_output_dir(options.out_dir, files); !error.empty()) {
     std::cerr << error << '\n';
     return 1;

@@ -339,6 +339,9 @@ class Loader {
       if (!is_person_id(p.id)) {
         at("id " + in_quotes(p.id) + " must be letters, digits, '.', '_' or '-'");
         ok = false;
+      } else if (p.id == "program") {
+        at("id 'program' is reserved: feeds/program.ics is the program's feed");
+        ok = false;
       } else if (const auto [it, fresh] = person_index_.emplace(p.id, program_.people.size());
                  !fresh) {
         at("id " + in_quotes(p.id) + " is used twice (first on line " +

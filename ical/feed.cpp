@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -40,40 +41,57 @@ struct Session {
   bool cancelled = false;
 };
 
-const Person* find_person(const Program& program, std::string_view id) {
-  for (const auto& person : program.people) {
-    if (person.id == id) return &person;
-  }
-  return nullptr;
-}
-
-std::vector<Session> sessions_of(const Program& program, const Schedule& schedule,
-                                 std::string_view person_id) {
-  const auto concerns = [&](const Series& series) {
-    return person_id.empty() || series.mentor_id == person_id || series.mentee_id == person_id;
-  };
-  assert(schedule.pairs.size() == program.pairs.size() &&
-         "a schedule has one result per pair, in pairs.csv order");
-  std::vector<Session> sessions;
-  for (std::size_t i = 0; i < schedule.pairs.size(); ++i) {
-    const auto& result = schedule.pairs[i];
-    if (!result.series || !concerns(*result.series)) continue;
-    const Pair& pair = program.pairs[i];
-    const Person& mentor = program.mentor_of(pair);
-    const Person& mentee = program.mentee_of(pair);
-    assert(mentor.id == result.mentor_id && mentee.id == result.mentee_id &&
+// Every session of the schedule, indexed by person once, so that rendering all feeds costs
+// no more than reading the schedule once more.
+class SessionIndex {
+ public:
+  SessionIndex(const Program& program, const Schedule& schedule) {
+    assert(schedule.pairs.size() == program.pairs.size() &&
            "a schedule has one result per pair, in pairs.csv order");
-    sessions.push_back({&*result.series, &pair, &mentor, &mentee, &program.other_of(pair),
-                        mentor.email, mentee.email, false});
+    for (const auto& person : program.people) people_[person.id] = &person;
+    for (std::size_t i = 0; i < schedule.pairs.size(); ++i) {
+      const auto& result = schedule.pairs[i];
+      if (!result.series) continue;
+      const Pair& pair = program.pairs[i];
+      const Person& mentor = program.mentor_of(pair);
+      const Person& mentee = program.mentee_of(pair);
+      assert(mentor.id == result.mentor_id && mentee.id == result.mentee_id &&
+             "a schedule has one result per pair, in pairs.csv order");
+      add({&*result.series, &pair, &mentor, &mentee, &program.other_of(pair), mentor.email,
+           mentee.email, false});
+    }
+    for (const auto& dropped : schedule.cancelled)
+      add({&dropped.series, nullptr, person(dropped.series.mentor_id),
+           person(dropped.series.mentee_id), nullptr, dropped.organizer_email,
+           dropped.attendee_email, true});
   }
-  for (const auto& dropped : schedule.cancelled) {
-    if (!concerns(dropped.series)) continue;
-    sessions.push_back({&dropped.series, nullptr, find_person(program, dropped.series.mentor_id),
-                        find_person(program, dropped.series.mentee_id), nullptr,
-                        dropped.organizer_email, dropped.attendee_email, true});
+
+  // A person's sessions, or with an empty id every session: series first, in pair order, then
+  // the cancelled ones.
+  const std::vector<Session>& of(std::string_view person_id) const {
+    if (person_id.empty()) return all_;
+    const auto it = by_person_.find(person_id);
+    return it == by_person_.end() ? none_ : it->second;
   }
-  return sessions;
-}
+
+  const Person* person(std::string_view id) const {
+    const auto it = people_.find(id);
+    return it == people_.end() ? nullptr : it->second;
+  }
+
+ private:
+  void add(const Session& session) {
+    all_.push_back(session);
+    by_person_[session.series->mentor_id].push_back(session);
+    if (session.series->mentee_id != session.series->mentor_id)
+      by_person_[session.series->mentee_id].push_back(session);
+  }
+
+  std::map<std::string, const Person*, std::less<>> people_;
+  std::map<std::string, std::vector<Session>, std::less<>> by_person_;
+  std::vector<Session> all_;
+  std::vector<Session> none_;
+};
 
 Zone zone_of(const Series& series) {
   const auto zone = Zone::find(series.zone);
@@ -331,49 +349,91 @@ void add_session(icalcomponent* calendar, const Session& session) {
   }
 }
 
-std::string calendar_name(const Program& program, std::string_view person_id,
-                          const FeedOptions& options) {
-  if (!options.calendar_name.empty()) return options.calendar_name;
-  const Person* person = person_id.empty() ? nullptr : find_person(program, person_id);
-  return person ? program.name + ": " + person->name : program.name;
-}
+// Renders the feeds of one schedule. VTIMEZONEs are built once per zone and span and cloned
+// into each feed: inferring a zone's rules is the costly part of a small feed.
+class FeedRenderer {
+ public:
+  FeedRenderer(const Program& program, const Schedule& schedule, const FeedOptions& options)
+      : program_(program), index_(program, schedule), options_(options) {
+    assert(options.refresh > Minutes{0});
+  }
+
+  std::string render(std::string_view person_id) {
+    const auto& sessions = index_.of(person_id);
+    const ComponentPtr calendar{icalcomponent_new_vcalendar()};
+    icalcomponent* vcalendar = calendar.get();
+    icalcomponent_add_property(
+        vcalendar, icalproperty_new_prodid("-//mentorcal//mentorcal " MENTORCAL_VERSION "//EN"));
+    icalcomponent_add_property(vcalendar, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(vcalendar, icalproperty_new_calscale("GREGORIAN"));
+    icalcomponent_add_property(vcalendar, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+    const std::string name = calendar_name(person_id);
+    icalcomponent_add_property(vcalendar, icalproperty_new_name(name.c_str()));
+    // libical escapes backslashes and line breaks in X- properties but leaves commas alone,
+    // which is what clients that read X-WR-CALNAME verbatim show best.
+    add_x_property(vcalendar, "X-WR-CALNAME", name);
+    const auto refresh = icaldurationtype_from_int(static_cast<int>(
+        std::chrono::duration_cast<std::chrono::seconds>(options_.refresh).count()));
+    icalproperty* refresh_interval = icalproperty_new_refreshinterval(refresh);
+    icalproperty_add_parameter(refresh_interval, icalparameter_new_value(ICAL_VALUE_DURATION));
+    icalcomponent_add_property(vcalendar, refresh_interval);
+    add_x_property(vcalendar, "X-PUBLISHED-TTL", take(icaldurationtype_as_ical_string_r(refresh)));
+
+    // libical writes a calendar's VTIMEZONEs before its other components, the last added
+    // first: adding them in reverse order of TZID lists them in order.
+    const auto spans = zone_spans(program_, sessions);
+    for (auto span = spans.rbegin(); span != spans.rend(); ++span)
+      icalcomponent_add_component(vcalendar, icalcomponent_new_clone(vtimezone(*span)));
+    for (const auto& session : sessions) add_session(vcalendar, session);
+    return take(icalcomponent_as_ical_string_r(vcalendar));
+  }
+
+ private:
+  using Span = std::pair<const std::string, std::pair<LocalDay, LocalDay>>;
+
+  icalcomponent* vtimezone(const Span& span) {
+    const auto key = std::make_tuple(span.first, span.second.first, span.second.second);
+    auto it = vtimezones_.find(key);
+    if (it == vtimezones_.end()) {
+      const Zone zone = Zone::find(span.first).value();
+      it = vtimezones_.emplace(key, build_vtimezone(zone, span.second.first, span.second.second))
+               .first;
+    }
+    return it->second.get();
+  }
+
+  std::string calendar_name(std::string_view person_id) const {
+    if (!options_.calendar_name.empty()) return options_.calendar_name;
+    const Person* person = person_id.empty() ? nullptr : index_.person(person_id);
+    return person ? program_.name + ": " + person->name : program_.name;
+  }
+
+  const Program& program_;
+  SessionIndex index_;
+  const FeedOptions& options_;
+  std::map<std::tuple<std::string, LocalDay, LocalDay>, ComponentPtr> vtimezones_;
+};
 
 }  // namespace
 
 std::string render_feed(const Program& program, const Schedule& schedule,
                         std::string_view person_id, const FeedOptions& options) {
-  assert(options.refresh > Minutes{0});
-  const auto sessions = sessions_of(program, schedule, person_id);
+  return FeedRenderer(program, schedule, options).render(person_id);
+}
 
-  const ComponentPtr calendar{icalcomponent_new_vcalendar()};
-  icalcomponent* vcalendar = calendar.get();
-  icalcomponent_add_property(
-      vcalendar, icalproperty_new_prodid("-//mentorcal//mentorcal " MENTORCAL_VERSION "//EN"));
-  icalcomponent_add_property(vcalendar, icalproperty_new_version("2.0"));
-  icalcomponent_add_property(vcalendar, icalproperty_new_calscale("GREGORIAN"));
-  icalcomponent_add_property(vcalendar, icalproperty_new_method(ICAL_METHOD_PUBLISH));
-  const std::string name = calendar_name(program, person_id, options);
-  icalcomponent_add_property(vcalendar, icalproperty_new_name(name.c_str()));
-  // libical escapes backslashes and line breaks in X- properties but leaves commas alone, which
-  // is what clients that read X-WR-CALNAME verbatim show best.
-  add_x_property(vcalendar, "X-WR-CALNAME", name);
-  const auto refresh = icaldurationtype_from_int(
-      static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(options.refresh).count()));
-  icalproperty* refresh_interval = icalproperty_new_refreshinterval(refresh);
-  icalproperty_add_parameter(refresh_interval, icalparameter_new_value(ICAL_VALUE_DURATION));
-  icalcomponent_add_property(vcalendar, refresh_interval);
-  add_x_property(vcalendar, "X-PUBLISHED-TTL", take(icaldurationtype_as_ical_string_r(refresh)));
-
-  // libical writes a calendar's VTIMEZONEs before its other components, the last added first:
-  // adding them in reverse order of TZID lists them in order.
-  const auto spans = zone_spans(program, sessions);
-  for (auto span = spans.rbegin(); span != spans.rend(); ++span) {
-    const Zone zone = Zone::find(span->first).value();
-    icalcomponent_add_component(
-        vcalendar, build_vtimezone(zone, span->second.first, span->second.second).release());
-  }
-  for (const auto& session : sessions) add_session(vcalendar, session);
-  return take(icalcomponent_as_ical_string_r(vcalendar));
+std::map<std::string, std::string> render_feeds(const Program& program, const Schedule& schedule,
+                                                const FeedOptions& options) {
+  FeedRenderer renderer(program, schedule, options);
+  std::map<std::string, std::string> feeds;
+  for (const auto& result : schedule.pairs)
+    if (result.series)
+      for (const auto& id : {result.mentor_id, result.mentee_id})
+        if (!feeds.contains(id)) feeds[id] = renderer.render(id);
+  for (const auto& dropped : schedule.cancelled)
+    for (const auto& id : {dropped.series.mentor_id, dropped.series.mentee_id})
+      if (!feeds.contains(id)) feeds[id] = renderer.render(id);
+  feeds[""] = renderer.render("");
+  return feeds;
 }
 
 }  // namespace mentorcal

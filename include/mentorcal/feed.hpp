@@ -9,6 +9,7 @@
 // docs/ICAL.md ("Feeds") says what each client makes of these choices.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,12 @@ struct FeedOptions {
 // focus and location, the people their names, emails and zones.
 std::string render_feed(const Program& program, const Schedule& schedule,
                         std::string_view person_id, const FeedOptions& options);
+
+// Every feed of the schedule at once: each person with a session (or a cancelled one) by id,
+// and the program feed under the empty id. Same bytes as render_feed for each, in a fraction of
+// the time for a large cohort.
+std::map<std::string, std::string> render_feeds(const Program& program, const Schedule& schedule,
+                                                const FeedOptions& options);
 
 // The VTIMEZONE for `zone`, exact for every instant of the calendar years that [first, last]
 // touches. Zones whose offsets follow one yearly rule there get a 1970-based STANDARD/DAYLIGHT

@@ -320,10 +320,56 @@ long period_size_bound(const icalrecurrencetype& rule) {
   }
 }
 
+// Whether day `d` satisfies the day-level BY parts of `rule` (BYMONTH, BYMONTHDAY, BYYEARDAY,
+// BYDAY without its ordinal, and BYWEEKNO when weeks start on Monday, as ISO weeks do).
+bool day_matches(const icalrecurrencetype& rule, date::sys_days d) {
+  const date::year_month_day ymd{d};
+  const int month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  if (has(rule.by_month) && !listed(rule.by_month, month)) return false;
+  if (has(rule.by_month_day)) {
+    const int mday = static_cast<int>(static_cast<unsigned>(ymd.day()));
+    const int month_length =
+        static_cast<int>(static_cast<unsigned>((ymd.year() / ymd.month() / date::last).day()));
+    if (!listed(rule.by_month_day, mday) && !listed(rule.by_month_day, mday - month_length - 1)) {
+      return false;
+    }
+  }
+  if (has(rule.by_year_day)) {
+    const int yday = static_cast<int>((d - date::sys_days{ymd.year() / 1 / 1}).count()) + 1;
+    const int year_length = ymd.year().is_leap() ? 366 : 365;
+    if (!listed(rule.by_year_day, yday) && !listed(rule.by_year_day, yday - year_length - 1)) {
+      return false;
+    }
+  }
+  const date::weekday wd{d};
+  if (has(rule.by_day)) {
+    bool any = false;
+    for (int i = 0; rule.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i) {
+      // libical numbers weekdays Sunday = 1.
+      any = any || static_cast<unsigned>(icalrecurrencetype_day_day_of_week(rule.by_day[i])) ==
+                       wd.c_encoding() + 1;
+    }
+    if (!any) return false;
+  }
+  if (has(rule.by_week_no) && rule.week_start == ICAL_MONDAY_WEEKDAY) {
+    const date::sys_days thursday = d - (wd - date::Thursday);
+    const date::year iso_year = date::year_month_day{thursday}.year();
+    const date::sys_days iso_jan1{iso_year / 1 / 1};
+    const int week = static_cast<int>((thursday - iso_jan1).count()) / 7 + 1;
+    const date::sys_days dec28{iso_year / 12 / 28};
+    const date::sys_days last_thursday = dec28 - (date::weekday{dec28} - date::Thursday);
+    const int weeks = static_cast<int>((last_thursday - iso_jan1).count()) / 7 + 1;
+    if (!listed(rule.by_week_no, week) && !listed(rule.by_week_no, week - weeks - 1)) return false;
+  }
+  return true;
+}
+
 // Whether `rule` can ever produce an instance: some day of the 400-year Gregorian cycle satisfies
-// every day-level BY part, and some BYSETPOS fits in a period. libical's iterator searches up to
-// the year 2582 (20000 for its first instance), step by step, before it gives up on a rule that
-// can never match (BYMONTH=4;BYMONTHDAY=31, BYDAY=MO;BYSETPOS=6): we do not let it start.
+// every day-level BY part (for other WKST values than Monday BYWEEKNO is not checked, which is
+// safe: this only has to reject rules that cannot match), and some BYSETPOS fits in a period.
+// libical's iterator searches up to the year 2582 (20000 for its first instance), step by step,
+// before it gives up on a rule that can never match (BYMONTH=4;BYMONTHDAY=31, BYDAY=MO;BYSETPOS=6):
+// we do not let it start.
 bool rule_can_match(const icalrecurrencetype& rule) {
   if (const long bound = period_size_bound(rule); bound > 0 && has(rule.by_set_pos)) {
     bool fits = false;
@@ -335,52 +381,31 @@ bool rule_can_match(const icalrecurrencetype& rule) {
   if (!has(rule.by_month_day) && !has(rule.by_year_day) && !has(rule.by_week_no)) return true;
   const date::sys_days first{date::year{2000} / 1 / 1};
   for (date::sys_days d = first; d < first + date::days{146'097}; d += date::days{1}) {
-    const date::year_month_day ymd{d};
-    const int month = static_cast<int>(static_cast<unsigned>(ymd.month()));
-    const int mday = static_cast<int>(static_cast<unsigned>(ymd.day()));
-    const int month_length =
-        static_cast<int>(static_cast<unsigned>((ymd.year() / ymd.month() / date::last).day()));
-    if (has(rule.by_month) && !listed(rule.by_month, month)) continue;
-    if (has(rule.by_month_day) && !listed(rule.by_month_day, mday) &&
-        !listed(rule.by_month_day, mday - month_length - 1)) {
-      continue;
-    }
-    const date::sys_days jan1{ymd.year() / 1 / 1};
-    const int yday = static_cast<int>((d - jan1).count()) + 1;
-    const int year_length = ymd.year().is_leap() ? 366 : 365;
-    if (has(rule.by_year_day) && !listed(rule.by_year_day, yday) &&
-        !listed(rule.by_year_day, yday - year_length - 1)) {
-      continue;
-    }
-    const date::weekday wd{d};
-    if (has(rule.by_day)) {
-      bool any = false;
-      for (int i = 0; rule.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i) {
-        // libical numbers weekdays Sunday = 1.
-        any = any || static_cast<unsigned>(icalrecurrencetype_day_day_of_week(rule.by_day[i])) ==
-                         wd.c_encoding() + 1;
-      }
-      if (!any) continue;
-    }
-    // Week numbers are checked only in their ISO form (weeks start on Monday); for other WKST
-    // values this test is looser, which is safe: it only has to reject rules that cannot match.
-    if (has(rule.by_week_no) && rule.week_start == ICAL_MONDAY_WEEKDAY) {
-      const auto thursday = d - (wd - date::Thursday);
-      const date::year iso_year = date::year_month_day{thursday}.year();
-      const date::sys_days iso_jan1{iso_year / 1 / 1};
-      const int week = static_cast<int>((thursday - iso_jan1).count()) / 7 + 1;
-      const date::sys_days dec28{iso_year / 12 / 28};
-      const int weeks =
-          static_cast<int>(
-              date::floor<date::days>(dec28 - (date::weekday{dec28} - date::Thursday) - iso_jan1)
-                  .count()) /
-              7 +
-          1;
-      if (!listed(rule.by_week_no, week) && !listed(rule.by_week_no, week - weeks - 1)) continue;
-    }
-    return true;
+    if (day_matches(rule, d)) return true;
   }
   return false;
+}
+
+// For WEEKLY, DAILY and HOURLY rules, BYMONTHDAY, BYYEARDAY and BYWEEKNO only filter instances
+// (RFC 5545 §3.3.10, "limit"). libical compares their values as written, so BYMONTHDAY=-1 never
+// matches, and it steps through every hour or day until the year 2582 looking for a rare match.
+// They are taken out of the rule given to libical and applied by `day_matches` instead; the
+// returned rule holds them (nothing to filter: no BY part set).
+icalrecurrencetype lift_day_filters(icalrecurrencetype& rule) {
+  icalrecurrencetype filter;
+  icalrecurrencetype_clear(&filter);
+  const bool limits = rule.freq == ICAL_WEEKLY_RECURRENCE || rule.freq == ICAL_DAILY_RECURRENCE ||
+                      rule.freq == ICAL_HOURLY_RECURRENCE;
+  // BYSETPOS picks among the filtered instances, so it must see them filtered: leave it to libical.
+  if (!limits || has(rule.by_set_pos)) return filter;
+  const auto lift = [](short* from, short* to) {
+    std::copy(from, from + count(from) + 1, to);
+    from[0] = ICAL_RECURRENCE_ARRAY_MAX;
+  };
+  lift(rule.by_month_day, filter.by_month_day);
+  lift(rule.by_year_day, filter.by_year_day);
+  if (rule.week_start == ICAL_MONDAY_WEEKDAY) lift(rule.by_week_no, filter.by_week_no);
+  return filter;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -745,6 +770,12 @@ class CalendarReader {
       warn(line, "RRULE matches no date; only DTSTART and RDATE count");
       return;
     }
+    const icalrecurrencetype filter = lift_day_filters(rule);
+    const bool filtering =
+        has(filter.by_month_day) || has(filter.by_year_day) || has(filter.by_week_no);
+    // COUNT counts the instances that pass the filter, so it is counted here.
+    const int count = rule.count;
+    if (filtering) rule.count = 0;
     if (!icaltime_is_null_time(rule.until)) {
       // libical compares UNTIL with the wall-clock instances field by field: give it UNTIL on
       // the same wall clock, and as a date-time through the end of its day for a date.
@@ -761,18 +792,24 @@ class CalendarReader {
     std::unique_ptr<icalrecur_iterator, IteratorFree> it{
         icalrecur_iterator_new(rule, ical_of(start.local, start.is_date))};
     if (!it) return;
-    if (rule.count == 0 && lo > start.local) {
+    if (count == 0 && lo > start.local) {
       icalrecur_iterator_set_start(it.get(), ical_of(lo, start.is_date));
     }
+    int produced = 0;
     for (int n = 0;; ++n) {
       const icaltimetype t = icalrecur_iterator_next(it.get());
       if (icaltime_is_null_time(t)) return;
       const LocalSeconds local = local_of(t);
       if (local > hi) return;
       if (n == kMaxInstancesPerRule) {
-        warn(line, "RRULE stopped after " + std::to_string(kMaxInstancesPerRule) + " instances");
+        warn(line, "RRULE stopped after " + std::to_string(kMaxInstancesPerRule) + " steps");
         return;
       }
+      if (filtering &&
+          !day_matches(filter, date::sys_days{date::floor<date::days>(local).time_since_epoch()})) {
+        continue;
+      }
+      if (count > 0 && ++produced > count) return;
       if (local >= lo) out.emplace(instance_start(local, start, clock), Candidate{local, {}});
     }
   }

@@ -450,6 +450,28 @@ TEST(Recurrence, LastMondayBySetPositionIsExpanded) {
   EXPECT_TRUE(r.diagnostics.all().empty());
 }
 
+TEST(Recurrence, DailyRuleOnTheLastDayOfTheMonthCountsFromTheEnd) {
+  // libical alone compares BYMONTHDAY=-1 with the day number and never matches.
+  const auto r =
+      read(calendar(event("DTSTART:20270131T090000Z\r\nDTEND:20270131T100000Z\r\n"
+                          "RRULE:FREQ=DAILY;BYMONTHDAY=-1;COUNT=3\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-01-31T09:00:00Z 2027-01-31T10:00:00Z",
+                            "2027-02-28T09:00:00Z 2027-02-28T10:00:00Z",
+                            "2027-03-31T09:00:00Z 2027-03-31T10:00:00Z"}));
+  EXPECT_TRUE(r.diagnostics.all().empty());
+}
+
+TEST(Recurrence, RareHourlyMatchIsFoundWithoutSteppingThroughCenturies) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = read(calendar(event("DTSTART:20270101T090000Z\r\nDTEND:20270101T091000Z\r\n"
+                                     "RRULE:FREQ=HOURLY;INTERVAL=6;BYYEARDAY=-366\r\n")),
+                      "UTC", window("2027-01-01", "2029-01-01"));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{5});
+  // -366 is January 1 of a leap year only: 2028-01-01 at 03:00, 09:00, 15:00 and 21:00.
+  EXPECT_EQ(r.busy().size(), 5u);
+  EXPECT_EQ(r.busy()[1], "2028-01-01T03:00:00Z 2028-01-01T03:10:00Z");
+}
+
 TEST(Recurrence, HourlyRuleWhoseHoursNeverComeWarns) {
   const auto r =
       read(calendar(event("DTSTART:20270301T080000Z\r\nDTEND:20270301T081000Z\r\n"

@@ -18,6 +18,7 @@ struct ScheduleCommandOptions {
   std::string out_dir;
   std::optional<std::string> previous;
   double time_limit_seconds = 0;  // 0: no limit
+  bool timings = false;           // print each phase's duration on standard error
 };
 int run_schedule(const ScheduleCommandOptions& options);
 
@@ -29,5 +30,14 @@ struct BusyOptions {
   bool json = false;
 };
 int run_busy(const BusyOptions& options);
+
+struct PushOptions {
+  std::string program_dir;
+  std::string server;                // http://HOST:PORT of mentorcald
+  std::optional<std::string> token;  // default: $MENTORCAL_ADMIN_TOKEN
+  bool no_publish = false;
+  bool json = false;
+};
+int run_push(const PushOptions& options);
 
 }  // namespace mentorcal::cli

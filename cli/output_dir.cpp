@@ -36,22 +36,6 @@ std::string write_file(const fs::path& path, const std::string& text) {
   return {};
 }
 
-std::string sync_tree(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno_text("cannot open", dir);
-  const bool ok = ::syncfs(fd) == 0;
-  const auto error = ok ? std::string{} : errno_text("cannot flush", dir);
-  ::close(fd);
-  return error;
-}
-
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 }  // namespace
 
 std::string write_output_dir(const std::string& out_dir, const OutputFiles& files) {
@@ -78,9 +62,6 @@ std::string write_output_dir(const std::string& out_dir, const OutputFiles& file
     if (ec) return abandon("cannot create " + path.parent_path().generic_string());
     if (auto error = write_file(path, text); !error.empty()) return abandon(error);
   }
-  // One flush of the file system for all files: thousands of feeds would cost seconds with an
-  // fsync each.
-  if (const auto error = sync_tree(staging); !error.empty()) return abandon(error);
 
   if (fs::exists(target, ec)) {
     // One atomic step: readers see the old tree or the new one, never a mixture.
@@ -90,7 +71,6 @@ std::string write_output_dir(const std::string& out_dir, const OutputFiles& file
   } else if (::rename(staging.c_str(), target.c_str()) != 0) {
     return abandon(errno_text("cannot create", target));
   }
-  sync_directory(parent);
   return {};
 }
 

@@ -76,10 +76,29 @@ void print_summary(const Program& program, const Schedule& schedule) {
   if (listed > 20) std::cout << "  ... and " << listed - 20 << " more (see schedule.json)\n";
 }
 
+// With --timings, how long each phase of the pass took, on standard error.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(bool enabled) : enabled_(enabled) {}
+  void done(const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    if (enabled_)
+      std::fprintf(stderr, "%-28s %8.3f s\n", phase,
+                   std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
 
 int run_schedule(const ScheduleCommandOptions& options) {
+  PhaseTimer timer(options.timings);
   auto input = load_program_input(options.program_dir);
+  timer.done("read program and calendars");
   if (!input) return 2;
   auto& program = *input;
 
@@ -113,6 +132,7 @@ int run_schedule(const ScheduleCommandOptions& options) {
       if (done == total) std::fputc('\n', stderr);
     };
   const auto schedule = schedule_program(program, search);
+  timer.done("search");
 
   if (const auto violations = verify_schedule(program, schedule); !violations.empty()) {
     std::cerr << "internal error: the schedule breaks " << violations.size()
@@ -122,14 +142,17 @@ int run_schedule(const ScheduleCommandOptions& options) {
     return 1;
   }
 
+  timer.done("verify");
   OutputFiles files;
   files["schedule.json"] = schedule_to_json(schedule);
   for (auto& [id, feed] : render_feeds(program, schedule, {}))
     files["feeds/" + (id.empty() ? std::string("program") : id) + ".ics"] = std::move(feed);
+  timer.done("render feeds");
   if (const auto error = write_output_dir(options.out_dir, files); !error.empty()) {
     std::cerr << error << '\n';
     return 1;
   }
+  timer.done("write");
   print_summary(program, schedule);
   return 0;
 }

@@ -35,6 +35,15 @@ int main(int argc, char** argv) {
                 "Stop improving after this many seconds (the result stays valid)")
       ->check(CLI::PositiveNumber);
 
+  PushOptions push;
+  auto* p = app.add_subcommand("push", "Send a program to mentorcald, run a pass, list the feeds");
+  p->add_option("PROGRAM_DIR", push.program_dir, "The program directory")->required();
+  p->add_option("--server", push.server, "mentorcald's URL, e.g. http://127.0.0.1:8080")
+      ->required();
+  p->add_option("--token", push.token, "The coordinator token (default: $MENTORCAL_ADMIN_TOKEN)");
+  p->add_flag("--no-publish", push.no_publish, "Run the pass without changing the feeds");
+  p->add_flag("--json", push.json, "Print the import, the pass and the feed URLs as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -44,5 +53,6 @@ int main(int argc, char** argv) {
   if (v->parsed()) return run_validate(validate);
   if (s->parsed()) return run_schedule(schedule);
   if (b->parsed()) return run_busy(busy);
+  if (p->parsed()) return run_push(push);
   return 1;
 }

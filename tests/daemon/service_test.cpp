@@ -1,0 +1,466 @@
+// handle_request, endpoint by endpoint, without a network: a Service on a temporary database.
+#include "service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "mentorcal/program_files.hpp"
+
+namespace mentorcal::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kAdmin = "coordinator-secret";
+constexpr const char* kProgram = "/api/programs/acme-2027";
+
+std::string sample_body() {
+  std::string error;
+  const auto files = read_program_files(MENTORCAL_SOURCE_DIR "/samples/acme-2027", &error);
+  EXPECT_TRUE(files) << error;
+  return program_files_to_json(*files);
+}
+
+class ServiceTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        fs::temp_directory_path() / ("mentorcal-service-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    open();
+  }
+  void TearDown() override {
+    service_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void open() {
+    service_.reset();
+    ServiceConfig config;
+    config.database = dir_ / "mentorcal.db";
+    config.admin_token = kAdmin;
+    config.feed_key = "feed-key-for-tests";
+    config.clock = [this] { return now_; };
+    config.log = [this](const std::string& line) { log_ += line + "\n"; };
+    std::string error;
+    service_ = Service::open(config, &error);
+    ASSERT_TRUE(service_) << error;
+  }
+
+  Response call(std::string method, std::string target, std::string body = {},
+                std::string token = kAdmin,
+                std::vector<std::pair<std::string, std::string>> headers = {}) {
+    Request request{std::move(method), std::move(target), std::move(headers), std::move(body)};
+    request.headers.emplace_back("Host", "cal.test:8080");
+    if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
+    return service_->handle(request);
+  }
+
+  static json body_of(const Response& r) { return json::parse(*r.body); }
+
+  // Imports and publishes the sample; returns each person's feed path ("/feeds/<token>.ics").
+  std::map<std::string, std::string> publish_sample() {
+    EXPECT_EQ(call("PUT", kProgram, sample_body()).status, 201);
+    EXPECT_EQ(call("POST", std::string(kProgram) + "/passes").status, 201);
+    const auto r = call("GET", std::string(kProgram) + "/feeds");
+    EXPECT_EQ(r.status, 200);
+    std::map<std::string, std::string> paths;
+    const auto list = body_of(r);
+    for (const auto& f : list["feeds"]) {
+      const auto url = f["url"].get<std::string>();
+      paths[f["person"].get<std::string>()] = url.substr(url.find("/feeds/"));
+    }
+    return paths;
+  }
+
+  static std::string token_of(const std::string& feed_path) {
+    return feed_path.substr(7, feed_path.size() - 7 - 4);
+  }
+
+  std::string blocks_of(const std::string& person) {
+    return std::string(kProgram) + "/people/" + person + "/blocks";
+  }
+
+  static std::string block(const std::string& start, const std::string& end,
+                           const std::string& reason = "board week") {
+    return json{{"start", start}, {"end", end}, {"reason", reason}}.dump();
+  }
+
+  fs::path dir_;
+  std::chrono::system_clock::time_point now_ =
+      date::sys_days{date::year{2026} / 12 / 1} + std::chrono::hours{9};
+  std::string log_;
+  std::unique_ptr<Service> service_;
+};
+
+void expect_error(const Response& r, int status, const std::string& field) {
+  EXPECT_EQ(r.status, status) << *r.body;
+  EXPECT_EQ(r.header("Content-Type"), "application/json");
+  const auto body = json::parse(*r.body);
+  EXPECT_TRUE(body.contains("error")) << *r.body;
+  if (!field.empty()) {
+    EXPECT_EQ(body.value("field", ""), field) << *r.body;
+  }
+}
+
+TEST_F(ServiceTest, HealthzAnswersWithoutAToken) {
+  const auto r = call("GET", "/healthz", "", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(body_of(r)["status"], "ok");
+}
+
+TEST_F(ServiceTest, MetricsCountRequestsByRouteAndStatusNeverByPath) {
+  const auto paths = publish_sample();
+  call("GET", paths.at("m-01"), "", "");
+  call("GET", "/feeds/not-a-token.ics", "", "");
+  const auto r = call("GET", "/metrics", "", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  const auto& text = *r.body;
+  EXPECT_NE(
+      text.find("mentorcal_http_requests_total{route=\"/feeds/{token}.ics\",status=\"200\"} 1"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("mentorcal_http_requests_total{route=\"/feeds/{token}.ics\",status=\"404\"} 1"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find("mentorcal_http_request_duration_seconds_bucket{route=\"/api/programs/{id}\""),
+      std::string::npos);
+  EXPECT_NE(text.find("mentorcal_passes_total{published=\"true\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("mentorcal_pass_duration_seconds_count 1"), std::string::npos);
+  EXPECT_NE(
+      text.find("mentorcal_feeds_served_total{encoding=\"identity\",not_modified=\"false\"} 1"),
+      std::string::npos);
+  EXPECT_EQ(text.find(token_of(paths.at("m-01"))), std::string::npos);
+}
+
+TEST_F(ServiceTest, UnknownRoutesAre404AndWrongMethods405WithAllow) {
+  expect_error(call("GET", "/nothing/here"), 404, "");
+  const auto r = call("DELETE", kProgram);
+  expect_error(r, 405, "");
+  EXPECT_EQ(r.header("Allow"), "GET, PUT, HEAD");
+}
+
+TEST_F(ServiceTest, ImportNeedsTheCoordinatorsToken) {
+  const auto body = sample_body();
+  const auto none = call("PUT", kProgram, body, "");
+  expect_error(none, 401, "Authorization");
+  EXPECT_EQ(none.header("WWW-Authenticate"), "Bearer");
+  expect_error(call("PUT", kProgram, body, "guess"), 401, "Authorization");
+  const auto paths = publish_sample();
+  expect_error(call("PUT", kProgram, body, token_of(paths.at("m-01"))), 403, "Authorization");
+  EXPECT_EQ(log_.find(kAdmin), std::string::npos) << "a token was logged";
+  EXPECT_EQ(log_.find(token_of(paths.at("m-01"))), std::string::npos) << "a token was logged";
+}
+
+TEST_F(ServiceTest, ImportCreatesThenReplaces) {
+  const auto created = call("PUT", kProgram, sample_body());
+  EXPECT_EQ(created.status, 201);
+  EXPECT_EQ(body_of(created)["people"], 53);
+  EXPECT_EQ(body_of(created)["pairs"], 41);
+  EXPECT_EQ(call("PUT", kProgram, sample_body()).status, 200);
+  const auto program = body_of(call("GET", kProgram));
+  EXPECT_EQ(program["name"], "Acme Senior Mentorship 2027");
+  EXPECT_EQ(program["schedule_current"], false);
+}
+
+TEST_F(ServiceTest, ImportRejectsBodiesThatAreNotAProgramsFiles) {
+  expect_error(call("PUT", kProgram, "{not json"), 400, "");
+  expect_error(call("PUT", kProgram, "[]"), 400, "");
+  expect_error(call("PUT", kProgram, R"({"files": 3})"), 400, "/files");
+  expect_error(call("PUT", kProgram, R"({"files": {}, "extra": 1})"), 400, "/extra");
+  expect_error(call("PUT", kProgram, R"({"files": {"../etc/passwd": "x"}})"), 400,
+               "/files/..~1etc~1passwd");
+  expect_error(call("PUT", kProgram, R"({"files": {"people.csv": 7}})"), 400, "/files/people.csv");
+  expect_error(call("PUT", "/api/programs/Acme_2027", sample_body()), 400, "id");
+}
+
+TEST_F(ServiceTest, ImportReportsEveryProblemAsFileAndLineLikeTheCli) {
+  auto body = json::parse(sample_body());
+  auto people = body["files"]["people.csv"].get<std::string>();
+  people.replace(people.find("America/New_York"), 16, "America/New_Yrok");
+  body["files"]["people.csv"] = people;
+  body["files"]["calendars/m-01.ics"] =
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20270101T25\r\n";
+  const auto r = call("PUT", kProgram, body.dump());
+  expect_error(r, 422, "");
+  const auto problems = body_of(r)["problems"];
+  ASSERT_GE(problems.size(), 1u);
+  EXPECT_EQ(problems[0]["field"], "files/people.csv");
+  EXPECT_GT(problems[0]["line"].get<int>(), 1);
+  EXPECT_NE(problems[0]["message"].get<std::string>().find("America/New_Yrok"), std::string::npos);
+  expect_error(call("GET", kProgram), 404, "id");
+}
+
+TEST_F(ServiceTest, ImportRefusesAProgramWhoseIdIsNotTheUrls) {
+  expect_error(call("PUT", "/api/programs/other-2027", sample_body()), 422, "id");
+}
+
+TEST_F(ServiceTest, PassOnAnUnknownProgramIs404) {
+  expect_error(call("POST", "/api/programs/nobody/passes"), 404, "id");
+}
+
+TEST_F(ServiceTest, PassValidatesItsOptions) {
+  call("PUT", kProgram, sample_body());
+  const auto passes = std::string(kProgram) + "/passes";
+  expect_error(call("POST", passes, "nonsense"), 400, "");
+  expect_error(call("POST", passes, R"({"publish": "yes"})"), 400, "publish");
+  expect_error(call("POST", passes, R"({"time_limit_seconds": -1})"), 422, "time_limit_seconds");
+  expect_error(call("POST", passes, R"({"time_limit_seconds": 1e9})"), 422, "time_limit_seconds");
+  expect_error(call("POST", passes, R"({"colour": 1})"), 400, "colour");
+}
+
+TEST_F(ServiceTest, PassReportsWhatItCouldNotPlaceAndIsStored) {
+  call("PUT", kProgram, sample_body());
+  const auto r = call("POST", std::string(kProgram) + "/passes");
+  ASSERT_EQ(r.status, 201) << *r.body;
+  const auto pass = body_of(r);
+  EXPECT_EQ(pass["summary"]["pairs"], 41);
+  EXPECT_EQ(pass["summary"]["scheduled"], 39);
+  EXPECT_EQ(pass["unscheduled"].size(), 2u);
+  EXPECT_FALSE(pass["unscheduled"][0]["reasons"].empty());
+  EXPECT_EQ(r.header("Location"), std::string(kProgram) + "/passes/" + pass["pass"].dump());
+  const auto stored = call("GET", std::string(r.header("Location")));
+  ASSERT_EQ(stored.status, 200);
+  EXPECT_EQ(body_of(stored)["schedule"]["pairs"].size(), 41u);
+  expect_error(call("GET", std::string(kProgram) + "/passes/999"), 404, "pass");
+  expect_error(call("GET", std::string(kProgram) + "/passes/x"), 404, "pass");
+}
+
+TEST_F(ServiceTest, PassWithoutPublishLeavesTheFeedsAlone) {
+  const auto paths = publish_sample();
+  const auto before = *call("GET", paths.at("m-01"), "", "").body;
+  now_ += std::chrono::hours{24};
+  const auto r = call("POST", std::string(kProgram) + "/passes", R"({"publish": false})");
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(body_of(r)["published"], false);
+  EXPECT_EQ(*call("GET", paths.at("m-01"), "", "").body, before);
+}
+
+TEST_F(ServiceTest, FeedListGivesEveryPersonAUrlUnderTheHostOrPublicUrl) {
+  const auto paths = publish_sample();
+  EXPECT_EQ(paths.size(), 53u);
+  const auto list = body_of(call("GET", std::string(kProgram) + "/feeds"));
+  const auto url = list["feeds"][0]["url"].get<std::string>();
+  EXPECT_TRUE(url.starts_with("http://cal.test:8080/feeds/")) << url;
+  EXPECT_GE(token_of(paths.at("m-01")).size(), 22u) << "at least 128 bits in base64url";
+  expect_error(call("GET", std::string(kProgram) + "/feeds", "", token_of(paths.at("m-01"))), 403,
+               "Authorization");
+}
+
+TEST_F(ServiceTest, FeedIsTheCalendarWithValidators) {
+  const auto paths = publish_sample();
+  const auto r = call("GET", paths.at("m-01"), "", "");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("Content-Type"), "text/calendar; charset=utf-8");
+  EXPECT_TRUE(r.body->starts_with("BEGIN:VCALENDAR\r\n"));
+  EXPECT_NE(r.body->find("Eleanor Whitfield"), std::string::npos);
+  EXPECT_EQ(r.header("ETag").front(), '"');
+  EXPECT_TRUE(r.header("Last-Modified").ends_with(" GMT"));
+  EXPECT_EQ(r.header("Vary"), "Accept-Encoding");
+  EXPECT_TRUE(r.header("Content-Encoding").empty());
+}
+
+TEST_F(ServiceTest, FeedAnswers304ToItsETagAndToIfModifiedSince) {
+  const auto paths = publish_sample();
+  const auto r = call("GET", paths.at("m-01"), "", "");
+  const std::string etag(r.header("ETag"));
+  const std::string modified(r.header("Last-Modified"));
+  const auto same = call("GET", paths.at("m-01"), "", "", {{"If-None-Match", "\"x\", " + etag}});
+  EXPECT_EQ(same.status, 304);
+  EXPECT_TRUE(same.omit_body);
+  EXPECT_EQ(same.header("ETag"), etag);
+  EXPECT_EQ(call("GET", paths.at("m-01"), "", "", {{"If-None-Match", "W/" + etag}}).status, 304);
+  EXPECT_EQ(call("GET", paths.at("m-01"), "", "", {{"If-None-Match", "\"other\""}}).status, 200);
+  EXPECT_EQ(call("GET", paths.at("m-01"), "", "", {{"If-Modified-Since", modified}}).status, 304);
+  EXPECT_EQ(call("GET", paths.at("m-01"), "", "",
+                 {{"If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}})
+                .status,
+            200);
+  EXPECT_EQ(call("GET", paths.at("m-01"), "", "", {{"If-Modified-Since", "yesterday"}}).status,
+            200);
+  // If-None-Match decides when both are sent (RFC 9110 §13.2.2).
+  EXPECT_EQ(call("GET", paths.at("m-01"), "", "",
+                 {{"If-None-Match", "\"other\""}, {"If-Modified-Since", modified}})
+                .status,
+            200);
+}
+
+TEST_F(ServiceTest, FeedHeadHasTheHeadersOfGetWithoutTheBody) {
+  const auto paths = publish_sample();
+  const auto get = call("GET", paths.at("m-01"), "", "");
+  const auto head = call("HEAD", paths.at("m-01"), "", "");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.omit_body);
+  EXPECT_EQ(head.body->size(), get.body->size());
+  EXPECT_EQ(head.header("ETag"), get.header("ETag"));
+}
+
+TEST_F(ServiceTest, FeedIsGzippedOnlyWhenAsked) {
+  const auto paths = publish_sample();
+  const auto plain = call("GET", paths.at("m-01"), "", "");
+  const auto zipped =
+      call("GET", paths.at("m-01"), "", "", {{"Accept-Encoding", "br, gzip;q=0.8"}});
+  EXPECT_EQ(zipped.header("Content-Encoding"), "gzip");
+  ASSERT_GE(zipped.body->size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>((*zipped.body)[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>((*zipped.body)[1]), 0x8b);
+  EXPECT_LT(zipped.body->size(), plain.body->size());
+  EXPECT_NE(zipped.header("ETag"), plain.header("ETag"));
+  const auto refused = call("GET", paths.at("m-01"), "", "", {{"Accept-Encoding", "gzip;q=0"}});
+  EXPECT_TRUE(refused.header("Content-Encoding").empty());
+  EXPECT_EQ(
+      call("GET", paths.at("m-01"), "", "",
+           {{"Accept-Encoding", "gzip"}, {"If-None-Match", std::string(zipped.header("ETag"))}})
+          .status,
+      304);
+}
+
+TEST_F(ServiceTest, UnknownFeedTokensAre404) {
+  publish_sample();
+  expect_error(call("GET", "/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics", "", ""), 404, "token");
+  expect_error(call("GET", "/feeds/.ics", "", ""), 404, "token");
+}
+
+TEST_F(ServiceTest, RotatedTokenReplacesTheOldOne) {
+  const auto paths = publish_sample();
+  const auto old_path = paths.at("e-02");
+  const auto r = call("POST", std::string(kProgram) + "/people/e-02/token", "", token_of(old_path));
+  ASSERT_EQ(r.status, 201) << *r.body;
+  const auto fresh = body_of(r)["url"].get<std::string>();
+  const auto new_path = fresh.substr(fresh.find("/feeds/"));
+  EXPECT_EQ(call("GET", old_path, "", "").status, 404);
+  EXPECT_EQ(call("GET", new_path, "", "").status, 200);
+  expect_error(call("GET", blocks_of("e-02"), "", token_of(old_path)), 401, "Authorization");
+  EXPECT_EQ(call("GET", blocks_of("e-02"), "", token_of(new_path)).status, 200);
+  EXPECT_EQ(log_.find(token_of(new_path)), std::string::npos) << "a token was logged";
+  expect_error(call("POST", std::string(kProgram) + "/people/nobody/token"), 404, "person");
+}
+
+TEST_F(ServiceTest, APersonsTokenActsForThemOnly) {
+  const auto paths = publish_sample();
+  const auto mine = token_of(paths.at("m-01"));
+  const auto body = block("2027-03-01T09:00:00-05:00", "2027-03-01T10:00:00-05:00");
+  EXPECT_EQ(call("POST", blocks_of("m-01"), body, mine).status, 201);
+  expect_error(call("POST", blocks_of("m-02"), body, mine), 403, "Authorization");
+  expect_error(call("GET", blocks_of("m-02"), "", mine), 403, "Authorization");
+  expect_error(call("POST", std::string(kProgram) + "/people/m-02/token", "", mine), 403,
+               "Authorization");
+  expect_error(call("POST", std::string(kProgram) + "/passes", "", mine), 403, "Authorization");
+}
+
+TEST_F(ServiceTest, BlockBodiesAreValidatedFieldByField) {
+  publish_sample();
+  const auto path = blocks_of("m-01");
+  expect_error(call("POST", path, "{"), 400, "");
+  expect_error(call("POST", path, R"({"end": "2027-03-01T10:00:00Z"})"), 400, "start");
+  expect_error(call("POST", path, R"({"start": "2027-03-01T10:00:00Z"})"), 400, "end");
+  expect_error(call("POST", path, block("2027-03-01T09:00:00", "2027-03-01T10:00:00Z")), 400,
+               "start");
+  expect_error(call("POST", path, block("2027-02-30T09:00:00Z", "2027-03-01T10:00:00Z")), 400,
+               "start");
+  expect_error(call("POST", path, block("2027-03-01T09:00:00Z", "tomorrow")), 400, "end");
+  expect_error(call("POST", path, block("2027-03-01T10:00:00Z", "2027-03-01T10:00:00Z")), 422,
+               "end");
+  expect_error(call("POST", path, block("2027-03-01T10:00:00Z", "2028-03-02T10:00:00Z")), 422,
+               "end");
+  expect_error(call("POST", path,
+                    block("2027-03-01T09:00:00Z", "2027-03-01T10:00:00Z", std::string(501, 'x'))),
+               422, "reason");
+  expect_error(call("POST", path, R"({"start": 1, "end": "2027-03-01T10:00:00Z"})"), 400, "start");
+  expect_error(call("POST", path,
+                    R"({"start": "2027-03-01T09:00:00Z", "end": "2027-03-01T10:00:00Z", "x": 1})"),
+               400, "x");
+  expect_error(
+      call("POST", blocks_of("nobody"), block("2027-03-01T09:00:00Z", "2027-03-01T10:00:00Z")), 404,
+      "person");
+  expect_error(call("POST", "/api/programs/nothing/people/m-01/blocks",
+                    block("2027-03-01T09:00:00Z", "2027-03-01T10:00:00Z")),
+               404, "id");
+}
+
+TEST_F(ServiceTest, BlockReplansTheAffectedSessionsAndBothFeedsShowIt) {
+  const auto paths = publish_sample();
+  const auto mentor_before = *call("GET", paths.at("m-01"), "", "").body;
+  const auto mentee_before = *call("GET", paths.at("e-02"), "", "").body;
+  const auto other_before = *call("GET", paths.at("m-02"), "", "").body;
+  now_ += std::chrono::hours{1};
+  const auto r = call("POST", blocks_of("m-01"),
+                      block("2027-03-01T00:00:00-05:00", "2027-03-06T00:00:00-05:00"));
+  ASSERT_EQ(r.status, 201) << *r.body;
+  const auto answer = body_of(r);
+  EXPECT_EQ(answer["replanned"], true);
+  ASSERT_FALSE(answer["changes"].empty());
+  for (const auto& c : answer["changes"]) {
+    EXPECT_EQ(c["mentor"], "m-01");
+    EXPECT_NE(c["before"], c["after"]);
+  }
+  EXPECT_EQ(answer["block"]["start"], "2027-03-01T05:00:00Z");
+  // m-01/e-02 may skip one month in five (min_held 0.8): losing March leaves it at 3 of 5.
+  ASSERT_EQ(answer["below_min_held"].size(), 1u);
+  EXPECT_EQ(answer["below_min_held"][0]["mentee"], "e-02");
+  EXPECT_NE(*call("GET", paths.at("m-01"), "", "").body, mentor_before);
+  EXPECT_NE(*call("GET", paths.at("e-02"), "", "").body, mentee_before);
+  EXPECT_EQ(*call("GET", paths.at("m-02"), "", "").body, other_before);
+
+  const auto listed = body_of(call("GET", blocks_of("m-01")));
+  ASSERT_EQ(listed["blocks"].size(), 1u);
+  EXPECT_EQ(listed["blocks"][0]["reason"], "board week");
+}
+
+TEST_F(ServiceTest, DeletingABlockRestoresWhatItDisplaced) {
+  const auto paths = publish_sample();
+  const auto before = *call("GET", paths.at("e-02"), "", "").body;
+  const auto added = call("POST", blocks_of("m-01"),
+                          block("2027-03-01T00:00:00-05:00", "2027-03-06T00:00:00-05:00"));
+  const auto id = body_of(added)["block"]["id"].get<int>();
+  const auto removed = call("DELETE", blocks_of("m-01") + "/" + std::to_string(id));
+  ASSERT_EQ(removed.status, 200) << *removed.body;
+  const auto restored = body_of(removed);
+  for (const auto& c : restored["changes"]) EXPECT_EQ(c["after"], "held");
+  EXPECT_TRUE(body_of(call("GET", blocks_of("m-01")))["blocks"].empty());
+  const auto after = *call("GET", paths.at("e-02"), "", "").body;
+  // The same sessions again, each one version further on.
+  EXPECT_EQ(after.find("STATUS:CANCELLED"), std::string::npos);
+  EXPECT_EQ(std::count(after.begin(), after.end(), '\n'),
+            std::count(before.begin(), before.end(), '\n'));
+  expect_error(call("DELETE", blocks_of("m-01") + "/" + std::to_string(id)), 404, "block");
+  expect_error(call("DELETE", blocks_of("m-01") + "/abc"), 404, "block");
+}
+
+TEST_F(ServiceTest, BlockAfterAReimportWaitsForTheNextPass) {
+  publish_sample();
+  call("PUT", kProgram, sample_body());
+  const auto r = call("POST", blocks_of("m-01"),
+                      block("2027-03-01T00:00:00-05:00", "2027-03-06T00:00:00-05:00"));
+  ASSERT_EQ(r.status, 201);
+  EXPECT_EQ(body_of(r)["replanned"], false);
+  EXPECT_TRUE(body_of(r)["changes"].empty());
+  const auto pass = body_of(call("POST", std::string(kProgram) + "/passes"));
+  EXPECT_LT(pass["summary"]["held"].get<int>(), 447) << "the pass honours the block";
+}
+
+TEST_F(ServiceTest, EverythingIsRestoredFromTheDatabase) {
+  const auto paths = publish_sample();
+  call("POST", blocks_of("m-01"), block("2027-03-01T00:00:00-05:00", "2027-03-06T00:00:00-05:00"));
+  const auto feed = call("GET", paths.at("e-02"), "", "");
+  open();
+  const auto again = call("GET", paths.at("e-02"), "", "");
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(*again.body, *feed.body);
+  EXPECT_EQ(again.header("ETag"), feed.header("ETag"));
+  EXPECT_EQ(again.header("Last-Modified"), feed.header("Last-Modified"));
+  EXPECT_EQ(body_of(call("GET", blocks_of("m-01")))["blocks"].size(), 1u);
+  // The restored schedule carries the re-planned pair: deleting the block restores it.
+  const auto removed = call("DELETE", blocks_of("m-01") + "/1");
+  ASSERT_EQ(removed.status, 200);
+  EXPECT_FALSE(body_of(removed)["changes"].empty());
+}
+
+}  // namespace
+}  // namespace mentorcal::daemon

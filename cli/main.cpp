@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   s->add_option("--time-limit", schedule.time_limit_seconds,
                 "Stop improving after this many seconds (the result stays valid)")
       ->check(CLI::PositiveNumber);
+  s->add_flag("--timings", schedule.timings, "Print how long each phase took on standard error");
 
   PushOptions push;
   auto* p = app.add_subcommand("push", "Send a program to mentorcald, run a pass, list the feeds");

@@ -1045,8 +1045,8 @@ class CalendarReader {
   // AVAILABLE subcomponents says so; where ranges overlap, the higher PRIORITY (1 highest, 0 or
   // none lowest) decides, and equal priorities add their AVAILABLE time together.
   Availability read_availability(const std::vector<icalcomponent*>& blocks) {
-    std::map<int, std::pair<std::vector<Instance>, std::vector<Instance>>> by_rank;  // covered,
-                                                                                     // available
+    // By rank (1 first, 10 for no priority): the ranges covered, and the available time in them.
+    std::map<int, std::pair<std::vector<Instance>, std::vector<Instance>>> by_rank;
     for (icalcomponent* block : blocks) {
       int priority = 0;
       if (icalproperty* p = icalcomponent_get_first_property(block, ICAL_PRIORITY_PROPERTY)) {

@@ -21,4 +21,4 @@ seeds=$root/../shared/ical-corpus
 [[ -d $seeds ]] || seeds=$root/tests/ical
 cd "$build/findings"
 exec "$build/fuzz/import_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -max_len=65536 -dict="$root/fuzz/ical.dict" -print_final_stats=1 "$corpus" "$seeds"
+  -max_len=16384 -dict="$root/fuzz/ical.dict" -print_final_stats=1 "$corpus" "$seeds"

@@ -40,10 +40,10 @@ void Metrics::Histogram<N>::observe(const std::array<double, N>& bounds, double 
 
 void Metrics::record_request(std::string_view route, int status, std::chrono::nanoseconds latency) {
   std::lock_guard lock(mutex_);
-  ++requests_[{std::string(route), status}];
-  auto it = latency_.find(route);
-  if (it == latency_.end()) it = latency_.emplace(std::string(route), Histogram<14>{}).first;
-  it->second.observe(kLatencyBuckets, seconds(latency));
+  auto it = routes_.find(route);
+  if (it == routes_.end()) it = routes_.emplace(std::string(route), RouteCounters{}).first;
+  ++it->second.by_status[status];
+  it->second.latency.observe(kLatencyBuckets, seconds(latency));
 }
 
 void Metrics::record_feed(bool gzip, bool not_modified) {
@@ -67,14 +67,17 @@ std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
   out << "# HELP mentorcal_http_requests_total HTTP requests answered, by route and status.\n"
          "# TYPE mentorcal_http_requests_total counter\n";
-  for (const auto& [key, count] : requests_)
-    out << "mentorcal_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
-        << "\"} " << count << '\n';
+  for (const auto& [route, counters] : routes_)
+    for (const auto& [status, count] : counters.by_status)
+      out << "mentorcal_http_requests_total{route=\"" << route << "\",status=\"" << status << "\"} "
+          << count << '\n';
   out << "# HELP mentorcal_http_request_duration_seconds Time to answer a request, by route.\n"
          "# TYPE mentorcal_http_request_duration_seconds histogram\n";
-  for (const auto& [route, h] : latency_)
+  for (const auto& [route, counters] : routes_) {
+    const auto& h = counters.latency;
     render_histogram(out, "mentorcal_http_request_duration_seconds", "route=\"" + route + "\"",
                      kLatencyBuckets, h.below, h.count, h.sum);
+  }
   out << "# HELP mentorcal_feeds_served_total Feeds answered, by encoding and whether the client's "
          "copy was current (304).\n"
          "# TYPE mentorcal_feeds_served_total counter\n";

@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -101,9 +102,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // An answer as it goes on the wire: the status line and headers, then the body's bytes, sent
+  // with one gather write. The head is written by hand rather than by Beast's serializer: for a
+  // feed it is the only per-request work left, and this is several times cheaper.
   struct Outgoing {
-    Response source;  // owns the bytes `message` points into
-    http::response<http::span_body<const char>> message;
+    Response source;  // owns the body bytes
+    std::string head;
     bool close = false;
   };
 
@@ -199,17 +203,33 @@ class Session : public std::enable_shared_from_this<Session> {
     auto out = std::make_shared<Outgoing>();
     out->close = !keep_alive || shared_.draining;
     out->source = std::move(response);
-    auto& m = out->message;
-    m.version(version);
-    m.result(static_cast<unsigned>(out->source.status));
-    m.set(http::field::server, "mentorcald/" MENTORCAL_VERSION);
-    m.set(http::field::date, http_date_now());
-    for (const auto& [name, value] : out->source.headers) m.set(name, value);
-    const auto& body = *out->source.body;
-    if (out->source.status != 304 && out->source.status >= 200 && out->source.status != 204)
-      m.content_length(body.size());
-    if (!out->source.omit_body) m.body() = {body.data(), body.size()};
-    m.keep_alive(!out->close);
+    const int status = out->source.status;
+    auto& head = out->head;
+    head.reserve(320);
+    head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += std::to_string(status);
+    head += ' ';
+    const auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(status)));
+    head.append(reason.data(), reason.size());
+    head += "\r\nServer: mentorcald/" MENTORCAL_VERSION "\r\nDate: ";
+    head += http_date_now();
+    head += "\r\n";
+    for (const auto& [name, value] : out->source.headers) {
+      head += name;
+      head += ": ";
+      head += value;
+      head += "\r\n";
+    }
+    if (status != 304 && status >= 200 && status != 204) {
+      head += "Content-Length: ";
+      head += std::to_string(out->source.body->size());
+      head += "\r\n";
+    }
+    if (out->close)
+      head += "Connection: close\r\n";
+    else if (version == 10)
+      head += "Connection: keep-alive\r\n";
+    head += "\r\n";
     closing_ = closing_ || out->close;
 
     queue_.push_back(std::move(out));
@@ -219,8 +239,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write_front() {
     stream_.expires_after(config().read_timeout);
-    http::async_write(stream_, queue_.front()->message,
-                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    const auto& out = *queue_.front();
+    const std::array<net::const_buffer, 2> buffers = {
+        net::buffer(out.head),
+        out.source.omit_body ? net::const_buffer() : net::buffer(*out.source.body)};
+    net::async_write(stream_, buffers,
+                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {

@@ -234,6 +234,20 @@ bool accepts_gzip(std::string_view header) {
   return false;
 }
 
+// The feed of someone without a session: a calendar with their name and no events, rendered
+// from their entry alone rather than by indexing the whole schedule again.
+std::string empty_feed(const Program& program, const Person& person, const FeedOptions& options) {
+  Program alone;
+  alone.id = program.id;
+  alone.name = program.name;
+  alone.start = program.start;
+  alone.end = program.end;
+  alone.people.push_back(person);
+  Schedule nothing;
+  nothing.program_id = program.id;
+  return render_feed(alone, nothing, person.id, options);
+}
+
 // ---- routes ----
 
 enum class RouteKind {
@@ -318,8 +332,10 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
 // person, their partners, and every pair of any of them. Checking it is as strict as checking
 // the whole program for these people (all their sessions are in it), and costs a few pairs
 // instead of all of them. Third parties appear with only some of their sessions, which can hide
-// no violation of the people that changed. A block may leave a series below its min_held (the
-// response flags it and the coordinator decides), so that one rule is not checked here.
+// no violation of the people that changed. Their feeds rendered from it are the same bytes as
+// from the whole schedule, at the cost of their own sessions. A block may leave a series below its
+// min_held (the response flags it and the coordinator decides), so that one rule is not checked
+// here.
 std::pair<Program, Schedule> neighbourhood(const Program& program, const Schedule& schedule,
                                            const std::string& person_id) {
   std::set<std::string> involved{person_id};
@@ -357,6 +373,9 @@ std::pair<Program, Schedule> neighbourhood(const Program& program, const Schedul
     part.pairs.push_back(copy);
     schedule_part.pairs.push_back(schedule.pairs[i]);
   }
+  for (const auto& c : schedule.cancelled)
+    if (involved.contains(c.series.mentor_id) || involved.contains(c.series.mentee_id))
+      schedule_part.cancelled.push_back(c);
   return {std::move(part), std::move(schedule_part)};
 }
 
@@ -793,9 +812,12 @@ struct Service::State {
     std::vector<StoredFeed> stored_feeds;
     if (publish) {
       const auto now = now_seconds();
+      auto rendered = render_feeds(program, schedule, feed_options());
       for (const auto& person : program.people) {
-        auto feed = next_feed(render_feed(program, schedule, person.id, feed_options()),
-                              state->feed_of(person.id), now);
+        auto text = rendered.extract(person.id);
+        auto feed =
+            next_feed(text ? std::move(text.mapped()) : empty_feed(program, person, feed_options()),
+                      state->feed_of(person.id), now);
         stored_feeds.push_back(stored(person.id, *feed));
         feeds.emplace_back(person.id, std::move(feed));
       }
@@ -1013,7 +1035,7 @@ struct Service::State {
     const auto now = now_seconds();
     for (const auto& id : people) {
       auto feed =
-          next_feed(render_feed(program, schedule, id, feed_options()), state.feed_of(id), now);
+          next_feed(render_feed(part, part_schedule, id, feed_options()), state.feed_of(id), now);
       out.stored_feeds.push_back(stored(id, *feed));
       out.feeds.emplace_back(id, std::move(feed));
     }

@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <deque>
 #include <memory>
@@ -347,6 +348,7 @@ int serve(Service& service, const ServerConfig& config,
 
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   net::steady_timer drain_deadline(ioc);
+  std::atomic<bool> drain_timed_out{false};
   net::steady_timer drain_check(ioc);
   std::function<void()> check_drained = [&] {
     drain_check.expires_after(std::chrono::milliseconds(20));
@@ -378,6 +380,7 @@ int serve(Service& service, const ServerConfig& config,
     drain_deadline.async_wait([&](beast::error_code deadline_error) {
       if (deadline_error) return;
       log("drain timeout: closing the connections still open");
+      drain_timed_out = true;
       ioc.stop();
     });
     check_drained();
@@ -387,6 +390,12 @@ int serve(Service& service, const ServerConfig& config,
   for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
+  if (drain_timed_out) {
+    // A worker may still be rendering a large pass's feeds, which nothing can interrupt. Its
+    // transaction is not committed, so it was never acknowledged: leave without waiting.
+    log("stopped, abandoning work still running");
+    std::_Exit(0);
+  }
   shared.workers.join();
   log("stopped");
   return 0;

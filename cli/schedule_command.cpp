@@ -3,9 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "mentorcal/feed.hpp"
@@ -20,14 +18,6 @@ namespace mentorcal::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::optional<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return std::move(out).str();
-}
 
 // When this pass happens, as the DTSTAMP of new and changed series. The same input must give
 // the same bytes, so no clock is read: SOURCE_DATE_EPOCH when set (the reproducible-builds
@@ -105,7 +95,7 @@ int run_schedule(const ScheduleCommandOptions& options) {
   std::optional<Schedule> previous;
   if (options.previous) {
     const auto path = fs::path(*options.previous) / "schedule.json";
-    const auto text = read_file(path);
+    const auto text = read_text_file(path);
     std::string error;
     if (text) previous = schedule_from_json(*text, &error);
     if (!previous) {

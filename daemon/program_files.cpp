@@ -1,10 +1,8 @@
 #include "mentorcal/program_files.hpp"
 
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 namespace mentorcal {
 namespace {
@@ -39,14 +37,6 @@ bool is_inside_path(std::string_view name) {
     begin = end + 1;
   }
   return true;
-}
-
-std::optional<std::string> read_text_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return std::move(out).str();
 }
 
 }  // namespace

@@ -141,18 +141,6 @@ std::optional<date::sys_seconds> parse_rfc3339(std::string_view s) {
          std::chrono::seconds{*second} - offset;
 }
 
-const char* state_name(OccurrenceState s) {
-  switch (s) {
-    case OccurrenceState::held:
-      return "held";
-    case OccurrenceState::moved:
-      return "moved";
-    case OccurrenceState::skipped:
-      return "skipped";
-  }
-  return "held";
-}
-
 // ---- responses ----
 
 Response json_response(int status, const json& body) {
@@ -1016,8 +1004,8 @@ struct Service::State {
                                   {"mentee", r.mentee_id},
                                   {"occurrence", format_local(c.nominal)},
                                   {"zone", r.series->zone},
-                                  {"before", state_name(c.before)},
-                                  {"after", state_name(c.after)},
+                                  {"before", occurrence_state_name(c.before)},
+                                  {"after", occurrence_state_name(c.after)},
                                   {"start", format_utc(c.at.start)},
                                   {"end", format_utc(c.at.end)},
                                   {"below_min_held", c.below_min_held}});

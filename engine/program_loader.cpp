@@ -557,16 +557,6 @@ class Loader {
   std::unordered_map<std::string, std::size_t> person_index_;
 };
 
-std::optional<std::string> read_text_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return std::move(out).str();
-}
-
 }  // namespace
 
 std::optional<Cadence> Cadence::parse(std::string_view text) {
@@ -589,6 +579,16 @@ std::string Cadence::to_string() const {
   if (weeks == 1) return "weekly";
   if (weeks == 2) return "biweekly";
   return "every " + std::to_string(weeks) + " weeks";
+}
+
+std::optional<std::string> read_text_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return std::move(out).str();
 }
 
 LoadedProgram load_program(const ProgramSources& sources) {

@@ -12,18 +12,6 @@ using Json = nlohmann::ordered_json;
 constexpr std::string_view kFormat = "mentorcal-schedule/1";
 constexpr std::array<const char*, 7> kDays{"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
 
-const char* state_name(OccurrenceState s) {
-  switch (s) {
-    case OccurrenceState::held:
-      return "held";
-    case OccurrenceState::moved:
-      return "moved";
-    case OccurrenceState::skipped:
-      return "skipped";
-  }
-  return "held";
-}
-
 Json series_json(const Series& s) {
   Json j;
   j["uid"] = s.uid;
@@ -43,7 +31,7 @@ Json series_json(const Series& s) {
   for (const auto& o : s.occurrences) {
     Json jo;
     jo["nominal"] = format_local(o.nominal);
-    jo["state"] = state_name(o.state);
+    jo["state"] = occurrence_state_name(o.state);
     jo["start"] = format_utc(o.at.start);
     jo["end"] = format_utc(o.at.end);
     if (!o.reason.empty()) jo["reason"] = o.reason;
@@ -170,6 +158,18 @@ class Reader {
 };
 
 }  // namespace
+
+const char* occurrence_state_name(OccurrenceState s) {
+  switch (s) {
+    case OccurrenceState::held:
+      return "held";
+    case OccurrenceState::moved:
+      return "moved";
+    case OccurrenceState::skipped:
+      return "skipped";
+  }
+  return "held";
+}
 
 std::string rrule_of(const Series& s) {
   std::string rule;

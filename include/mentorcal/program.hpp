@@ -115,6 +115,8 @@ struct LoadedProgram {
 };
 
 LoadedProgram load_program(const ProgramSources& sources);
+// The whole text of a regular file, or nullopt when there is none or it cannot be read.
+std::optional<std::string> read_text_file(const std::filesystem::path& path);
 // Reads PROGRAM_DIR/program.toml, people.csv, pairs.csv and the calendars they name.
 LoadedProgram load_program_dir(const std::filesystem::path& dir);
 

@@ -19,6 +19,9 @@ std::string schedule_to_json(const Schedule& schedule);
 // schedule.json this version understands.
 std::optional<Schedule> schedule_from_json(std::string_view text, std::string* error);
 
+// "held", "moved" or "skipped", as schedule.json writes a state.
+const char* occurrence_state_name(OccurrenceState state);
+
 // "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=13": the RRULE of a series, as feeds publish it.
 std::string rrule_of(const Series& series);
 

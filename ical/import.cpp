@@ -4,9 +4,11 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,6 +17,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "mentorcal/availability.hpp"
@@ -1176,18 +1179,50 @@ void attach_calendars(Program& program, const std::string& label, Diagnostics& d
   const LocalDay last = program.end + date::days{2};
   const Interval window{Instant{first.time_since_epoch()},
                         Instant{(last + date::days{1}).time_since_epoch()}};
-  for (Person& person : program.people) {
-    if (person.calendar_file.empty()) continue;
+  const auto attach = [&](Person& person, Diagnostics& found) {
     auto calendar = read_busy_calendar(person.calendar_text, person.zone, window,
-                                       label + person.calendar_file, diagnostics);
+                                       label + person.calendar_file, found);
+    // The text is not needed any more; with tens of thousands of people it is most of the memory.
+    std::string().swap(person.calendar_text);
     person.busy = std::move(calendar.busy);
-    if (!calendar.availability) continue;
+    if (!calendar.availability) return;
     auto open = subtract(working_intervals(person.working_hours, person.zone, first, last),
                          calendar.availability->covered);
     open.insert(open.end(), calendar.availability->available.begin(),
                 calendar.availability->available.end());
     person.availability = normalized(std::move(open));
+  };
+
+  std::vector<Person*> readers;
+  for (Person& person : program.people) {
+    if (!person.calendar_file.empty()) readers.push_back(&person);
   }
+  // Each person's problems are collected apart and appended in person order, so that the output
+  // does not depend on which thread read which calendar.
+  std::vector<Diagnostics> found(readers.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    try {
+      for (std::size_t i = next++; i < readers.size(); i = next++) attach(*readers[i], found[i]);
+    } catch (...) {
+      next = readers.size();
+      const std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  // The reading is all done on new threads, even the first: each allocates from an arena of its
+  // own, which spares libical's many small allocations the main arena, fragmented by the loading
+  // of the program (that made malloc half of the time).
+  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1,
+                                                      std::max<std::size_t>(readers.size(), 1));
+  {
+    std::vector<std::jthread> workers;
+    for (std::size_t t = 0; t < threads; ++t) workers.emplace_back(work);
+  }
+  if (failure) std::rethrow_exception(failure);
+  for (const Diagnostics& d : found) diagnostics.append(d);
 }
 
 }  // namespace mentorcal

@@ -65,7 +65,8 @@ std::optional<Zone> find_tzid_zone(std::string_view tzid);
 // every zone's local days are covered). A VAVAILABILITY replaces the person's working hours
 // inside the time it covers; outside it, `availability` holds the working hours' windows, so the
 // engine can use `availability` alone whenever it is present. `label` prefixes the calendar file
-// names in messages ("acme/").
+// names in messages ("acme/"). The calendars are read on all hardware threads; the problems come
+// in person order all the same. Each `calendar_text` is emptied once read.
 void attach_calendars(Program& program, const std::string& label, Diagnostics& diagnostics);
 
 }  // namespace mentorcal

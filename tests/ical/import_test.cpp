@@ -603,6 +603,40 @@ TEST(AttachCalendars, FillsBusyTimeAroundTheProgramDatesAndNamesTheFile) {
   EXPECT_TRUE(program.people[1].busy.empty());
 }
 
+TEST(AttachCalendars, ReportsProblemsInPersonOrderWhateverThreadReadThem) {
+  Program program;
+  program.start = *parse_day("2027-03-08");
+  program.end = *parse_day("2027-03-19");
+  for (int i = 0; i < 200; ++i) {
+    Person p;
+    p.id = "p-" + std::to_string(i);
+    p.calendar_file = "calendars/" + p.id + ".ics";
+    // Every third calendar is unreadable, every other one warns; each has its own busy time.
+    const std::string start = "DTSTART:202703" + std::to_string(10 + i % 10) + "T1" +
+                              std::to_string(i % 10) + "0000Z\r\n";
+    p.calendar_text =
+        i % 3 == 0 ? "not a calendar " + p.id
+                   : calendar(event(start + "DTEND:20270320T000000Z\r\n" +
+                                    (i % 2 == 0 ? "X-MICROSOFT-CDO-BUSYSTATUS:ODD\r\n" : "")));
+    program.people.push_back(p);
+  }
+  const Program original = program;
+  Diagnostics d;
+  attach_calendars(program, "acme/", d);
+
+  Diagnostics expected;
+  for (std::size_t i = 0; i < original.people.size(); ++i) {
+    const Person& p = original.people[i];
+    const auto alone =
+        read_busy_calendar(p.calendar_text, p.zone, window("2027-03-06", "2027-03-22"),
+                           "acme/" + p.calendar_file, expected);
+    EXPECT_EQ(text(program.people[i].busy), text(alone.busy)) << p.id;
+    EXPECT_TRUE(program.people[i].calendar_text.empty()) << p.id;
+  }
+  ASSERT_GT(expected.all().size(), 100u);
+  EXPECT_EQ(d.all(), expected.all());
+}
+
 // --- bad input -------------------------------------------------------------------------------
 
 TEST(BadInput, GarbageIsNotAnIcalendarFile) {

@@ -1,15 +1,25 @@
 // Feeds: a Schedule as a VCALENDAR, built as libical components so that escaping, quoting and
 // folding (75 octets, never inside a UTF-8 sequence) are libical's, and serialised in the order
 // the components are added: the output depends on the inputs only.
+//
+// libical writes a component as its BEGIN line, each property, each sub-component and its END
+// line, every part serialised on its own (icalcomponent_as_ical_string_r). A feed is assembled
+// the same way from parts serialised once: a session's VEVENTs for all the feeds that show it, a
+// VTIMEZONE per zone and span, the calendar's fixed properties per renderer.
 #include "mentorcal/feed.hpp"
 
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cstdlib>
+#include <exception>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -24,6 +34,42 @@ std::string take(char* text) {
   std::string result{text};
   std::free(text);
   return result;
+}
+
+std::string text_of(const ComponentPtr& component) {
+  return take(icalcomponent_as_ical_string_r(component.get()));
+}
+
+// Serialises `property` and frees it.
+std::string text_of(icalproperty* property) {
+  std::string text = take(icalproperty_as_ical_string_r(property));
+  icalproperty_free(property);
+  return text;
+}
+
+// Calls `work(i)` once for every i in [0, count), spread over the hardware threads. Callers write
+// each result to a slot of its own, so that what they produce does not depend on the schedule of
+// the threads. The first exception thrown by `work` is rethrown here once all threads stopped.
+void for_each_index(std::size_t count, const std::function<void(std::size_t)>& work) {
+  std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  const auto run = [&] {
+    try {
+      for (std::size_t i; (i = next.fetch_add(1)) < count;) work(i);
+    } catch (...) {
+      const std::lock_guard lock{failure_mutex};
+      if (!failure) failure = std::current_exception();
+      next = count;
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(std::thread::hardware_concurrency(), count);
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t i = 1; i < threads; ++i) helpers.emplace_back(run);
+    run();
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 
 // One series of the feed with the people and the pair it belongs to.
@@ -66,12 +112,19 @@ class SessionIndex {
            dropped.attendee_email, true});
   }
 
-  // A person's sessions, or with an empty id every session: series first, in pair order, then
-  // the cancelled ones.
-  const std::vector<Session>& of(std::string_view person_id) const {
-    if (person_id.empty()) return all_;
+  // Every session: series first, in pair order, then the cancelled ones.
+  const std::vector<Session>& sessions() const { return all_; }
+
+  // The positions in sessions() of a person's sessions, or with an empty id of every session.
+  const std::vector<std::size_t>& of(std::string_view person_id) const {
+    if (person_id.empty()) return every_;
     const auto it = by_person_.find(person_id);
     return it == by_person_.end() ? none_ : it->second;
+  }
+
+  // Everyone with a session, by id.
+  const std::map<std::string, std::vector<std::size_t>, std::less<>>& by_person() const {
+    return by_person_;
   }
 
   const Person* person(std::string_view id) const {
@@ -81,16 +134,18 @@ class SessionIndex {
 
  private:
   void add(const Session& session) {
-    all_.push_back(session);
-    by_person_[session.series->mentor_id].push_back(session);
+    every_.push_back(all_.size());
+    by_person_[session.series->mentor_id].push_back(all_.size());
     if (session.series->mentee_id != session.series->mentor_id)
-      by_person_[session.series->mentee_id].push_back(session);
+      by_person_[session.series->mentee_id].push_back(all_.size());
+    all_.push_back(session);
   }
 
   std::map<std::string, const Person*, std::less<>> people_;
-  std::map<std::string, std::vector<Session>, std::less<>> by_person_;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> by_person_;
   std::vector<Session> all_;
-  std::vector<Session> none_;
+  std::vector<std::size_t> every_;
+  std::vector<std::size_t> none_;
 };
 
 Zone zone_of(const Series& series) {
@@ -99,30 +154,10 @@ Zone zone_of(const Series& series) {
   return zone.value();
 }
 
-// The dates each zone's VTIMEZONE must cover: the program's, and those of every occurrence of
-// the feed, which a cancelled series from an earlier pass may have outside them.
-std::map<std::string, std::pair<LocalDay, LocalDay>> zone_spans(
-    const Program& program, const std::vector<Session>& sessions) {
-  std::map<std::string, std::pair<LocalDay, LocalDay>> spans;
-  for (const auto& session : sessions) {
-    const Series& series = *session.series;
-    const Zone zone = zone_of(series);
-    const auto span = spans.try_emplace(series.zone, program.start, program.end).first;
-    for (const auto& occurrence : series.occurrences) {
-      for (const LocalDay day :
-           {date::floor<date::days>(occurrence.nominal), local_day(zone, occurrence.at.start)}) {
-        span->second.first = std::min(span->second.first, day);
-        span->second.second = std::max(span->second.second, day);
-      }
-    }
-  }
-  return spans;
-}
-
-void add_x_property(icalcomponent* component, const char* name, const std::string& value) {
+icalproperty* x_property(const char* name, const std::string& value) {
   icalproperty* property = icalproperty_new_x(value.c_str());
   icalproperty_set_x_name(property, name);
-  icalcomponent_add_property(component, property);
+  return property;
 }
 
 icalproperty* with_tzid(icalproperty* property, std::string_view tzid) {
@@ -171,8 +206,13 @@ const char* weekday_name(date::weekday weekday) {
   return kNames[weekday.c_encoding()];
 }
 
+// "09:05". Written by hand: date::format sets up a stream for each call, and the feeds of a
+// large cohort show millions of times.
 std::string clock(LocalMinute t) {
-  return date::format("%H:%M", t);
+  const auto minutes = (t - date::floor<date::days>(t)).count();
+  const auto digit = [](long long n) { return static_cast<char>('0' + n); };
+  return {digit(minutes / 600), digit(minutes / 60 % 10), ':', digit(minutes % 60 / 10),
+          digit(minutes % 10)};
 }
 
 std::string day_and_time(LocalMinute t) {
@@ -309,97 +349,132 @@ void add_common(icalcomponent* event, const Session& session, const std::string&
       icalproperty_new_status(session.cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
 }
 
-icalcomponent* new_event(const Series& series) {
-  icalcomponent* event = icalcomponent_new_vevent();
-  icalcomponent_add_property(event, icalproperty_new_uid(series.uid.c_str()));
-  icalcomponent_add_property(event, icalproperty_new_dtstamp(utc_value(series.dtstamp)));
+ComponentPtr new_event(const Series& series) {
+  ComponentPtr event{icalcomponent_new_vevent()};
+  icalcomponent_add_property(event.get(), icalproperty_new_uid(series.uid.c_str()));
+  icalcomponent_add_property(event.get(), icalproperty_new_dtstamp(utc_value(series.dtstamp)));
   return event;
 }
 
-void add_session(icalcomponent* calendar, const Session& session) {
+// A session's part of every feed that shows it: its VEVENTs, serialised, and the dates its
+// zone's VTIMEZONE must cover for it: the program's, and those of every occurrence, which a
+// cancelled series from an earlier pass may have outside them.
+struct RenderedSession {
+  std::string_view zone;
+  LocalDay first;
+  LocalDay last;
+  std::string events;
+};
+
+RenderedSession render_session(const Program& program, const Session& session) {
   const Series& series = *session.series;
   const Zone zone = zone_of(series);
+  RenderedSession rendered{series.zone, program.start, program.end, {}};
+  for (const auto& occurrence : series.occurrences) {
+    for (const LocalDay day :
+         {date::floor<date::days>(occurrence.nominal), local_day(zone, occurrence.at.start)}) {
+      rendered.first = std::min(rendered.first, day);
+      rendered.last = std::max(rendered.last, day);
+    }
+  }
 
-  icalcomponent* master = new_event(series);
+  const ComponentPtr master = new_event(series);
   icalcomponent_add_property(
-      master, with_tzid(icalproperty_new_dtstart(wall_clock_value(series.first)), zone.name()));
+      master.get(),
+      with_tzid(icalproperty_new_dtstart(wall_clock_value(series.first)), zone.name()));
+  icalcomponent_add_property(master.get(), zoned(icalproperty_new_dtend, zone,
+                                                 zone.to_instant(series.first) + series.duration));
   icalcomponent_add_property(
-      master, zoned(icalproperty_new_dtend, zone, zone.to_instant(series.first) + series.duration));
-  icalcomponent_add_property(
-      master, icalproperty_new_rrule(icalrecurrencetype_from_string(rrule(series).c_str())));
+      master.get(), icalproperty_new_rrule(icalrecurrencetype_from_string(rrule(series).c_str())));
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::skipped) continue;
     icalcomponent_add_property(
-        master,
+        master.get(),
         with_tzid(icalproperty_new_exdate(wall_clock_value(occurrence.nominal)), zone.name()));
   }
-  add_common(master, session, series_description(session, zone));
-  icalcomponent_add_component(calendar, master);
+  add_common(master.get(), session, series_description(session, zone));
+  rendered.events = text_of(master);
 
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::moved) continue;
-    icalcomponent* moved = new_event(series);
+    const ComponentPtr moved = new_event(series);
     icalcomponent_add_property(
-        moved, with_tzid(icalproperty_new_recurrenceid(wall_clock_value(occurrence.nominal)),
-                         zone.name()));
-    icalcomponent_add_property(moved, zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
-    icalcomponent_add_property(moved, zoned(icalproperty_new_dtend, zone, occurrence.at.end));
-    add_common(moved, session, moved_description(session, zone, occurrence));
-    icalcomponent_add_component(calendar, moved);
+        moved.get(), with_tzid(icalproperty_new_recurrenceid(wall_clock_value(occurrence.nominal)),
+                               zone.name()));
+    icalcomponent_add_property(moved.get(),
+                               zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
+    icalcomponent_add_property(moved.get(), zoned(icalproperty_new_dtend, zone, occurrence.at.end));
+    add_common(moved.get(), session, moved_description(session, zone, occurrence));
+    rendered.events += text_of(moved);
   }
+  return rendered;
 }
 
-// Renders the feeds of one schedule. VTIMEZONEs are built once per zone and span and cloned
-// into each feed: inferring a zone's rules is the costly part of a small feed.
+// Renders the feeds of one schedule, from any number of threads at once.
 class FeedRenderer {
  public:
   FeedRenderer(const Program& program, const Schedule& schedule, const FeedOptions& options)
       : program_(program), index_(program, schedule), options_(options) {
     assert(options.refresh > Minutes{0});
-  }
-
-  std::string render(std::string_view person_id) {
-    const auto& sessions = index_.of(person_id);
-    const ComponentPtr calendar{icalcomponent_new_vcalendar()};
-    icalcomponent* vcalendar = calendar.get();
-    icalcomponent_add_property(
-        vcalendar, icalproperty_new_prodid("-//mentorcal//mentorcal " MENTORCAL_VERSION "//EN"));
-    icalcomponent_add_property(vcalendar, icalproperty_new_version("2.0"));
-    icalcomponent_add_property(vcalendar, icalproperty_new_calscale("GREGORIAN"));
-    icalcomponent_add_property(vcalendar, icalproperty_new_method(ICAL_METHOD_PUBLISH));
-    const std::string name = calendar_name(person_id);
-    icalcomponent_add_property(vcalendar, icalproperty_new_name(name.c_str()));
-    // libical escapes backslashes and line breaks in X- properties but leaves commas alone,
-    // which is what clients that read X-WR-CALNAME verbatim show best.
-    add_x_property(vcalendar, "X-WR-CALNAME", name);
+    // libical sets up its UTC zone on first use, which two threads must not race to do.
+    icaltimezone_get_utc_timezone();
+    head_ = "BEGIN:VCALENDAR\r\n" +
+            text_of(icalproperty_new_prodid("-//mentorcal//mentorcal " MENTORCAL_VERSION "//EN")) +
+            text_of(icalproperty_new_version("2.0")) +
+            text_of(icalproperty_new_calscale("GREGORIAN")) +
+            text_of(icalproperty_new_method(ICAL_METHOD_PUBLISH));
     const auto refresh = icaldurationtype_from_int(static_cast<int>(
         std::chrono::duration_cast<std::chrono::seconds>(options_.refresh).count()));
     icalproperty* refresh_interval = icalproperty_new_refreshinterval(refresh);
     icalproperty_add_parameter(refresh_interval, icalparameter_new_value(ICAL_VALUE_DURATION));
-    icalcomponent_add_property(vcalendar, refresh_interval);
-    add_x_property(vcalendar, "X-PUBLISHED-TTL", take(icaldurationtype_as_ical_string_r(refresh)));
+    refresh_ =
+        text_of(refresh_interval) +
+        text_of(x_property("X-PUBLISHED-TTL", take(icaldurationtype_as_ical_string_r(refresh))));
+  }
 
-    // libical writes a calendar's VTIMEZONEs before its other components, the last added
-    // first: adding them in reverse order of TZID lists them in order.
-    const auto spans = zone_spans(program_, sessions);
-    for (auto span = spans.rbegin(); span != spans.rend(); ++span)
-      icalcomponent_add_component(vcalendar, icalcomponent_new_clone(vtimezone(*span)));
-    for (const auto& session : sessions) add_session(vcalendar, session);
-    return take(icalcomponent_as_ical_string_r(vcalendar));
+  const SessionIndex& index() const { return index_; }
+
+  // The feed of `person_id` from its sessions, rendered, in the order index().of gives them.
+  std::string render(std::string_view person_id,
+                     const std::vector<const RenderedSession*>& sessions) {
+    std::map<std::string_view, std::pair<LocalDay, LocalDay>> spans;
+    for (const auto* session : sessions) {
+      const auto [span, added] = spans.try_emplace(session->zone, session->first, session->last);
+      if (added) continue;
+      span->second.first = std::min(span->second.first, session->first);
+      span->second.second = std::max(span->second.second, session->last);
+    }
+    const std::string name = calendar_name(person_id);
+    // libical writes a calendar's properties in the order they are added, then its VTIMEZONEs
+    // (the feeds add them in order of TZID), then its events.
+    // libical escapes backslashes and line breaks in X- properties but leaves commas alone,
+    // which is what clients that read X-WR-CALNAME verbatim show best.
+    std::string properties = head_ + text_of(icalproperty_new_name(name.c_str())) +
+                             text_of(x_property("X-WR-CALNAME", name)) + refresh_;
+    std::vector<const std::string*> parts{&properties};
+    for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
+    for (const auto* session : sessions) parts.push_back(&session->events);
+    static const std::string end = "END:VCALENDAR\r\n";
+    parts.push_back(&end);
+
+    std::size_t size = 0;
+    for (const auto* part : parts) size += part->size();
+    std::string feed;
+    feed.reserve(size);
+    for (const auto* part : parts) feed += *part;
+    return feed;
   }
 
  private:
-  using Span = std::pair<const std::string, std::pair<LocalDay, LocalDay>>;
-
-  icalcomponent* vtimezone(const Span& span) {
-    const auto key = std::make_tuple(span.first, span.second.first, span.second.second);
+  const std::string& vtimezone(std::string_view zone_name, std::pair<LocalDay, LocalDay> span) {
+    const std::lock_guard lock{vtimezones_mutex_};
+    const auto key = std::make_tuple(std::string{zone_name}, span.first, span.second);
     auto it = vtimezones_.find(key);
     if (it == vtimezones_.end()) {
-      const Zone zone = Zone::find(span.first).value();
-      it = vtimezones_.emplace(key, build_vtimezone(zone, span.second.first, span.second.second))
-               .first;
+      const Zone zone = Zone::find(zone_name).value();
+      it = vtimezones_.emplace(key, text_of(build_vtimezone(zone, span.first, span.second))).first;
     }
-    return it->second.get();
+    return it->second;
   }
 
   std::string calendar_name(std::string_view person_id) const {
@@ -411,29 +486,49 @@ class FeedRenderer {
   const Program& program_;
   SessionIndex index_;
   const FeedOptions& options_;
-  std::map<std::tuple<std::string, LocalDay, LocalDay>, ComponentPtr> vtimezones_;
+  // The calendar's properties before its name, and its refresh properties after it.
+  std::string head_;
+  std::string refresh_;
+  // VTIMEZONEs by zone and span: inferring a zone's rules is the costly part of a small feed.
+  std::mutex vtimezones_mutex_;
+  std::map<std::tuple<std::string, LocalDay, LocalDay>, std::string> vtimezones_;
 };
 
 }  // namespace
 
 std::string render_feed(const Program& program, const Schedule& schedule,
                         std::string_view person_id, const FeedOptions& options) {
-  return FeedRenderer(program, schedule, options).render(person_id);
+  FeedRenderer renderer(program, schedule, options);
+  std::vector<RenderedSession> rendered;
+  for (const std::size_t session : renderer.index().of(person_id))
+    rendered.push_back(render_session(program, renderer.index().sessions()[session]));
+  std::vector<const RenderedSession*> sessions;
+  for (const auto& session : rendered) sessions.push_back(&session);
+  return renderer.render(person_id, sessions);
 }
 
 std::map<std::string, std::string> render_feeds(const Program& program, const Schedule& schedule,
                                                 const FeedOptions& options) {
   FeedRenderer renderer(program, schedule, options);
-  std::map<std::string, std::string> feeds;
-  for (const auto& result : schedule.pairs)
-    if (result.series)
-      for (const auto& id : {result.mentor_id, result.mentee_id})
-        if (!feeds.contains(id)) feeds[id] = renderer.render(id);
-  for (const auto& dropped : schedule.cancelled)
-    for (const auto& id : {dropped.series.mentor_id, dropped.series.mentee_id})
-      if (!feeds.contains(id)) feeds[id] = renderer.render(id);
-  feeds[""] = renderer.render("");
-  return feeds;
+  const SessionIndex& index = renderer.index();
+  std::vector<RenderedSession> rendered(index.sessions().size());
+  for_each_index(rendered.size(), [&](std::size_t i) {
+    rendered[i] = render_session(program, index.sessions()[i]);
+  });
+
+  // The program feed first: the largest, it should not be the one left at the end.
+  std::vector<std::string_view> ids{""};
+  for (const auto& person : index.by_person()) ids.push_back(person.first);
+  std::vector<std::string> feeds(ids.size());
+  for_each_index(ids.size(), [&](std::size_t i) {
+    std::vector<const RenderedSession*> sessions;
+    for (const std::size_t session : index.of(ids[i])) sessions.push_back(&rendered[session]);
+    feeds[i] = renderer.render(ids[i], sessions);
+  });
+
+  std::map<std::string, std::string> by_id;
+  for (std::size_t i = 0; i < ids.size(); ++i) by_id.emplace(ids[i], std::move(feeds[i]));
+  return by_id;
 }
 
 }  // namespace mentorcal

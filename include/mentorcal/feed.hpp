@@ -38,7 +38,8 @@ std::string render_feed(const Program& program, const Schedule& schedule,
 
 // Every feed of the schedule at once: each person with a session (or a cancelled one) by id,
 // and the program feed under the empty id. Same bytes as render_feed for each, in a fraction of
-// the time for a large cohort.
+// the time for a large cohort: each session is serialised once for all the feeds that show it,
+// and the work is spread over the hardware threads.
 std::map<std::string, std::string> render_feeds(const Program& program, const Schedule& schedule,
                                                 const FeedOptions& options);
 

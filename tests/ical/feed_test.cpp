@@ -362,6 +362,50 @@ TEST(Feed, PublishesACancelledSeriesWithStatusCancelledAndItsSequence) {
             0u);
 }
 
+// render_feeds spreads the work over threads; each feed must still be the bytes render_feed
+// gives, whichever thread rendered which session.
+TEST(Feed, EveryFeedAtOnceIsEachFeedsBytes) {
+  auto cohort = new_york_london();
+  const std::vector<std::string> zones{"Asia/Tokyo",       "Europe/Berlin",  "Australia/Lord_Howe",
+                                       "America/St_Johns", "Asia/Kathmandu", "Europe/Dublin"};
+  const auto day = [](date::year_month_day from, int later) {
+    return date::year_month_day{LocalDay{from} + date::days{later}};
+  };
+  for (int i = 0; i < 60; ++i) {
+    const std::string mentor_zone = zones[static_cast<std::size_t>(i) % zones.size()];
+    const std::string mentee_zone = zones[static_cast<std::size_t>(i / 2) % zones.size()];
+    const std::string letters{static_cast<char>('a' + i % 26), static_cast<char>('a' + i / 26)};
+    auto& series = cohort.pair(
+        "Mentor " + letters, mentor_zone, "Mentee " + letters, mentee_zone,
+        weekly("pair-" + std::to_string(i) + "@mentorcal", mentor_zone,
+               local(day(date::year{2027} / March / 1, i % 5), 9h + 15min * i), 1 + i % 2, 20),
+        i % 3 ? "Focus, number " + std::to_string(i) : "");
+    // Pairs with an even number meet weekly.
+    if (i % 4 == 0) skip(series, day(date::year{2027} / May / 3, i % 5));
+    if (i % 10 == 0)
+      move(series, date::year{2027} / March / 8, local(date::year{2027} / March / 12, 7h));
+  }
+  CancelledSeries dropped;
+  dropped.series =
+      weekly("old@mentorcal", "Europe/Dublin", local(date::year{2026} / November / 6, 12h), 1, 8);
+  dropped.series.mentor_id = "ana-souza";
+  dropped.series.mentee_id = "gone";
+  dropped.organizer_email = "ana-souza@example.com";
+  dropped.attendee_email = "gone@example.com";
+  cohort.schedule.cancelled.push_back(dropped);
+
+  const auto feeds = render_feeds(cohort.program, cohort.schedule, {});
+  std::set<std::string> ids{"", "gone"};
+  for (const auto& person : cohort.program.people) ids.insert(person.id);
+  std::set<std::string> rendered;
+  for (const auto& [id, feed] : feeds) {
+    rendered.insert(id);
+    EXPECT_EQ(feed, render_feed(cohort.program, cohort.schedule, id, {})) << "feed of " << id;
+  }
+  EXPECT_EQ(rendered, ids);
+  EXPECT_EQ(count_of(feeds.at(""), "BEGIN:VEVENT"), 3u + 60u + 6u + 1u);
+}
+
 TEST(Feed, WritesAMovedTimeInTheRepeatedHourInUtc) {
   Cohort cohort{date::year{2027} / October / 4, date::year{2027} / November / 30};
   auto& series = cohort.pair("Ana Souza", "America/New_York", "Oliver Hughes", "Europe/London",

@@ -9,8 +9,10 @@
 #   bash bench/daemon/run.sh [--skip-l]
 #
 # Environment: MENTORCAL_BUILD (default build/release) holds mentorcald, mentorcal and
-# mentorcal-generate; MENTORCAL_BENCH_L reuses a generated L program; WRK_SECONDS (default 10),
-# WRK_CONNECTIONS (default 50), BLOCKS (default 50).
+# mentorcal-generate; MENTORCAL_BENCH_L reuses a generated L program; MENTORCAL_BENCH_L_DATA keeps
+# a data directory with that program pushed and published, made on the first run and copied on
+# the next ones, so that each run starts from the same state without a new import and pass;
+# WRK_SECONDS (default 10), WRK_CONNECTIONS (default 50), BLOCKS (default 50).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -42,11 +44,11 @@ trap cleanup EXIT
 export MENTORCAL_ADMIN_TOKEN=bench-coordinator-token
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_daemon() {  # DATA_DIR; sets port and daemon_pid
+start_daemon() {  # DATA_DIR [SECONDS to start, default 10]; sets port and daemon_pid
   port=$(free_port)
   "$build/daemon/mentorcald" --data "$1" --listen "127.0.0.1:$port" >/dev/null 2>"$1.log" &
   daemon_pid=$!
-  for _ in $(seq 100); do
+  for _ in $(seq $((${2:-10} * 10))); do
     curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return
     sleep 0.1
   done
@@ -142,10 +144,30 @@ if [[ -z "$program" ]]; then
   "$build/bench/mentorcal-generate" --out "$program" --mentors 10000 --mentees-per-mentor 3 \
     --weeks 26 --seed 1 >/dev/null
 fi
-start_daemon "$work/data-l"
-start=$(date +%s.%N)
-"$build/cli/mentorcal" push "$program" --server "http://127.0.0.1:$port" --json >"$work/push-l.json"
-echo "L: push (import, pass, $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["feeds"]))' "$work/push-l.json") feeds rendered) took $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s"
+prepared=${MENTORCAL_BENCH_L_DATA:-}
+if [[ -n "$prepared" && -f "$prepared/mentorcal.db" ]]; then
+  cp -a "$prepared" "$work/data-l"
+else
+  start_daemon "$work/data-l"
+  start=$(date +%s.%N)
+  "$build/cli/mentorcal" push "$program" --server "http://127.0.0.1:$port" --json >"$work/push-l.json"
+  echo "L: push (import, pass, $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["feeds"]))' "$work/push-l.json") feeds rendered) took $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s"
+  if [[ -n "$prepared" ]]; then
+    stop_daemon
+    mkdir -p "$(dirname "$prepared")"
+    cp -a "$work/data-l" "$prepared"
+  fi
+fi
+if [[ -n "$prepared" ]]; then
+  # A restart restores the program (reading every calendar again) before it listens.
+  start_daemon "$work/data-l" 1200
+  program_id=$(sed -n 's/^id *= *"\(.*\)"/\1/p' "$program/program.toml")
+  curl -fs -H "Authorization: Bearer $MENTORCAL_ADMIN_TOKEN" \
+    "http://127.0.0.1:$port/api/programs/$program_id/feeds" |
+    python3 -c 'import json,sys; f=json.load(sys.stdin); print(json.dumps({"program": {"id": f["program"]}, "feeds": f["feeds"]}))' \
+      >"$work/push-l.json"
+  echo "L: started on the pushed data directory $prepared"
+fi
 python3 - "$port" "$work/push-l.json" "$blocks" <<'PY'
 import datetime, http.client, json, os, random, re, statistics, sys, time
 port, pushed, count = int(sys.argv[1]), json.load(open(sys.argv[2])), int(sys.argv[3])

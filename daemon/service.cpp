@@ -15,6 +15,7 @@
 #include "mentorcal/feed.hpp"
 #include "mentorcal/ical.hpp"
 #include "mentorcal/program_files.hpp"
+#include "mentorcal/replan.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
 #include "mentorcal/store.hpp"
@@ -324,14 +325,26 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
 // from the whole schedule, at the cost of their own sessions. A block may leave a series below its
 // min_held (the response flags it and the coordinator decides), so that one rule is not checked
 // here.
+//
+// `results` indexes `schedule`, `pairs_of` gives each person's pairs by person index and
+// `person_index` each person's index: the neighbourhood costs the people in it, not the program.
 std::pair<Program, Schedule> neighbourhood(const Program& program, const Schedule& schedule,
+                                           const ReplanIndex& results,
+                                           const std::vector<std::vector<std::size_t>>& pairs_of,
+                                           const std::map<std::string, std::size_t>& person_index,
                                            const std::string& person_id) {
   std::set<std::string> involved{person_id};
-  for (const auto& r : schedule.pairs)
-    if (r.series && (r.mentor_id == person_id || r.mentee_id == person_id)) {
-      involved.insert(r.mentor_id);
-      involved.insert(r.mentee_id);
+  for (const auto r : results.results_of(person_id))
+    if (schedule.pairs[r].series) {
+      involved.insert(schedule.pairs[r].mentor_id);
+      involved.insert(schedule.pairs[r].mentee_id);
     }
+  std::vector<std::size_t> pairs;  // indices into program.pairs, increasing
+  for (const auto& id : involved)
+    if (const auto it = person_index.find(id); it != person_index.end())
+      pairs.insert(pairs.end(), pairs_of[it->second].begin(), pairs_of[it->second].end());
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   Program part;
   part.id = program.id;
   part.name = program.name;
@@ -349,11 +362,8 @@ std::pair<Program, Schedule> neighbourhood(const Program& program, const Schedul
     if (added) part.people.push_back(program.people[p]);
     return it->second;
   };
-  for (std::size_t i = 0; i < program.pairs.size(); ++i) {
+  for (const auto i : pairs) {
     const auto& pair = program.pairs[i];
-    if (!involved.contains(program.mentor_of(pair).id) &&
-        !involved.contains(program.mentee_of(pair).id))
-      continue;
     Pair copy = pair;
     copy.min_held = 0;
     copy.mentor = person_in_part(pair.mentor);
@@ -413,6 +423,16 @@ struct Service::State {
     std::optional<Schedule> published;
     std::optional<std::int64_t> published_pass;
     bool schedule_current = false;  // `published` was made from `program`'s files
+    // By person index, the indices of their pairs in `program`.
+    std::vector<std::vector<std::size_t>> pairs_of;
+
+    // `published` indexed for blocks: made once per published schedule (and per program, since
+    // it holds the people's indices); each block's re-planning reuses it.
+    const ReplanIndex& replan_index() {
+      if (!replan_index_) replan_index_.emplace(*program, *published);
+      return *replan_index_;
+    }
+    void forget_replan_index() { replan_index_.reset(); }
 
     // Guarded by `feeds_mutex`, which a feed request holds only to copy a pointer.
     std::mutex feeds_mutex;
@@ -423,6 +443,9 @@ struct Service::State {
       const auto it = feeds.find(person);
       return it == feeds.end() ? nullptr : it->second;
     }
+
+   private:
+    std::optional<ReplanIndex> replan_index_;  // guarded by `writing`
   };
 
   struct TokenEntry {
@@ -547,6 +570,7 @@ struct Service::State {
               index < state->published->pairs.size())
             state->published->pairs[index] = std::move(one->pairs.front());
         }
+        if (state->program && state->published && state->schedule_current) state->replan_index();
       }
       for (auto& feed : stored.feeds)
         state->feeds[feed.person_id] = make_feed(std::move(feed.body), std::move(feed.gzip),
@@ -566,9 +590,16 @@ struct Service::State {
                               std::vector<StoredBlock> blocks) {
     state.person_index.clear();
     state.calendar_busy.clear();
+    state.forget_replan_index();
     for (std::size_t i = 0; i < program.people.size(); ++i) {
       state.person_index[program.people[i].id] = i;
       state.calendar_busy[program.people[i].id] = program.people[i].busy;
+    }
+    state.pairs_of.assign(program.people.size(), {});
+    for (std::size_t i = 0; i < program.pairs.size(); ++i) {
+      state.pairs_of[program.pairs[i].mentor].push_back(i);
+      if (program.pairs[i].mentee != program.pairs[i].mentor)
+        state.pairs_of[program.pairs[i].mentee].push_back(i);
     }
     std::erase_if(blocks,
                   [&](const StoredBlock& b) { return !state.person_index.contains(b.person_id); });
@@ -834,6 +865,8 @@ struct Service::State {
       state->published = std::move(schedule);
       state->published_pass = pass.id;
       state->schedule_current = true;
+      state->forget_replan_index();
+      state->replan_index();
       std::lock_guard lock(state->feeds_mutex);
       state->feeds.clear();
       for (auto& [person, feed] : feeds) state->feeds[person] = std::move(feed);
@@ -972,13 +1005,13 @@ struct Service::State {
     out.replanned = state.schedule_current && state.published.has_value();
     if (!out.replanned) return std::nullopt;
     auto& schedule = *state.published;
-    for (std::size_t i = 0; i < schedule.pairs.size(); ++i)
-      if (schedule.pairs[i].mentor_id == person || schedule.pairs[i].mentee_id == person)
-        out.old_pairs.emplace(i, schedule.pairs[i]);
-    out.changes = replan_people(program, schedule, {person}, revision());
+    const auto& index = state.replan_index();
+    for (const auto i : index.results_of(person)) out.old_pairs.emplace(i, schedule.pairs[i]);
+    out.changes = index.replan(program, schedule, {person}, revision());
     if (out.changes.empty()) return std::nullopt;
 
-    const auto [part, part_schedule] = neighbourhood(program, schedule, person);
+    const auto [part, part_schedule] =
+        neighbourhood(program, schedule, index, state.pairs_of, state.person_index, person);
     if (const auto violations = verify_schedule(part, part_schedule); !violations.empty()) {
       undo(state, person, out);
       config.log("internal error: re-planning " + person + " breaks " +

@@ -1,5 +1,7 @@
 // Re-planning after a block: only the series of the people whose busy time changed, and in
 // them only the occurrences that must change. Everyone else's sessions stay booked as they are.
+#include "mentorcal/replan.hpp"
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -9,53 +11,72 @@
 
 namespace mentorcal {
 
-std::vector<Replanned> replan_people(const Program& program, Schedule& schedule,
-                                     const std::vector<std::string>& person_ids, Instant revision) {
+ReplanIndex::ReplanIndex(const Program& program, const Schedule& schedule) {
+  person_index_.reserve(program.people.size());
+  for (std::size_t i = 0; i < program.people.size(); ++i)
+    person_index_.insert_or_assign(program.people[i].id, i);
+  // Pairs by their parties' person indices; of two pairs with the same parties, the last.
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> pair_index;
+  for (std::size_t i = 0; i < program.pairs.size(); ++i)
+    pair_index[{person_index_.at(program.mentor_of(program.pairs[i]).id),
+                person_index_.at(program.mentee_of(program.pairs[i]).id)}] = i;
+
+  const auto person = [&](const std::string& id) {
+    const auto it = person_index_.find(id);
+    return it == person_index_.end() ? kNone : it->second;
+  };
+  results_.reserve(schedule.pairs.size());
+  results_of_.resize(program.people.size());
+  for (std::size_t r = 0; r < schedule.pairs.size(); ++r) {
+    Result result{person(schedule.pairs[r].mentor_id), person(schedule.pairs[r].mentee_id)};
+    if (const auto it = pair_index.find({result.mentor, result.mentee}); it != pair_index.end())
+      result.pair = it->second;
+    for (const auto p : {result.mentor, result.mentee})
+      if (p != kNone) results_of_[p].push_back(r);
+    results_.push_back(result);
+  }
+}
+
+const std::vector<std::size_t>& ReplanIndex::results_of(std::string_view person_id) const {
+  static const std::vector<std::size_t> none;
+  const auto it = person_index_.find(person_id);
+  return it == person_index_.end() ? none : results_of_[it->second];
+}
+
+std::vector<Replanned> ReplanIndex::replan(const Program& program, Schedule& schedule,
+                                           const std::vector<std::string>& person_ids,
+                                           Instant revision) const {
   using engine::Occupancy;
   using engine::PersonCalendar;
-  std::map<std::string, std::size_t> person_index;
-  for (std::size_t i = 0; i < program.people.size(); ++i) person_index[program.people[i].id] = i;
-  std::map<std::pair<std::string, std::string>, std::size_t> pair_index;
-  for (std::size_t i = 0; i < program.pairs.size(); ++i)
-    pair_index[{program.mentor_of(program.pairs[i]).id, program.mentee_of(program.pairs[i]).id}] =
-        i;
+  std::vector<std::size_t> affected;  // indices into schedule.pairs, increasing
+  for (const auto& id : person_ids)
+    for (const auto r : results_of(id))
+      if (schedule.pairs[r].series && results_[r].pair != kNone) affected.push_back(r);
+  std::sort(affected.begin(), affected.end());
+  affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
 
-  const auto named = [&](const std::string& id) {
-    return std::find(person_ids.begin(), person_ids.end(), id) != person_ids.end();
-  };
-  std::vector<std::size_t> affected;                                 // indices into schedule.pairs
   std::map<std::size_t, std::unique_ptr<PersonCalendar>> calendars;  // by person index
   const auto horizon = engine::search_horizon(program);
-  for (std::size_t r = 0; r < schedule.pairs.size(); ++r) {
-    const auto& result = schedule.pairs[r];
-    if (!result.series || !(named(result.mentor_id) || named(result.mentee_id))) continue;
-    if (!pair_index.contains({result.mentor_id, result.mentee_id})) continue;
-    affected.push_back(r);
-    for (const auto& id : {result.mentor_id, result.mentee_id}) {
-      const auto p = person_index.at(id);
+  for (const auto r : affected)
+    for (const auto p : {results_[r].mentor, results_[r].mentee})
       if (!calendars.contains(p))
         calendars[p] = std::make_unique<PersonCalendar>(program.people[p], program, horizon);
-    }
-  }
 
   // Everything these people have booked, the affected series included: each of those is taken
   // out only while it is re-planned, so that it never moves onto another's occurrence.
   std::map<std::size_t, Occupancy> load;
-  for (const auto& result : schedule.pairs) {
-    if (!result.series) continue;
-    for (const auto& id : {result.mentor_id, result.mentee_id}) {
-      const auto it = person_index.find(id);
-      if (it == person_index.end() || !calendars.contains(it->second)) continue;
+  for (const auto& [p, calendar] : calendars)
+    for (const auto r : results_of_[p]) {
+      const auto& result = schedule.pairs[r];
+      if (!result.series) continue;
       for (const auto& o : result.series->occurrences)
-        if (o.state != OccurrenceState::skipped)
-          load[it->second].book(o.at, *calendars[it->second]);
+        if (o.state != OccurrenceState::skipped) load[p].book(o.at, *calendar);
     }
-  }
 
   std::vector<Replanned> changes;
   for (const auto r : affected) {
     auto& series = *schedule.pairs[r].series;
-    const auto& pair = program.pairs[pair_index.at({series.mentor_id, series.mentee_id})];
+    const auto& pair = program.pairs[results_[r].pair];
     const bool mentor_anchors = program.anchor == Anchor::mentor;
     const auto a = mentor_anchors ? pair.mentor : pair.mentee;
     const auto b = mentor_anchors ? pair.mentee : pair.mentor;
@@ -110,6 +131,11 @@ std::vector<Replanned> replan_people(const Program& program, Schedule& schedule,
     for (auto c = first_change; c < changes.size(); ++c) changes[c].below_min_held = below;
   }
   return changes;
+}
+
+std::vector<Replanned> replan_people(const Program& program, Schedule& schedule,
+                                     const std::vector<std::string>& person_ids, Instant revision) {
+  return ReplanIndex(program, schedule).replan(program, schedule, person_ids, revision);
 }
 
 }  // namespace mentorcal

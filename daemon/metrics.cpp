@@ -1,5 +1,6 @@
 #include "metrics.hpp"
 
+#include <atomic>
 #include <sstream>
 
 namespace mentorcal::daemon {
@@ -38,17 +39,26 @@ void Metrics::Histogram<N>::observe(const std::array<double, N>& bounds, double 
   sum += value;
 }
 
+Metrics::Shard& Metrics::my_shard() {
+  static std::atomic<std::size_t> threads{0};
+  thread_local const std::size_t mine = threads++ % kShards;
+  return shards_[mine];
+}
+
 void Metrics::record_request(std::string_view route, int status, std::chrono::nanoseconds latency) {
-  std::lock_guard lock(mutex_);
-  auto it = routes_.find(route);
-  if (it == routes_.end()) it = routes_.emplace(std::string(route), RouteCounters{}).first;
+  auto& shard = my_shard();
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.routes.find(route);
+  if (it == shard.routes.end())
+    it = shard.routes.emplace(std::string(route), RouteCounters{}).first;
   ++it->second.by_status[status];
   it->second.latency.observe(kLatencyBuckets, seconds(latency));
 }
 
 void Metrics::record_feed(bool gzip, bool not_modified) {
-  std::lock_guard lock(mutex_);
-  ++feeds_[{gzip, not_modified}];
+  auto& shard = my_shard();
+  std::lock_guard lock(shard.mutex);
+  ++shard.feeds[gzip * 2 + not_modified];
 }
 
 void Metrics::record_pass(std::chrono::nanoseconds duration, bool published) {
@@ -63,17 +73,32 @@ void Metrics::record_block(std::string_view action) {
 }
 
 std::string Metrics::render() const {
+  std::map<std::string, RouteCounters, std::less<>> routes;
+  std::map<std::pair<bool, bool>, std::uint64_t> feeds;  // (gzip, not modified)
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const auto& [route, counters] : shard.routes) {
+      auto& sum = routes[route];
+      for (const auto& [status, count] : counters.by_status) sum.by_status[status] += count;
+      for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
+        sum.latency.below[i] += counters.latency.below[i];
+      sum.latency.count += counters.latency.count;
+      sum.latency.sum += counters.latency.sum;
+    }
+    for (std::size_t i = 0; i < shard.feeds.size(); ++i)
+      if (shard.feeds[i] != 0) feeds[{i / 2 == 1, i % 2 == 1}] += shard.feeds[i];
+  }
   std::ostringstream out;
   std::lock_guard lock(mutex_);
   out << "# HELP mentorcal_http_requests_total HTTP requests answered, by route and status.\n"
          "# TYPE mentorcal_http_requests_total counter\n";
-  for (const auto& [route, counters] : routes_)
+  for (const auto& [route, counters] : routes)
     for (const auto& [status, count] : counters.by_status)
       out << "mentorcal_http_requests_total{route=\"" << route << "\",status=\"" << status << "\"} "
           << count << '\n';
   out << "# HELP mentorcal_http_request_duration_seconds Time to answer a request, by route.\n"
          "# TYPE mentorcal_http_request_duration_seconds histogram\n";
-  for (const auto& [route, counters] : routes_) {
+  for (const auto& [route, counters] : routes) {
     const auto& h = counters.latency;
     render_histogram(out, "mentorcal_http_request_duration_seconds", "route=\"" + route + "\"",
                      kLatencyBuckets, h.below, h.count, h.sum);
@@ -81,7 +106,7 @@ std::string Metrics::render() const {
   out << "# HELP mentorcal_feeds_served_total Feeds answered, by encoding and whether the client's "
          "copy was current (304).\n"
          "# TYPE mentorcal_feeds_served_total counter\n";
-  for (const auto& [key, count] : feeds_)
+  for (const auto& [key, count] : feeds)
     out << "mentorcal_feeds_served_total{encoding=\"" << (key.first ? "gzip" : "identity")
         << "\",not_modified=\"" << (key.second ? "true" : "false") << "\"} " << count << '\n';
   out << "# HELP mentorcal_passes_total Schedule passes run, by whether they were published.\n"

@@ -48,10 +48,20 @@ class Metrics {
     Histogram<kLatencyBuckets.size()> latency;
   };
 
-  mutable std::mutex mutex_;
-  std::map<std::string, RouteCounters, std::less<>> routes_;
-  std::map<std::pair<bool, bool>, std::uint64_t> feeds_;  // (gzip, not modified)
-  std::map<bool, std::uint64_t> passes_;                  // by published
+  // What every request counts, kept per thread and summed when rendered, so that the threads
+  // serving feeds never wait for each other here. A thread keeps to one shard; threads beyond
+  // kShards share them.
+  struct alignas(64) Shard {
+    mutable std::mutex mutex;
+    std::map<std::string, RouteCounters, std::less<>> routes;
+    std::array<std::uint64_t, 4> feeds{};  // by gzip * 2 + not modified
+  };
+  static constexpr std::size_t kShards = 8;
+  Shard& my_shard();
+  std::array<Shard, kShards> shards_;
+
+  mutable std::mutex mutex_;              // the rest: passes and blocks are rare
+  std::map<bool, std::uint64_t> passes_;  // by published
   Histogram<kPassBuckets.size()> pass_duration_;
   std::map<std::string, std::uint64_t, std::less<>> blocks_;
 };

@@ -2,15 +2,17 @@
 
 #include <array>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -29,6 +31,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+// Each I/O thread runs an io_context of its own, and a connection stays on the one it was given:
+// its handlers never run concurrently, so it needs no strand, and a concrete executor type spares
+// the type-erased executor's copies on every operation.
+using Executor = net::io_context::executor_type;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
 
 class Session;
 
@@ -63,6 +70,12 @@ const std::string& http_date_now() {
   return text;
 }
 
+void append_number(std::string& out, std::size_t n) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
 Response plain_error(int status, const std::string& message) {
   Response r;
   r.status = status;
@@ -73,7 +86,8 @@ Response plain_error(int status, const std::string& message) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+  Session(Stream::socket_type&& socket, Shared& shared)
+      : stream_(std::move(socket)), shared_(shared) {
     ++shared_.service.metrics().open_connections;
   }
   ~Session() {
@@ -175,14 +189,25 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_request(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     reading_ = false;
-    auto message = parser_->release();
+    auto& message = parser_->get();
     const bool keep_alive = message.keep_alive();
     const unsigned version = message.version();
-    Request request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    for (const auto& field : message)
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    // The request is copied into strings the connection keeps from one request to the next, so
+    // that a keep-alive connection allocates nothing for them after its first request.
+    auto& request = request_;
+    const auto assign = [](std::string& to, beast::string_view from) {
+      to.assign(from.data(), from.size());
+    };
+    assign(request.method, message.method_string());
+    assign(request.target, message.target());
+    std::size_t fields = 0;
+    for (const auto& field : message) {
+      if (fields == request.headers.size()) request.headers.emplace_back();
+      assign(request.headers[fields].first, field.name_string());
+      assign(request.headers[fields].second, field.value());
+      ++fields;
+    }
+    request.headers.resize(fields);
     request.body = std::move(message.body());
 
     if (!Service::takes_long(request)) {
@@ -201,20 +226,28 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void enqueue(Response response, bool keep_alive, unsigned version) {
-    auto out = std::make_shared<Outgoing>();
+    std::unique_ptr<Outgoing> out;
+    if (spare_.empty()) {
+      out = std::make_unique<Outgoing>();
+    } else {
+      out = std::move(spare_.back());
+      spare_.pop_back();
+    }
     out->close = !keep_alive || shared_.draining;
     out->source = std::move(response);
     const int status = out->source.status;
     auto& head = out->head;
-    head.reserve(320);
+    head.clear();
+    head.reserve(400);
     head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-    head += std::to_string(status);
+    append_number(head, static_cast<unsigned>(status));
     head += ' ';
     const auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(status)));
     head.append(reason.data(), reason.size());
     head += "\r\nServer: mentorcald/" MENTORCAL_VERSION "\r\nDate: ";
     head += http_date_now();
     head += "\r\n";
+    if (out->source.formatted_headers) head += *out->source.formatted_headers;
     for (const auto& [name, value] : out->source.headers) {
       head += name;
       head += ": ";
@@ -223,7 +256,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (status != 304 && status >= 200 && status != 204) {
       head += "Content-Length: ";
-      head += std::to_string(out->source.body->size());
+      append_number(head, out->source.body->size());
       head += "\r\n";
     }
     if (out->close)
@@ -252,6 +285,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return;
     const bool was_full = queue_.size() >= config().pipeline_limit;
     if (queue_.front()->close) return close();
+    // Kept for the next answer, with its head's capacity; its body is let go now.
+    queue_.front()->source = Response();
+    spare_.push_back(std::move(queue_.front()));
     queue_.pop_front();
     if (!queue_.empty()) write_front();
     if (was_full && !reading_ && !closing_) read_request();
@@ -262,19 +298,22 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   Shared& shared_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::deque<std::shared_ptr<Outgoing>> queue_;
-  bool reading_ = false;  // a read of a request is in flight
-  bool closing_ = false;  // a response with Connection: close is queued
+  Request request_;
+  std::deque<std::unique_ptr<Outgoing>> queue_;
+  std::vector<std::unique_ptr<Outgoing>> spare_;  // answers sent, to be reused
+  bool reading_ = false;                          // a read of a request is in flight
+  bool closing_ = false;                          // a response with Connection: close is queued
 };
 
+// Accepts on the first I/O thread's io_context and hands connections to the threads in turn.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, Shared& shared)
-      : ioc_(ioc), acceptor_(net::make_strand(ioc)), shared_(shared) {}
+  Listener(std::vector<std::unique_ptr<net::io_context>>& contexts, Shared& shared)
+      : contexts_(contexts), acceptor_(*contexts.front()), shared_(shared) {}
 
   bool open(const tcp::endpoint& endpoint, beast::error_code& ec) {
     acceptor_.open(endpoint.protocol(), ec);
@@ -286,7 +325,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
 
   void accept() {
-    acceptor_.async_accept(net::make_strand(ioc_),
+    auto& next = *contexts_[next_++ % contexts_.size()];
+    acceptor_.async_accept(next,
                            beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
   }
 
@@ -298,7 +338,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
 
  private:
-  void on_accept(beast::error_code ec, tcp::socket socket) {
+  void on_accept(beast::error_code ec, Stream::socket_type socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       auto& metrics = shared_.service.metrics();
@@ -321,9 +361,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
     accept();
   }
 
-  net::io_context& ioc_;
-  tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<net::io_context>>& contexts_;
+  net::basic_socket_acceptor<tcp, Executor> acceptor_;
   Shared& shared_;
+  std::size_t next_ = 0;
 };
 
 }  // namespace
@@ -332,11 +373,22 @@ int serve(Service& service, const ServerConfig& config,
           const std::function<void(const std::string&)>& log) {
   // Sessions refer to `shared` until the io_context that holds them is destroyed: it goes first.
   Shared shared(service, config, log);
-  net::io_context ioc{config.io_threads};
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  for (int i = 0; i < std::max(config.io_threads, 1); ++i)
+    contexts.push_back(std::make_unique<net::io_context>(1));
+  auto& ioc = *contexts.front();
+  // The other threads have nothing to do until a connection comes: keep them running until the
+  // drain is over.
+  std::vector<net::executor_work_guard<Executor>> idle;
+  for (std::size_t i = 1; i < contexts.size(); ++i)
+    idle.push_back(net::make_work_guard(*contexts[i]));
+  const auto stop_all = [&] {
+    for (auto& c : contexts) c->stop();
+  };
 
   beast::error_code ec;
   const auto address = net::ip::make_address(config.address, ec);
-  auto listener = std::make_shared<Listener>(ioc, shared);
+  auto listener = std::make_shared<Listener>(contexts, shared);
   if (ec || !listener->open({address, config.port}, ec)) {
     log("cannot listen on " + config.address + ":" + std::to_string(config.port) + ": " +
         ec.message());
@@ -357,6 +409,7 @@ int serve(Service& service, const ServerConfig& config,
       std::lock_guard lock(shared.sessions_mutex);
       if (shared.sessions.empty()) {
         drain_deadline.cancel();
+        for (auto& guard : idle) guard.reset();
         return;
       }
       check_drained();
@@ -381,13 +434,14 @@ int serve(Service& service, const ServerConfig& config,
       if (deadline_error) return;
       log("drain timeout: closing the connections still open");
       drain_timed_out = true;
-      ioc.stop();
+      stop_all();
     });
     check_drained();
   });
 
   std::vector<std::thread> threads;
-  for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  for (std::size_t i = 1; i < contexts.size(); ++i)
+    threads.emplace_back([&context = *contexts[i]] { context.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
   if (drain_timed_out) {

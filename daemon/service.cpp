@@ -1,6 +1,7 @@
 #include "service.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <map>
@@ -45,14 +46,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::string_view> split(std::string_view s, char by) {
-  std::vector<std::string_view> parts;
-  std::size_t begin = 0;
+// Calls `found` with each part of `s` between the `by`s, in order, until it returns true;
+// returns whether it did. Feed requests pass here: it allocates nothing.
+template <class Found>
+bool any_part(std::string_view s, char by, Found found) {
   while (true) {
-    const auto end = s.find(by, begin);
-    parts.push_back(s.substr(begin, end == std::string_view::npos ? end : end - begin));
-    if (end == std::string_view::npos) return parts;
-    begin = end + 1;
+    const auto end = s.find(by);
+    if (found(s.substr(0, end))) return true;
+    if (end == std::string_view::npos) return false;
+    s.remove_prefix(end + 1);
   }
 }
 
@@ -166,8 +168,23 @@ struct Feed {
   std::string etag;       // "\"<hex>\"", of the identity bytes
   std::string etag_gzip;  // "\"<hex>-gz\"": a strong validator differs per encoding
   std::int64_t last_modified = 0;
-  std::string last_modified_text;
+  // The answer's header lines (Response::formatted_headers), made once: by encoding (identity,
+  // gzip), for a 200 and for a 304, which describes the stored response and has no body.
+  std::array<std::shared_ptr<const std::string>, 2> full_headers;
+  std::array<std::shared_ptr<const std::string>, 2> not_modified_headers;
 };
+
+// Header lines of a feed's answer in `etag`'s encoding.
+std::shared_ptr<const std::string> feed_headers(const std::string& etag,
+                                                const std::string& last_modified, bool gzip,
+                                                bool not_modified) {
+  std::string lines;
+  if (!not_modified) lines += "Content-Type: text/calendar; charset=utf-8\r\n";
+  lines += "ETag: " + etag + "\r\nLast-Modified: " + last_modified +
+           "\r\nCache-Control: private, max-age=300\r\nVary: Accept-Encoding\r\n";
+  if (gzip && !not_modified) lines += "Content-Encoding: gzip\r\n";
+  return std::make_shared<const std::string>(std::move(lines));
+}
 
 std::shared_ptr<const Feed> make_feed(std::string body, std::string gzip_body, std::string etag,
                                       std::int64_t last_modified) {
@@ -177,7 +194,12 @@ std::shared_ptr<const Feed> make_feed(std::string body, std::string gzip_body, s
   feed->etag = std::move(etag);
   feed->etag_gzip = feed->etag.substr(0, feed->etag.size() - 1) + "-gz\"";
   feed->last_modified = last_modified;
-  feed->last_modified_text = http_date(last_modified);
+  const auto modified = http_date(last_modified);
+  for (const bool gzip : {false, true}) {
+    const auto& etag = gzip ? feed->etag_gzip : feed->etag;
+    feed->full_headers[gzip] = feed_headers(etag, modified, gzip, false);
+    feed->not_modified_headers[gzip] = feed_headers(etag, modified, gzip, true);
+  }
   return feed;
 }
 
@@ -197,30 +219,31 @@ StoredFeed stored(const std::string& person_id, const Feed& feed) {
 
 // Whether If-None-Match names `etag` (weak comparison, RFC 9110 §13.1.2).
 bool none_match_hits(std::string_view header, const Feed& feed) {
-  for (auto tag : split(header, ',')) {
+  return any_part(header, ',', [&](std::string_view tag) {
     tag = trim(tag);
-    if (tag == "*") return true;
     if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == feed.etag || tag == feed.etag_gzip) return true;
-  }
-  return false;
+    return tag == "*" || tag == feed.etag || tag == feed.etag_gzip;
+  });
 }
 
 // Accept-Encoding names gzip (or x-gzip) with a non-zero q.
 bool accepts_gzip(std::string_view header) {
-  for (auto item : split(header, ',')) {
-    const auto params = split(item, ';');
-    const auto coding = trim(params.front());
-    if (!equal_without_case(coding, "gzip") && !equal_without_case(coding, "x-gzip")) continue;
-    double q = 1;
-    for (std::size_t i = 1; i < params.size(); ++i) {
-      const auto p = trim(params[i]);
-      if (p.size() > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
-        q = std::strtod(std::string(p.substr(2)).c_str(), nullptr);
-    }
-    return q > 0;
-  }
-  return false;
+  std::optional<double> q;  // of the first gzip item
+  any_part(header, ',', [&](std::string_view item) {
+    const auto semicolon = item.find(';');
+    const auto coding = trim(item.substr(0, semicolon));
+    if (!equal_without_case(coding, "gzip") && !equal_without_case(coding, "x-gzip")) return false;
+    q = 1;
+    if (semicolon != std::string_view::npos)
+      any_part(item.substr(semicolon + 1), ';', [&](std::string_view param) {
+        param = trim(param);
+        if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=')
+          q = std::strtod(std::string(param.substr(2)).c_str(), nullptr);
+        return false;
+      });
+    return true;
+  });
+  return q && *q > 0;
 }
 
 // The feed of someone without a session: a calendar with their name and no events, rendered
@@ -255,20 +278,26 @@ enum class RouteKind {
 
 struct Route {
   RouteKind kind = RouteKind::unknown;
-  const char* pattern = "other";  // what metrics and logs show: never a token
-  std::vector<const char*> methods;
+  const char* pattern = "other";            // what metrics and logs show: never a token
+  std::array<std::string_view, 2> methods;  // an empty one is no method
   std::string program;
   std::string person;
-  std::string item;  // feed token, pass id or block id
+  std::string_view item;  // feed token, pass id or block id: a part of the request's target
 };
 
 Route route_of(std::string_view target) {
   const auto path = target.substr(0, target.find('?'));
-  auto parts = split(path, '/');
-  if (parts.empty() || !parts.front().empty()) return {};
-  parts.erase(parts.begin());
+  if (!path.starts_with('/')) return {};
+  // The segments after the first '/'; no route has more than 7.
+  std::array<std::string_view, 8> parts;
+  std::size_t n = 0;
+  if (any_part(path.substr(1), '/', [&](std::string_view part) {
+        if (n == parts.size()) return true;
+        parts[n++] = part;
+        return false;
+      }))
+    return {};
   Route r;
-  const auto n = parts.size();
   const auto is = [&](std::size_t i, std::string_view s) { return i < n && parts[i] == s; };
   if (n == 1 && is(0, "healthz")) {
     r.kind = RouteKind::healthz, r.pattern = "/healthz", r.methods = {"GET"};
@@ -403,6 +432,15 @@ std::string_view Request::header(std::string_view name) const {
 }
 
 std::string_view Response::header(std::string_view name) const {
+  std::string_view found;
+  if (formatted_headers && any_part(*formatted_headers, '\n', [&](std::string_view line) {
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos || !equal_without_case(line.substr(0, colon), name))
+          return false;
+        found = trim(line.substr(colon + 1, line.size() - colon - 2));  // less the "\r"
+        return true;
+      }))
+    return found;
   for (const auto& [key, value] : headers)
     if (equal_without_case(key, name)) return value;
   return {};
@@ -652,11 +690,6 @@ struct Service::State {
 
     const bool gzip_it = accepts_gzip(request.header("accept-encoding"));
     Response r;
-    r.headers = {{"Content-Type", "text/calendar; charset=utf-8"},
-                 {"ETag", gzip_it ? found->etag_gzip : found->etag},
-                 {"Last-Modified", found->last_modified_text},
-                 {"Cache-Control", "private, max-age=300"},
-                 {"Vary", "Accept-Encoding"}};
     bool current = false;
     if (const auto tags = request.header("if-none-match"); !tags.empty()) {
       current = none_match_hits(tags, *found);
@@ -668,10 +701,10 @@ struct Service::State {
     if (current) {
       r.status = 304;
       r.omit_body = true;
-      r.headers.erase(r.headers.begin());  // a 304 describes the stored response, not a body
+      r.formatted_headers = found->not_modified_headers[gzip_it];
       return r;
     }
-    if (gzip_it) r.headers.emplace_back("Content-Encoding", "gzip");
+    r.formatted_headers = found->full_headers[gzip_it];
     r.body = gzip_it ? found->gzip : found->body;
     return r;
   }
@@ -891,9 +924,9 @@ struct Service::State {
 
   Response get_pass(const Route& route) {
     const auto id = parse_id(route.item);
-    if (!id) return error_response(404, "no pass \"" + route.item + "\"", "pass");
+    if (!id) return error_response(404, "no pass \"" + std::string(route.item) + "\"", "pass");
     const auto pass = store->load_pass(route.program, *id);
-    if (!pass) return error_response(404, "no pass \"" + route.item + "\"", "pass");
+    if (!pass) return error_response(404, "no pass \"" + std::string(route.item) + "\"", "pass");
     return json_response(
         200, {{"pass", pass->id},
               {"started",
@@ -1146,7 +1179,8 @@ struct Service::State {
       return id && b.id == *id && b.person_id == route.person;
     });
     if (found == state->blocks.end())
-      return error_response(404, "no block \"" + route.item + "\" of " + route.person, "block");
+      return error_response(404, "no block \"" + std::string(route.item) + "\" of " + route.person,
+                            "block");
 
     Replan out;
     if (auto failure = replan(*state, route.person,
@@ -1168,12 +1202,15 @@ struct Service::State {
     const bool head = request.method == "HEAD";
     const std::string method = head ? "GET" : request.method;
     if (route.kind == RouteKind::unknown) return error_response(404, "no such resource");
-    if (std::find(route.methods.begin(), route.methods.end(), method) == route.methods.end()) {
+    const auto takes = [&](std::string_view m) {
+      return !m.empty() &&
+             std::find(route.methods.begin(), route.methods.end(), m) != route.methods.end();
+    };
+    if (!takes(method)) {
       std::string allow;
-      for (const auto* m : route.methods) allow += std::string(allow.empty() ? "" : ", ") + m;
-      if (std::find(route.methods.begin(), route.methods.end(), std::string_view("GET")) !=
-          route.methods.end())
-        allow += ", HEAD";
+      for (const auto m : route.methods)
+        if (!m.empty()) allow += std::string(allow.empty() ? "" : ", ") + std::string(m);
+      if (takes("GET")) allow += ", HEAD";
       auto r = error_response(405, request.method + " is not allowed here; use " + allow);
       r.headers.emplace_back("Allow", allow);
       return r;

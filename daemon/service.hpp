@@ -32,14 +32,22 @@ struct Request {
   std::string_view header(std::string_view name) const;
 };
 
+// The body of an answer that has none: owned by nobody, so that making a Response allocates
+// nothing and counts no references.
+inline const std::string kNoBody;
+
 struct Response {
   int status = 200;
+  // Header lines formatted once, "Name: value\r\n" each, sent before `headers`: a feed's are
+  // made when it is rendered and shared by every answer that serves it.
+  std::shared_ptr<const std::string> formatted_headers;
   std::vector<std::pair<std::string, std::string>> headers;
   // Never null. Shared with the feed cache, so that serving a feed copies no bytes.
-  std::shared_ptr<const std::string> body = std::make_shared<const std::string>();
+  std::shared_ptr<const std::string> body{std::shared_ptr<const std::string>(), &kNoBody};
   // An answer to HEAD: Content-Length is body->size(), but the body is not sent.
   bool omit_body = false;
 
+  // The value of header `name` in `formatted_headers` or `headers`, empty when absent.
   std::string_view header(std::string_view name) const;
 };
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "mentorcal/program_files.hpp"
 
@@ -137,6 +138,33 @@ TEST_F(ServiceTest, MetricsCountRequestsByRouteAndStatusNeverByPath) {
       text.find("mentorcal_feeds_served_total{encoding=\"identity\",not_modified=\"false\"} 1"),
       std::string::npos);
   EXPECT_EQ(text.find(token_of(paths.at("m-01"))), std::string::npos);
+}
+
+TEST_F(ServiceTest, MetricsCountEveryRequestOfEveryThread) {
+  const auto paths = publish_sample();
+  constexpr int kThreads = 4, kEach = 250;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      const Request request{"GET", paths.at("m-01"), {}, {}};
+      for (int i = 0; i < kEach; ++i) EXPECT_EQ(service_->handle(request).status, 200);
+    });
+  for (auto& t : threads) t.join();
+  const auto text = *call("GET", "/metrics", "", "").body;
+  const auto total = std::to_string(kThreads * kEach);
+  EXPECT_NE(
+      text.find("mentorcal_http_requests_total{route=\"/feeds/{token}.ics\",status=\"200\"} " +
+                total + "\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("mentorcal_http_request_duration_seconds_count{route=\"/feeds/{token}.ics\"} " +
+                total + "\n"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find("mentorcal_feeds_served_total{encoding=\"identity\",not_modified=\"false\"} " +
+                total + "\n"),
+      std::string::npos);
 }
 
 TEST_F(ServiceTest, UnknownRoutesAre404AndWrongMethods405WithAllow) {
@@ -275,6 +303,7 @@ TEST_F(ServiceTest, FeedAnswers304ToItsETagAndToIfModifiedSince) {
   EXPECT_EQ(same.status, 304);
   EXPECT_TRUE(same.omit_body);
   EXPECT_EQ(same.header("ETag"), etag);
+  EXPECT_TRUE(same.header("Content-Type").empty()) << "a 304 describes the stored answer";
   EXPECT_EQ(call("GET", paths.at("m-01"), "", "", {{"If-None-Match", "W/" + etag}}).status, 304);
   EXPECT_EQ(call("GET", paths.at("m-01"), "", "", {{"If-None-Match", "\"other\""}}).status, 200);
   EXPECT_EQ(call("GET", paths.at("m-01"), "", "", {{"If-Modified-Since", modified}}).status, 304);

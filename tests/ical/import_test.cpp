@@ -277,6 +277,43 @@ TEST(Recurrence, BiweeklyRuleKeepsItsPhaseWhenExpansionStartsLate) {
   EXPECT_EQ(r.busy(), (Busy{"2027-03-08T09:00:00Z 2027-03-08T10:00:00Z"}));
 }
 
+// Weekly and daily rules of weekdays are expanded without libical; these pin what libical does.
+TEST(Recurrence, WeekdayListedTwiceCountsTwiceTowardsCount) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+                          "RRULE:FREQ=WEEKLY;BYDAY=MO,MO,WE;COUNT=4\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-03T09:00:00Z 2027-03-03T10:00:00Z",
+                            "2027-03-08T09:00:00Z 2027-03-08T10:00:00Z"}));
+}
+
+TEST(Recurrence, DailyRuleWithWeekdaysCountsOnlyTheDaysItKeeps) {
+  const auto r =
+      read(calendar(event("DTSTART:20270305T090000Z\r\nDTEND:20270305T100000Z\r\n"
+                          "RRULE:FREQ=DAILY;INTERVAL=2;BYDAY=MO,WE,FR;COUNT=4\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-05T09:00:00Z 2027-03-05T10:00:00Z",
+                            "2027-03-15T09:00:00Z 2027-03-15T10:00:00Z",
+                            "2027-03-17T09:00:00Z 2027-03-17T10:00:00Z",
+                            "2027-03-19T09:00:00Z 2027-03-19T10:00:00Z"}));
+}
+
+TEST(Recurrence, StartOffTheWeekdaysIsBusyButNotCounted) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+                          "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=2\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-02T09:00:00Z 2027-03-02T10:00:00Z",
+                            "2027-03-09T09:00:00Z 2027-03-09T10:00:00Z"}));
+}
+
+TEST(Recurrence, EndlessRuleStopsAfterTheYear2582) {
+  const auto r = read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+                                     "RRULE:FREQ=WEEKLY\r\n")),
+                      "UTC", window("2582-12-20", "2583-01-20"));
+  EXPECT_EQ(r.busy(), (Busy{"2582-12-23T09:00:00Z 2582-12-23T10:00:00Z",
+                            "2582-12-30T09:00:00Z 2582-12-30T10:00:00Z"}));
+}
+
 TEST(Recurrence, UtcUntilIncludesTheLastInstanceEastOfGreenwich) {
   // 10:00 in Berlin is 09:00Z: libical alone compares 10:00 with 09:00 and drops it.
   const auto r =

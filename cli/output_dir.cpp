@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <string_view>
 
 namespace mentorcal::cli {
 namespace {
@@ -18,21 +19,23 @@ std::string errno_text(const std::string& what, const fs::path& path) {
   return what + " " + path.generic_string() + ": " + std::strerror(errno);
 }
 
-std::string write_file(const fs::path& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return errno_text("cannot create", path);
+// Writes `text` to `name` in `staging`, which is open as `dir`.
+std::string write_file(int dir, const fs::path& staging, const std::string& name,
+                       const std::string& text) {
+  const int fd = ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return errno_text("cannot create", staging / name);
   std::size_t done = 0;
   while (done < text.size()) {
     const auto n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const auto error = errno_text("cannot write", path);
+      const auto error = errno_text("cannot write", staging / name);
       ::close(fd);
       return error;
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0) return errno_text("cannot write", path);
+  if (::close(fd) != 0) return errno_text("cannot write", staging / name);
   return {};
 }
 
@@ -56,12 +59,28 @@ std::string write_output_dir(const std::string& out_dir, const OutputFiles& file
     fs::remove_all(staging, ec);
     return error;
   };
+  // Files are opened relative to the staging directory and each folder is made once (the files
+  // come sorted): a pass writes tens of thousands of feeds into one folder.
+  const int dir = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return abandon(errno_text("cannot open", staging));
+  std::string error;
+  std::string_view made;  // the folder of the previous file
   for (const auto& [name, text] : files) {
-    const auto path = staging / name;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) return abandon("cannot create " + path.parent_path().generic_string());
-    if (auto error = write_file(path, text); !error.empty()) return abandon(error);
+    const auto slash = name.rfind('/');
+    const std::string_view folder{name.data(), slash == std::string::npos ? 0 : slash};
+    if (!folder.empty() && folder != made) {
+      fs::create_directories(staging / folder, ec);
+      if (ec) {
+        error = "cannot create " + (staging / folder).generic_string();
+        break;
+      }
+      made = folder;
+    }
+    error = write_file(dir, staging, name, text);
+    if (!error.empty()) break;
   }
+  ::close(dir);
+  if (!error.empty()) return abandon(error);
 
   if (fs::exists(target, ec)) {
     // One atomic step: readers see the old tree or the new one, never a mixture.

@@ -153,6 +153,55 @@ void Occupancy::release(Interval session, const PersonCalendar& calendar) {
   add(session, calendar, -1);
 }
 
+void Occupancy::append_state(Instant from, const PersonCalendar& calendar,
+                             std::vector<long>& out) const {
+  const Minutes buffer{calendar.person->limits.buffer_minutes};
+  const auto first = std::lower_bound(sessions_.begin(), sessions_.end(), from - buffer,
+                                      [](const Interval& s, Instant t) { return s.end <= t; });
+  for (auto it = first; it != sessions_.end(); ++it)
+    out.push_back(it->start.time_since_epoch().count());
+  const auto keys = keys_of({from, from}, calendar);
+  const auto tallies = [&](const std::vector<Tally>& v, std::size_t from_index) {
+    out.push_back(-1);    // a separator: the lists differ in length
+    auto end = v.size();  // released tallies stay behind as zeros
+    while (end > from_index && v[end - 1].sessions == 0) --end;
+    for (std::size_t i = from_index; i < end; ++i) {
+      out.push_back(v[i].sessions);
+      out.push_back(v[i].minutes);
+    }
+  };
+  tallies(days_, keys.day);
+  tallies(weeks_, keys.week);
+  tallies(months_, keys.month);
+}
+
+int Occupancy::capacity(Instant from, Minutes shortest, const PersonCalendar& calendar) const {
+  const auto& l = calendar.person->limits;
+  const auto first = keys_of({from, from}, calendar);
+  const auto& [last_week, last_month] = calendar.week_and_month.back();
+  const auto left = [&](int limit, int used, int per) { return std::max(0, (limit - used) / per); };
+  const int length = static_cast<int>(shortest.count());
+  long weekly = std::numeric_limits<int>::max();
+  if (l.max_sessions_per_week || l.max_minutes_per_week) {
+    weekly = 0;
+    for (auto w = first.week; w <= last_week; ++w) {
+      const auto t = tally(weeks_, w);
+      int cap = std::numeric_limits<int>::max();
+      if (l.max_sessions_per_week) cap = left(*l.max_sessions_per_week, t.sessions, 1);
+      if (l.max_minutes_per_week)
+        cap = std::min(cap, left(*l.max_minutes_per_week, t.minutes, length));
+      weekly += cap;
+    }
+  }
+  long monthly = std::numeric_limits<int>::max();
+  if (l.max_minutes_per_month) {
+    monthly = 0;
+    for (auto m = first.month; m <= last_month; ++m)
+      monthly += left(*l.max_minutes_per_month, tally(months_, m).minutes, length);
+  }
+  return static_cast<int>(std::min<long>({weekly, monthly, std::numeric_limits<int>::max()}));
+}
+
 PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalendar& anchor,
                      const PersonCalendar& other)
     : program_(program),
@@ -320,13 +369,6 @@ long occurrence_comfort(Interval session, const Parties& parties) {
   return a + b + std::abs(a - b);
 }
 
-bool fits_both(const PairSpace& space, int day, int slot, const Parties& parties) {
-  if (!space.statically_free(day, slot)) return false;
-  const auto session = space.session(day, slot);
-  return parties.anchor_load.fits(session, parties.anchor) &&
-         parties.other_load.fits(session, parties.other);
-}
-
 // Another time in the same ISO week of the anchor zone: the same day first, nearest slot
 // first, then the nearest other day.
 std::optional<std::pair<int, int>> find_move(const PairSpace& space, int day, int slot,
@@ -367,6 +409,13 @@ std::optional<std::pair<int, int>> find_move(const PairSpace& space, int day, in
 }
 
 }  // namespace
+
+bool fits_both(const PairSpace& space, int day, int slot, const Parties& parties) {
+  if (!space.statically_free(day, slot)) return false;
+  const auto session = space.session(day, slot);
+  return parties.anchor_load.fits(session, parties.anchor) &&
+         parties.other_load.fits(session, parties.other);
+}
 
 std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties) {
   struct Ranked {
@@ -424,11 +473,33 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
                                                            ? static_cast<int>(days.size()) - need
                                                            : std::numeric_limits<int>::max());
   const long spread = kSameWeekdayPenalty * parties.mentor_weekdays[placement.weekday];
-  for (const int day : days) {
+  for (std::size_t k = 0; k < days.size(); ++k) {
+    const int day = days[k];
+    const Decided decided = effort.decided ? (*effort.decided)[k] : Decided{};
     Occurrence o;
     o.nominal = space.local_start(day, placement.slot);
     o.at = space.session(day, placement.slot);
-    if (fits_both(space, day, placement.slot, parties)) {
+    if (decided.kind == Decided::Kind::skip) {
+      o.state = OccurrenceState::skipped;
+      if (effort.reasons) {
+        o.reason = why_not_held(space, day, placement.slot, parties);
+        if (o.reason.empty()) o.reason = "left free so that more of the program fits";
+      }
+      ++plan.skipped;
+    } else if (decided.kind == Decided::Kind::at) {
+      o.at = space.session(decided.day, decided.slot);
+      if (decided.day == day && decided.slot == placement.slot) {
+        o.state = OccurrenceState::held;
+        ++plan.held;
+      } else {
+        o.state = OccurrenceState::moved;
+        if (effort.reasons) {
+          o.reason = why_not_held(space, day, placement.slot, parties);
+          if (o.reason.empty()) o.reason = "moved so that more of the program fits";
+        }
+        ++plan.moved;
+      }
+    } else if (fits_both(space, day, placement.slot, parties)) {
       o.state = OccurrenceState::held;
       ++plan.held;
     } else {

@@ -54,6 +54,13 @@ class Occupancy {
   std::string why_not(Interval session, const PersonCalendar& calendar) const;
   void book(Interval session, const PersonCalendar& calendar);
   void release(Interval session, const PersonCalendar& calendar);
+  // Appends to `out` all that can decide whether a session starting at `from` or later fits:
+  // the sessions within the buffer of it or after, and the tallies of its local day, ISO week
+  // and month and of those after. Two occupancies with the same state decide alike.
+  void append_state(Instant from, const PersonCalendar& calendar, std::vector<long>& out) const;
+  // How many more sessions of at least `shortest` the weekly and monthly limits allow from
+  // `from` on; INT_MAX when the person has none of those limits.
+  int capacity(Instant from, Minutes shortest, const PersonCalendar& calendar) const;
 
  private:
   struct Tally {
@@ -164,16 +171,27 @@ struct Parties {
 // occurrences free at the series time, then comfort of the first occurrence.
 std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties);
 
+// What an evaluation is told about one occurrence, when a search has already decided it.
+struct Decided {
+  enum class Kind { open, skip, at };
+  Kind kind = Kind::open;
+  int day = 0;  // with `at`: where it takes place, already checked by the caller
+  int slot = 0;
+};
+
 // How much of an evaluation to do.
 struct Effort {
   bool reasons = false;                               // write each exception's reason (costs text)
   bool stop_when_unacceptable = true;                 // stop once min_held can no longer be reached
   int max_skipped = std::numeric_limits<int>::max();  // stop once more are skipped
+  // One entry per occurrence of the rule, or none: every occurrence open.
+  const std::vector<Decided>* decided = nullptr;
 };
 
 // Places every occurrence of the rule at `placement`: held at the series time when all
-// constraints allow, else moved within its ISO week, else skipped. Books nothing. A plan cut
-// short by `effort` is not `complete`.
+// constraints allow, else moved within its ISO week, else skipped. An occurrence that `effort`
+// says is decided is skipped, or taken where it says (held when that is the series time).
+// Books nothing. A plan cut short by `effort` is not `complete`.
 Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parties,
               const Effort& effort = {});
 
@@ -185,6 +203,10 @@ std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::siz
 
 void book(const Plan& plan, Parties& parties);
 void unbook(const Plan& plan, Parties& parties);
+
+// Whether the pair's session at (`day`, `slot`) is free for both parties and keeps both within
+// the buffer and every limit, given what they have booked.
+bool fits_both(const PairSpace& space, int day, int slot, const Parties& parties);
 
 // Why a session at the series time cannot be held, in a coordinator's words.
 std::string why_not_held(const PairSpace& space, int day, int slot, const Parties& parties);

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 
+#include "exact.hpp"
 #include "explain.hpp"
 #include "search.hpp"
 
@@ -23,6 +24,14 @@ using engine::Plan;
 // that makes room for a pair by re-placing a neighbour.
 constexpr std::size_t kBreadth = 6;
 constexpr std::size_t kBreadthWhenStopping = 2;
+// Groups of at most this many open pairs whose greedy schedule leaves a pair out or skips an
+// occurrence are searched exactly (exact.hpp), each within a number of steps that shrinks as
+// the program grows, so that the whole pass stays within about kExactStepsPerPass: a small
+// program is searched to the end, a large one where the greedy schedule is furthest off.
+constexpr std::size_t kExactPairs = 16;
+constexpr std::size_t kExactStepsPerPass = 4'000'000;
+constexpr std::size_t kExactStepsPerGroup = 200'000;
+constexpr std::size_t kExactStepsAtLeast = 500;
 
 // The pairs that share people, transitively: each group is searched on its own.
 std::vector<std::vector<std::size_t>> groups_of(const Program& program) {
@@ -196,6 +205,36 @@ class Solver {
     }
     if (stopping) return;
     for (const auto u : unplaced) make_room(u, group, spaces);
+    if (open.size() <= kExactPairs) search_exactly(open, spaces);
+  }
+
+  // The greedy schedule of the open pairs, unless the exact search finds a better one.
+  void search_exactly(const std::vector<std::size_t>& open,
+                      std::map<std::size_t, std::unique_ptr<PairSpace>>& spaces) {
+    engine::Score greedy{0, 0};
+    for (const auto i : open) {
+      if (!plans_[i]) continue;
+      greedy.pairs += 1;
+      greedy.skipped += plans_[i]->skipped;
+    }
+    if (greedy.pairs == static_cast<int>(open.size()) && greedy.skipped == 0) return;
+    std::vector<std::optional<Plan>> kept;
+    for (const auto i : open) {
+      kept.push_back(plans_[i]);
+      if (plans_[i]) withdraw(i);
+    }
+    std::vector<engine::Member> members;
+    for (const auto i : open) {
+      if (!spaces[i]) spaces[i] = space_of(i);
+      members.push_back({*spaces[i], parties_of(i)});
+    }
+    const auto budget =
+        std::clamp(kExactStepsPerPass / std::max<std::size_t>(1, program_.pairs.size()),
+                   kExactStepsAtLeast, kExactStepsPerGroup);
+    auto better = engine::improve_exactly(members, greedy, budget);
+    auto& chosen = better ? *better : kept;
+    for (std::size_t k = 0; k < open.size(); ++k)
+      if (chosen[k]) commit(open[k], std::move(*chosen[k]));
   }
 
   // Tries to place `u` by moving one placed pair that shares a person with it: withdraw that

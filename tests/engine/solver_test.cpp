@@ -198,9 +198,11 @@ TEST(BusyTime, ForcesAMoveWithinTheWeek) {
 }
 
 TEST(ExecutiveLimit, ForcesASkipInAFiveMondayMonth) {
-  // March 2027 has five Mondays; 4 x 45 = 180 minutes is the monthly limit.
+  // March 2027 has five Mondays; 4 x 45 = 180 minutes is the monthly limit. The term is five
+  // whole ISO weeks, so that a series on any weekday has five occurrences and every one of them
+  // must take place on a Monday, the mentor's only working day.
   const auto program =
-      program_from(settings("2027-03-01", "2027-03-31", "[mentor]\nmax_minutes_per_month = 180\n"),
+      program_from(settings("2027-03-01", "2027-04-04", "[mentor]\nmax_minutes_per_month = 180\n"),
                    std::string(kPeopleHeader) +
                        "m,M,m@x.example,mentor,Europe/Paris,Mon 10:00-11:00\n"
                        "e,E,e@x.example,mentee,Europe/Paris,Mon-Fri 09:00-17:00\n",
@@ -214,6 +216,52 @@ TEST(ExecutiveLimit, ForcesASkipInAFiveMondayMonth) {
     if (o.state == OccurrenceState::skipped) {
       EXPECT_NE(o.reason.find("180 minutes a month"), std::string::npos) << o.reason;
     }
+  }
+}
+
+// Two weekly pairs of a mentor who gives one session a week, each needing half its weeks: one
+// pair placed first would take every week. Both fit only when each skips half, on purpose.
+TEST(ExactSearch, SharesAWeeklyLimitBySkippingHalfOfEachSeries) {
+  const auto program =
+      program_from(settings("2027-06-07", "2027-07-04", "[mentor]\nmax_sessions_per_week = 1\n"),
+                   std::string(kPeopleHeader) +
+                       "m,M,m@x.example,mentor,Europe/London,Mon-Fri 09:00-17:00\n"
+                       "a,A,a@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n"
+                       "b,B,b@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n",
+                   std::string(kPairsHeader) + "m,a,weekly,60,0.5\nm,b,weekly,60,0.5\n");
+  const auto schedule = solve(program);
+  std::set<date::sys_days> weeks_taken;
+  for (const auto& r : schedule.pairs) {
+    ASSERT_TRUE(r.series) << r.mentee_id;
+    EXPECT_EQ(count_state(*r.series, OccurrenceState::skipped), 2) << r.mentee_id;
+    for (const auto& o : r.series->occurrences) {
+      if (o.state == OccurrenceState::skipped) {
+        EXPECT_EQ(o.reason, "m is at 1 of 1 sessions a week");
+        continue;
+      }
+      const auto day = date::floor<date::days>(o.at.start);
+      EXPECT_TRUE(weeks_taken.insert(day - (date::weekday{day} - date::Monday)).second);
+    }
+  }
+  EXPECT_EQ(weeks_taken.size(), 4u);
+}
+
+// A mentor's 120 minutes a month hold either the weekly pair (two of its four weeks) or both
+// monthly ones: two pairs scheduled beat one.
+TEST(ExactSearch, SpendsAMonthlyLimitOnMorePairs) {
+  const auto program = program_from(
+      settings("2027-03-01", "2027-03-28", "[mentor]\nmax_minutes_per_month = 120\n"),
+      std::string(kPeopleHeader) +
+          "m,M,m@x.example,mentor,Europe/London,Mon-Fri 09:00-17:00\n"
+          "a,A,a@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n"
+          "b,B,b@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n"
+          "c,C,c@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n",
+      std::string(kPairsHeader) + "m,a,weekly,60,0.5\nm,b,monthly,60,1\nm,c,monthly,60,1\n");
+  const auto schedule = solve(program);
+  EXPECT_FALSE(schedule.pairs[0].series);
+  for (const std::size_t i : {1u, 2u}) {
+    ASSERT_TRUE(schedule.pairs[i].series) << schedule.pairs[i].mentee_id;
+    EXPECT_EQ(count_state(*schedule.pairs[i].series, OccurrenceState::skipped), 0);
   }
 }
 

@@ -16,7 +16,10 @@
 //   overlaps:  for every person, sessions whose [start, end + buffer) intervals share a point
 //              are a clique of the interval graph: at most one of them takes place
 //   limits:    for every person, sum over a local day / ISO week / month of their own zone
-// with pairs = sum x, skipped = sum_r n(r) x - sum_t y, moved = sum_t y - sum_t z.
+// with pairs = sum x, skipped = sum_r n(r) x - sum_t y, moved = sum_t y - sum_t z. A rule is
+// a series time only if the pair could meet at it on at least one of its dates (the product's
+// rule, docs/ALGORITHM.md): a series on a day neither party works, every occurrence moved, is
+// not one.
 //
 // Rules with the same weeks (a "shape") differ only in which occurrences can be held, so pairs
 // and skips depend on the shape alone. The optimum is found in two steps per group of pairs
@@ -218,10 +221,13 @@ PairModel model_pair(const Program& program, const Pair& pair, const Zone& zone,
         const auto it = by_start.find(session_at(d, slot).start);
         r.held.push_back(it == by_start.end() ? -1 : it->second);
       }
-      rules.push_back(std::move(r));
+      // A series time at which the pair could meet on none of its dates is no series.
+      if (std::any_of(r.held.begin(), r.held.end(), [](int t) { return t != -1; }))
+        rules.push_back(std::move(r));
     }
   }
   for (auto& [weeks, rules] : by_weeks) {
+    if (rules.empty()) continue;
     const double share = pair.min_held * static_cast<double>(weeks.size()) - 1e-9;
     const int need = std::max(0, static_cast<int>(std::ceil(share)));
     const auto possible = std::count_if(weeks.begin(), weeks.end(),

@@ -1,13 +1,17 @@
 #include "mentorcal/solver.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "exact.hpp"
 #include "explain.hpp"
+#include "mentorcal/parallel.hpp"
 #include "search.hpp"
 
 namespace mentorcal {
@@ -65,8 +69,12 @@ class Solver {
         weekdays_(program.people.size()),
         plans_(program.pairs.size()) {
     const auto horizon = engine::search_horizon(program);
-    calendars_.reserve(program.people.size());
-    for (const auto& p : program.people) calendars_.emplace_back(p, program, horizon);
+    std::vector<std::optional<PersonCalendar>> calendars(program.people.size());
+    for_each_index_in_parallel(calendars.size(), [&](std::size_t i) {
+      calendars[i].emplace(program.people[i], program, horizon);
+    });
+    calendars_.reserve(calendars.size());
+    for (auto& c : calendars) calendars_.push_back(std::move(*c));
     if (options.previous)
       for (const auto& r : options.previous->pairs)
         if (r.series) previous_[{r.mentor_id, r.mentee_id}] = &r;
@@ -76,16 +84,25 @@ class Solver {
     Schedule out;
     out.program_id = program_.id;
     keep_previous_series();
+    // Groups share no person, so each touches only its own pairs' plans and its own people's
+    // bookings: they are searched, and their results written, on all hardware threads at once.
+    // Each group's search is the same whichever thread runs it, so the output is too.
     const auto groups = groups_of(program_);
+    out.pairs.resize(program_.pairs.size());
+    std::atomic<bool> stopped{false};
+    std::mutex progress_lock;
     std::size_t done = 0;
-    for (const auto& group : groups) {
+    for_each_index_in_parallel(groups.size(), [&](std::size_t g) {
       const bool stopping = options_.should_stop && options_.should_stop();
-      if (stopping) out.outcome = PassOutcome::time_limit;
-      search_group(group, stopping);
-      done += group.size();
-      if (options_.progress) options_.progress(done, program_.pairs.size());
-    }
-    for (std::size_t i = 0; i < program_.pairs.size(); ++i) out.pairs.push_back(result_of(i));
+      if (stopping) stopped = true;
+      search_group(groups[g], stopping);
+      for (const auto i : groups[g]) out.pairs[i] = result_of(i);
+      if (!options_.progress) return;
+      const std::lock_guard lock(progress_lock);
+      done += groups[g].size();
+      options_.progress(done, program_.pairs.size());
+    });
+    if (stopped) out.outcome = PassOutcome::time_limit;
     cancel_dropped(out);
     return out;
   }

@@ -25,11 +25,13 @@ struct ScheduleOptions {
   const Schedule* previous = nullptr;
   // When this pass happens: the DTSTAMP of every new or changed series.
   Instant revision;
-  // Polled between independent groups of pairs; returning true ends the search early with a
+  // Polled before each independent group of pairs; returning true ends the search early with a
   // valid schedule (PassOutcome::time_limit): the remaining pairs are placed greedily, without
-  // the improvement steps.
+  // the improvement steps. Groups are searched on all hardware threads, so it is called from
+  // several threads at once.
   std::function<bool()> should_stop;
-  // Called now and then with the number of pairs settled so far and the total.
+  // Called now and then with the number of pairs settled so far and the total, from the
+  // searching threads, one call at a time.
   std::function<void(std::size_t done, std::size_t total)> progress;
 };
 

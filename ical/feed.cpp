@@ -11,19 +11,16 @@
 #include <libical/ical.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cassert>
 #include <cstdlib>
-#include <exception>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "mentorcal/parallel.hpp"
 #include "vtimezone.hpp"
 
 namespace mentorcal {
@@ -45,31 +42,6 @@ std::string text_of(icalproperty* property) {
   std::string text = take(icalproperty_as_ical_string_r(property));
   icalproperty_free(property);
   return text;
-}
-
-// Calls `work(i)` once for every i in [0, count), spread over the hardware threads. Callers write
-// each result to a slot of its own, so that what they produce does not depend on the schedule of
-// the threads. The first exception thrown by `work` is rethrown here once all threads stopped.
-void for_each_index(std::size_t count, const std::function<void(std::size_t)>& work) {
-  std::atomic<std::size_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;
-  const auto run = [&] {
-    try {
-      for (std::size_t i; (i = next.fetch_add(1)) < count;) work(i);
-    } catch (...) {
-      const std::lock_guard lock{failure_mutex};
-      if (!failure) failure = std::current_exception();
-      next = count;
-    }
-  };
-  const std::size_t threads = std::min<std::size_t>(std::thread::hardware_concurrency(), count);
-  {
-    std::vector<std::jthread> helpers;
-    for (std::size_t i = 1; i < threads; ++i) helpers.emplace_back(run);
-    run();
-  }
-  if (failure) std::rethrow_exception(failure);
 }
 
 // One series of the feed with the people and the pair it belongs to.
@@ -512,7 +484,7 @@ std::map<std::string, std::string> render_feeds(const Program& program, const Sc
   FeedRenderer renderer(program, schedule, options);
   const SessionIndex& index = renderer.index();
   std::vector<RenderedSession> rendered(index.sessions().size());
-  for_each_index(rendered.size(), [&](std::size_t i) {
+  for_each_index_in_parallel(rendered.size(), [&](std::size_t i) {
     rendered[i] = render_session(program, index.sessions()[i]);
   });
 
@@ -520,7 +492,7 @@ std::map<std::string, std::string> render_feeds(const Program& program, const Sc
   std::vector<std::string_view> ids{""};
   for (const auto& person : index.by_person()) ids.push_back(person.first);
   std::vector<std::string> feeds(ids.size());
-  for_each_index(ids.size(), [&](std::size_t i) {
+  for_each_index_in_parallel(ids.size(), [&](std::size_t i) {
     std::vector<const RenderedSession*> sessions;
     for (const std::size_t session : index.of(ids[i])) sessions.push_back(&rendered[session]);
     feeds[i] = renderer.render(ids[i], sessions);

@@ -5,24 +5,21 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-#include <exception>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "mentorcal/availability.hpp"
 #include "mentorcal/ical.hpp"
+#include "mentorcal/parallel.hpp"
 
 namespace mentorcal {
 namespace {
@@ -1306,28 +1303,7 @@ void attach_calendars(Program& program, const std::string& label, Diagnostics& d
   // Each person's problems are collected apart and appended in person order, so that the output
   // does not depend on which thread read which calendar.
   std::vector<Diagnostics> found(readers.size());
-  std::atomic<std::size_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;
-  const auto work = [&] {
-    try {
-      for (std::size_t i = next++; i < readers.size(); i = next++) attach(*readers[i], found[i]);
-    } catch (...) {
-      next = readers.size();
-      const std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-    }
-  };
-  // The reading is all done on new threads, even the first: each allocates from an arena of its
-  // own, which spares libical's many small allocations the main arena, fragmented by the loading
-  // of the program (that made malloc half of the time).
-  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1,
-                                                      std::max<std::size_t>(readers.size(), 1));
-  {
-    std::vector<std::jthread> workers;
-    for (std::size_t t = 0; t < threads; ++t) workers.emplace_back(work);
-  }
-  if (failure) std::rethrow_exception(failure);
+  for_each_index_in_parallel(readers.size(), [&](std::size_t i) { attach(*readers[i], found[i]); });
   for (const Diagnostics& d : found) diagnostics.append(d);
 }
 

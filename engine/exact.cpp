@@ -1,14 +1,11 @@
 #include "exact.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <unordered_map>
 
 namespace mentorcal::engine {
 namespace {
-
-using namespace std::chrono_literals;
 
 // The rule shapes of a pair whose occurrences fall in the same ISO weeks. For the first two
 // terms of the objective they are one choice, since an occurrence may move anywhere in its

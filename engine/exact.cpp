@@ -88,7 +88,6 @@ struct Path {
 
 // The best found: a rule class for each member and what became of each occurrence.
 struct Solution {
-  Score score;
   std::vector<std::size_t> classes;
   std::vector<std::vector<Choice>> choices;  // by member, by occurrence
 };
@@ -125,13 +124,12 @@ class Search {
       auto& state = states_.emplace_back();
       state.dead = std::none_of(facts.begin(), facts.end(), [](const auto& f) { return f.viable; });
       booked_.emplace_back();
-      for (auto* party : {&members_[m].parties.anchor, &members_[m].parties.other}) {
-        auto* load = party == &members_[m].parties.anchor ? &members_[m].parties.anchor_load
-                                                          : &members_[m].parties.other_load;
+      auto& parties = members_[m].parties;
+      for (const auto& [party, load] : {std::pair{&parties.anchor, &parties.anchor_load},
+                                        std::pair{&parties.other, &parties.other_load}})
         if (std::none_of(people_.begin(), people_.end(),
                          [&](const auto& p) { return p.first == party; }))
           people_.emplace_back(party, load);
-      }
     }
   }
 
@@ -563,7 +561,7 @@ std::optional<std::vector<std::optional<Plan>>> improve_exactly(std::vector<Memb
   Search search(members, classes, incumbent, budget);
   const auto result = search.run();
   if (result.score.pairs < 0 || !result.score.better_than(baseline)) return std::nullopt;
-  Solution found{result.score, std::vector<std::size_t>(members.size()),
+  Solution found{std::vector<std::size_t>(members.size()),
                  std::vector<std::vector<Choice>>(members.size())};
   for (const auto* path = result.suffix.get(); path; path = path->rest.get()) {
     const auto& step = path->step;

@@ -125,11 +125,11 @@ class Search {
       state.dead = std::none_of(facts.begin(), facts.end(), [](const auto& f) { return f.viable; });
       booked_.emplace_back();
       auto& parties = members_[m].parties;
-      for (const auto& [party, load] : {std::pair{&parties.anchor, &parties.anchor_load},
-                                        std::pair{&parties.other, &parties.other_load}})
+      for (const auto& person : {std::pair{&parties.anchor, &parties.anchor_load},
+                                 std::pair{&parties.other, &parties.other_load}})
         if (std::none_of(people_.begin(), people_.end(),
-                         [&](const auto& p) { return p.first == party; }))
-          people_.emplace_back(party, load);
+                         [&](const auto& p) { return p.first == person.first; }))
+          people_.push_back(person);
     }
   }
 

@@ -1,6 +1,11 @@
 #include "exact.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <limits>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -55,6 +60,11 @@ bool any_static_slot(const PairSpace& space, std::pair<int, int> week) {
   return false;
 }
 
+bool shares_person(const Parties& a, const Parties& b) {
+  return &a.anchor == &b.anchor || &a.anchor == &b.other || &a.other == &b.anchor ||
+         &a.other == &b.other;
+}
+
 struct VectorHash {
   std::size_t operator()(const std::vector<long>& v) const {
     std::size_t h = v.size();
@@ -67,16 +77,47 @@ struct VectorHash {
 struct ClassFacts {
   std::vector<Instant> week_starts;  // of each occurrence's week
   std::vector<bool> possible;        // some slot of the week is free of fixed commitments
+  // Of each occurrence, for the anchor and the other party, and for each Period: the person's
+  // own ISO week, or month, that holds all of the occurrence's week; kNone when it spans two.
+  std::vector<std::array<std::array<std::size_t, 2>, 2>> periods;
   int need = 0;
   int forced = 0;  // occurrences with no such slot
   bool viable = false;
 };
 
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+enum Period : std::size_t { kWeek, kMonth };
+
+// From the start of the first to the end of the last session of the days [first, last] free of
+// both parties' fixed commitments; an empty span when there is none.
+Interval free_span(const PairSpace& space, std::pair<int, int> week) {
+  std::optional<Interval> span;
+  for (int d = week.first; d <= week.second; ++d)
+    for (int s = 0; s < space.slots_per_day(); ++s) {
+      if (!space.statically_free(d, s)) continue;
+      const auto session = space.session(d, s);
+      span = span ? Interval{span->start, session.end} : session;
+    }
+  return span ? Interval{span->start, span->end - Minutes{1}} : Interval{};
+}
+
+// The person's ISO week and month holding every instant of `span`, where one does.
+std::array<std::size_t, 2> periods_of(const PersonCalendar& calendar, Interval span) {
+  const auto a = calendar.day_index(span.start);
+  const auto b = calendar.day_index(span.end);
+  const auto& days = calendar.week_and_month;
+  if (a >= days.size() || b >= days.size()) return {kNone, kNone};
+  return {days[a].first == days[b].first ? days[a].first : kNone,
+          days[a].second == days[b].second ? days[a].second : kNone};
+}
+
+constexpr std::size_t kUnscheduled = std::numeric_limits<std::size_t>::max();
+
 // One decision: a member's rule class, or what becomes of one of its occurrences.
 struct Step {
   std::size_t member = 0;
   bool is_class = false;
-  std::size_t value = 0;  // the class, or the occurrence
+  std::size_t value = 0;  // the class (kUnscheduled: none), or the occurrence
   Choice choice;          // for an occurrence: where it takes place, or skipped
 };
 
@@ -92,11 +133,14 @@ struct Solution {
   std::vector<std::vector<Choice>> choices;  // by member, by occurrence
 };
 
-// A depth-first search over the decisions in time order: each member's rule class when its
-// first possible week comes, each occurrence when its week comes. It is cut by bounds against
-// the best score so far, and a memo of the states already searched: what is left to decide
-// depends only on each member's progress and on the parties' sessions and tallies from the
-// next decision's time on.
+// A depth-first search over the decisions: first each member's rule class, or that it goes
+// unscheduled, then each occurrence in time order, held at one of a few positions of its week
+// or skipped. It is cut by bounds against the best score so far (each person's limits against
+// what their members need, over the whole term and week by week and month by month), and by a
+// memo of the states already searched: what is left to decide depends only on each member's
+// progress and on each person's sessions and tallies from their next decision on. Positions
+// that differ in neither the tallies they count in nor the later positions they rule out are
+// searched once.
 class Search {
  public:
   struct Result {
@@ -113,7 +157,12 @@ class Search {
       auto& facts = facts_.emplace_back();
       for (const auto& c : classes_[m]) {
         auto& f = facts.emplace_back();
+        const auto& parties = members_[m].parties;
         for (const auto& week : c.weeks) {
+          const auto span = free_span(space, week);
+          const auto anchor = periods_of(parties.anchor, span);
+          const auto other = periods_of(parties.other, span);
+          f.periods.push_back({{{anchor[kWeek], other[kWeek]}, {anchor[kMonth], other[kMonth]}}});
           f.week_starts.push_back(space.session(week.first, 0).start);
           f.possible.push_back(any_static_slot(space, week));
           f.forced += !f.possible.back();
@@ -131,6 +180,11 @@ class Search {
                          [&](const auto& p) { return p.first == person.first; }))
           people_.push_back(person);
     }
+    neighbours_.resize(members_.size());
+    for (std::size_t a = 0; a < members_.size(); ++a)
+      for (std::size_t b = 0; b < members_.size(); ++b)
+        if (a != b && shares_person(members_[a].parties, members_[b].parties))
+          neighbours_[a].push_back(b);
   }
 
   Result run() { return search(); }
@@ -187,28 +241,37 @@ class Search {
     return score;
   }
 
-  // What each member still needs to hold, and could hold, at best.
+  // What each member still needs to hold, and the fewest it could try to hold without a skip:
+  // before its rule class is chosen, the least of any class, since a class with fewer
+  // occurrences in the term has fewer to skip.
   std::pair<int, int> still_needed_and_possible(std::size_t m) const {
     const auto& s = states_[m];
     if (s.cls >= 0) return {std::max(0, facts(m).need - s.held), possible_after(m)};
     int need = std::numeric_limits<int>::max();
-    int possible = 0;
+    int possible = std::numeric_limits<int>::max();
     for (const auto& f : facts_[m]) {
       if (!f.viable) continue;
       need = std::min(need, f.need);
-      possible = std::max(possible, static_cast<int>(f.possible.size()) - f.forced);
+      possible = std::min(possible, static_cast<int>(f.possible.size()) - f.forced);
     }
     return {need, possible};
   }
 
   // A bound on the score: unbounded(), unless a person's weekly and monthly limits leave too few
   // sessions for what that person's members need (then some must go unscheduled), or for all
-  // they could hold (then some must be skipped).
-  Score optimistic(Instant from) const {
-    auto score = unbounded();
-    int must_go = 0;
-    int must_skip = 0;
+  // they could hold (then some must be skipped). People whose members are all different add up:
+  // every mentor's, for one, since each pair has one mentor.
+  Score optimistic() const {
+    struct Shortfall {
+      std::vector<std::size_t> members;
+      int must_go = 0;
+      int must_skip = 0;
+    };
+    std::vector<Shortfall> shortfalls;
     for (const auto& [calendar, load] : people_) {
+      const auto next = next_for(calendar);
+      if (next == Instant::max()) continue;  // nothing of theirs is left to decide
+      Shortfall f;
       std::vector<int> needs;
       int possible = 0;
       Minutes shortest = Minutes::max();
@@ -217,12 +280,13 @@ class Search {
         if (states_[m].dead || (&parties.anchor != calendar && &parties.other != calendar))
           continue;
         const auto [need, could] = still_needed_and_possible(m);
+        f.members.push_back(m);
         needs.push_back(need);
         possible += could;
         shortest = std::min(shortest, members_[m].space.pair().duration);
       }
       if (needs.empty()) continue;
-      const int capacity = load->capacity(from, shortest, *calendar);
+      const int capacity = load->capacity(next, shortest, *calendar);
       std::sort(needs.begin(), needs.end());
       int fit = 0;
       long used = 0;
@@ -231,15 +295,133 @@ class Search {
         used += need;
         ++fit;
       }
-      must_go = std::max(must_go, static_cast<int>(needs.size()) - fit);
-      must_skip = std::max(must_skip, possible - capacity);
+      f.must_go = static_cast<int>(needs.size()) - fit;
+      f.must_skip = std::max(0, possible - capacity);
+      for (const auto period : {kWeek, kMonth}) {
+        const auto [go, skip] = shortfall(*calendar, *load, f.members, shortest, period);
+        f.must_go = std::max(f.must_go, go);
+        f.must_skip = std::max(f.must_skip, skip);
+      }
+      if (f.must_go > 0 || f.must_skip > 0) shortfalls.push_back(std::move(f));
     }
+    std::sort(shortfalls.begin(), shortfalls.end(), [](const Shortfall& a, const Shortfall& b) {
+      return std::pair{a.must_go, a.must_skip} > std::pair{b.must_go, b.must_skip};
+    });
+    int must_go = 0;
+    int must_skip = 0;
+    std::vector<bool> counted(states_.size(), false);
+    for (const auto& f : shortfalls) {
+      if (std::any_of(f.members.begin(), f.members.end(), [&](auto m) { return counted[m]; }))
+        continue;
+      for (const auto m : f.members) counted[m] = true;
+      must_go += f.must_go;
+      must_skip += f.must_skip;
+    }
+    auto score = unbounded();
     if (must_go > 0) return Score{score.pairs - must_go, 0};  // whose skips count is open
-    score.skipped += std::max(0, must_skip);
+    score.skipped += must_skip;
     return score;
   }
 
-  std::vector<long> key(Instant from) const {
+  // What the person's weekly, or monthly, limits alone force among the members whose rule class
+  // is chosen: in each of the person's weeks (months) the occurrences beyond what the limits
+  // leave must be skipped, and while the members cannot skip that many, some must go
+  // unscheduled: the fewest whose going leaves no more to skip than the rest can.
+  // Returns {must go, must skip}.
+  std::pair<int, int> shortfall(const PersonCalendar& calendar, const Occupancy& load,
+                                const std::vector<std::size_t>& members, Minutes shortest,
+                                Period period) const {
+    struct Weeks {
+      std::vector<std::size_t> weeks;  // of its occurrences still to decide, with a free slot
+      int spare = 0;                   // how many more it may skip
+    };
+    std::vector<Weeks> chosen;
+    std::size_t first = kNone;
+    std::size_t last = 0;
+    for (const auto m : members) {
+      const auto& s = states_[m];
+      if (s.cls < 0) continue;
+      const auto& f = facts(m);
+      const auto side = &members_[m].parties.anchor == &calendar ? 0 : 1;
+      auto& w = chosen.emplace_back();
+      w.spare = s.held + possible_after(m) - f.need;
+      for (auto k = s.k; k < f.week_starts.size(); ++k) {
+        const auto week = f.periods[k][period][side];
+        if (!f.possible[k] || week == kNone) continue;
+        w.weeks.push_back(week);
+        first = std::min(first, week);
+        last = std::max(last, week);
+      }
+    }
+    if (first == kNone) return {0, 0};
+    std::vector<int> left;
+    for (auto week = first; week <= last; ++week)
+      left.push_back(period == kWeek ? load.left_in_week(week, shortest, calendar)
+                                     : load.left_in_month(week, shortest, calendar));
+    // The occurrences over the limits when only the members in `kept` (a bit each) take place,
+    // less what those members may skip.
+    std::vector<int> demand(left.size());
+    const auto excess = [&](std::uint32_t kept, int& overflow) {
+      std::fill(demand.begin(), demand.end(), 0);
+      int spare = 0;
+      for (std::size_t i = 0; i < chosen.size(); ++i) {
+        if (!(kept >> i & 1U)) continue;
+        spare += chosen[i].spare;
+        for (const auto week : chosen[i].weeks) demand[week - first] += 1;
+      }
+      overflow = 0;
+      for (std::size_t w = 0; w < demand.size(); ++w) overflow += std::max(0, demand[w] - left[w]);
+      return overflow - spare;
+    };
+    const auto all = static_cast<std::uint32_t>((std::uint64_t{1} << chosen.size()) - 1);
+    int overflow = 0;
+    if (excess(all, overflow) <= 0) return {0, overflow};
+    const int must_skip = overflow;
+    // Few members each: every set of them to drop, the smaller first.
+    constexpr std::size_t kLargest = 10;
+    if (chosen.size() > kLargest) return {1, must_skip};
+    for (int going = 1; going < static_cast<int>(chosen.size()); ++going)
+      for (std::uint32_t kept = all;; kept = (kept - 1) & all) {
+        if (std::popcount(kept) == static_cast<int>(chosen.size()) - going &&
+            excess(kept, overflow) <= 0)
+          return {going, must_skip};
+        if (kept == 0) break;
+      }
+    return {static_cast<int>(chosen.size()), must_skip};
+  }
+
+  // The earliest a later decision may place a session for the person: the next decision of an
+  // undecided member of theirs; Instant::max() when none is left.
+  Instant next_for(const PersonCalendar* calendar) const {
+    auto next = Instant::max();
+    for (std::size_t m = 0; m < states_.size(); ++m) {
+      const auto& parties = members_[m].parties;
+      if (!finished(m) && (&parties.anchor == calendar || &parties.other == calendar))
+        next = std::min(next, time_of(m));
+    }
+    return next;
+  }
+
+  // Whether the member has held as many occurrences as it needs: it stays scheduled whatever
+  // comes next.
+  bool settled(std::size_t m) const {
+    const auto& s = states_[m];
+    return !s.dead && s.cls >= 0 && s.held >= facts(m).need;
+  }
+
+  // The skips so far of the settled members. They count in every score below alike, so the memo
+  // keeps scores without them, and states that differ only in them share an entry.
+  int settled_skips() const {
+    int skips = 0;
+    for (std::size_t m = 0; m < states_.size(); ++m)
+      if (settled(m)) skips += states_[m].skipped;
+    return skips;
+  }
+
+  // What the rest of the search depends on: each member's progress (how many it has held only
+  // while it still needs more), and of each person with a decision left, the sessions and
+  // tallies from that person's next decision on.
+  std::vector<long> key() const {
     std::vector<long> k;
     for (std::size_t m = 0; m < states_.size(); ++m) {
       const auto& s = states_[m];
@@ -248,14 +430,15 @@ class Search {
       } else if (s.cls < 0) {
         k.push_back(-2);
       } else if (finished(m)) {
-        k.insert(k.end(), {-3, s.skipped});
+        k.push_back(-3);
       } else {
-        k.insert(k.end(), {s.cls, static_cast<long>(s.k), s.held});
+        k.insert(k.end(), {s.cls, static_cast<long>(s.k), settled(m) ? -5 : s.held});
       }
     }
     for (const auto& [calendar, load] : people_) {
       k.push_back(-4);
-      load->append_state(from, *calendar, k);
+      if (const auto next = next_for(calendar); next != Instant::max())
+        load->append_state(next, *calendar, k);
     }
     return k;
   }
@@ -302,13 +485,66 @@ class Search {
       for (const int s : {lo, hi})
         if (std::find(out.begin(), out.end(), Position{d, s}) == out.end()) out.push_back({d, s});
     }
+    return distinct(m, std::move(out));
+  }
+
+  // The positions without those that would change nothing a later decision sees. A session
+  // changes what is left in two ways: the tallies it counts in, and the later positions of the
+  // members sharing one of its parties that it rules out by overlap or buffer. Of the positions
+  // alike in both, only the first is kept.
+  std::vector<Position> distinct(std::size_t m, std::vector<Position> positions) const {
+    const auto& parties = members_[m].parties;
+    std::vector<std::vector<long>> seen;
+    std::vector<Position> out;
+    for (const auto& p : positions) {
+      const auto session = session_of(m, p);
+      std::vector<long> effect;
+      Occupancy::append_tallies_of(session, parties.anchor, effect);
+      effect.push_back(-1);
+      Occupancy::append_tallies_of(session, parties.other, effect);
+      for (const auto* person : {&parties.anchor, &parties.other})
+        append_ruled_out(m, session, *person, effect);
+      if (std::find(seen.begin(), seen.end(), effect) != seen.end()) continue;
+      seen.push_back(std::move(effect));
+      out.push_back(p);
+    }
     return out;
   }
 
+  // Appends to `out` each later position, of the member's own next occurrences and of the
+  // undecided members who share `person` with it, that `session` rules out for `person`.
+  void append_ruled_out(std::size_t m, Interval session, const PersonCalendar& person,
+                        std::vector<long>& out) const {
+    const Minutes buffer{person.person->limits.buffer_minutes};
+    const auto watch = [&](std::size_t w, Instant after) {
+      const auto& space = members_[w].space;
+      // A session of w starting in [from, to] comes within the buffer of this one.
+      const auto from = session.start - buffer - space.pair().duration + Minutes{1};
+      const auto to = session.end + buffer - Minutes{1};
+      out.push_back(-2);
+      for (int d = std::max(0, space.day_holding(from)); d <= space.day_holding(to); ++d) {
+        const auto [lo, hi] = space.slots_starting_in(d, std::max(from, after), to);
+        for (int s = lo; s <= hi; ++s)
+          if (space.statically_free(d, s)) out.insert(out.end(), {static_cast<long>(w), d, s});
+      }
+    };
+    const auto& starts = facts(m).week_starts;
+    if (states_[m].k + 1 < starts.size()) watch(m, starts[states_[m].k + 1]);
+    for (const auto w : neighbours_[m]) {
+      const auto& p = members_[w].parties;
+      if (!finished(w) && (&p.anchor == &person || &p.other == &person)) watch(w, time_of(w));
+    }
+  }
+
   Result search() {
+    // First each member's rule class, or that it goes unscheduled, so that the bounds know every
+    // member's weeks from the start; then the occurrences in time order.
     std::optional<std::size_t> next;
-    for (std::size_t m = 0; m < states_.size(); ++m)
-      if (!finished(m) && (!next || time_of(m) < time_of(*next))) next = m;
+    for (std::size_t m = 0; m < states_.size() && !next; ++m)
+      if (!finished(m) && states_[m].cls < 0) next = m;
+    if (!next)
+      for (std::size_t m = 0; m < states_.size(); ++m)
+        if (!finished(m) && (!next || time_of(m) < time_of(*next))) next = m;
     if (!next) {
       Result r;
       r.score = unbounded();  // every member decided: this is the score
@@ -318,17 +554,24 @@ class Search {
     if (++steps_ > budget_) aborted_ = true;
     if (aborted_) return Result{{-1, 0}, false, {}};
     const auto m = *next;
-    const auto bound = optimistic(time_of(m));
+    const auto bound = optimistic();
     if (!bound.better_than(incumbent_)) return Result{{-1, 0}, false, {}};
 
-    const auto k = key(time_of(m));
+    const auto k = key();
+    const int offset = settled_skips();
+    const auto shifted = [](Score score, int skips) {
+      if (score.pairs >= 0) score.skipped += skips;
+      return score;
+    };
     if (const auto it = memo_.find(k); it != memo_.end()) {
       const auto& entry = it->second;
       if (entry.exact) {
-        if (entry.score.better_than(incumbent_)) incumbent_ = entry.score;
-        return Result{entry.score, true, entry.suffix};
+        const auto score = shifted(entry.score, offset);
+        if (score.better_than(incumbent_)) incumbent_ = score;
+        return Result{score, true, entry.suffix};
       }
-      if (!entry.ceiling.better_than(incumbent_)) return Result{{-1, 0}, false, {}};
+      if (!shifted(entry.ceiling, offset).better_than(incumbent_))
+        return Result{{-1, 0}, false, {}};
     }
 
     Result best;
@@ -353,6 +596,11 @@ class Search {
         consider(search(), Step{m, true, c, std::nullopt});
         booked_[m].clear();
         state.cls = -1;
+      }
+      if (!enough()) {
+        state.dead = true;
+        consider(search(), Step{m, true, kUnscheduled, std::nullopt});
+        state.dead = false;
       }
     } else {
       const auto occurrence = state.k;
@@ -394,7 +642,7 @@ class Search {
     // A branch cut by a bound could not beat the best score at the time, and that only grows.
     const auto ceiling =
         best.score.pairs >= 0 && best.score.better_than(incumbent_) ? best.score : incumbent_;
-    memo_[k] = Entry{best.score, exact, ceiling, best.suffix};
+    memo_[k] = Entry{shifted(best.score, -offset), exact, shifted(ceiling, -offset), best.suffix};
     best.exact = exact;
     return best;
   }
@@ -416,6 +664,7 @@ class Search {
   std::vector<State> states_;
   std::vector<std::vector<Choice>> booked_;  // by member, by occurrence
   std::vector<std::pair<const PersonCalendar*, Occupancy*>> people_;
+  std::vector<std::vector<std::size_t>> neighbours_;  // the other members sharing a person
   std::unordered_map<std::vector<long>, Entry, VectorHash> memo_;
 };
 
@@ -565,6 +814,7 @@ std::optional<std::vector<std::optional<Plan>>> improve_exactly(std::vector<Memb
                  std::vector<std::vector<Choice>>(members.size())};
   for (const auto* path = result.suffix.get(); path; path = path->rest.get()) {
     const auto& step = path->step;
+    if (step.is_class && step.value == kUnscheduled) continue;
     if (step.is_class) {
       found.classes[step.member] = step.value;
       found.choices[step.member].assign(classes[step.member][step.value].weeks.size(),

@@ -170,36 +170,58 @@ void Occupancy::append_state(Instant from, const PersonCalendar& calendar,
       out.push_back(v[i].minutes);
     }
   };
-  tallies(days_, keys.day);
-  tallies(weeks_, keys.week);
-  tallies(months_, keys.month);
+  const auto& l = calendar.person->limits;
+  if (l.max_sessions_per_day) tallies(days_, keys.day);
+  if (l.max_sessions_per_week || l.max_minutes_per_week) tallies(weeks_, keys.week);
+  if (l.max_minutes_per_month) tallies(months_, keys.month);
+}
+
+void Occupancy::append_tallies_of(Interval session, const PersonCalendar& calendar,
+                                  std::vector<long>& out) {
+  const auto& l = calendar.person->limits;
+  const auto keys = keys_of(session, calendar);
+  if (l.max_sessions_per_day) out.push_back(static_cast<long>(keys.day));
+  if (l.max_sessions_per_week || l.max_minutes_per_week)
+    out.push_back(static_cast<long>(keys.week));
+  if (l.max_minutes_per_month) out.push_back(static_cast<long>(keys.month));
 }
 
 int Occupancy::capacity(Instant from, Minutes shortest, const PersonCalendar& calendar) const {
   const auto& l = calendar.person->limits;
   const auto first = keys_of({from, from}, calendar);
   const auto& [last_week, last_month] = calendar.week_and_month.back();
-  const auto left = [&](int limit, int used, int per) { return std::max(0, (limit - used) / per); };
-  const int length = static_cast<int>(shortest.count());
   long weekly = std::numeric_limits<int>::max();
   if (l.max_sessions_per_week || l.max_minutes_per_week) {
     weekly = 0;
-    for (auto w = first.week; w <= last_week; ++w) {
-      const auto t = tally(weeks_, w);
-      int cap = std::numeric_limits<int>::max();
-      if (l.max_sessions_per_week) cap = left(*l.max_sessions_per_week, t.sessions, 1);
-      if (l.max_minutes_per_week)
-        cap = std::min(cap, left(*l.max_minutes_per_week, t.minutes, length));
-      weekly += cap;
-    }
+    for (auto w = first.week; w <= last_week; ++w) weekly += left_in_week(w, shortest, calendar);
   }
   long monthly = std::numeric_limits<int>::max();
   if (l.max_minutes_per_month) {
     monthly = 0;
     for (auto m = first.month; m <= last_month; ++m)
-      monthly += left(*l.max_minutes_per_month, tally(months_, m).minutes, length);
+      monthly += left_in_month(m, shortest, calendar);
   }
   return static_cast<int>(std::min<long>({weekly, monthly, std::numeric_limits<int>::max()}));
+}
+
+int Occupancy::left_in_month(std::size_t month, Minutes shortest,
+                             const PersonCalendar& calendar) const {
+  const auto& l = calendar.person->limits;
+  if (!l.max_minutes_per_month) return std::numeric_limits<int>::max();
+  return std::max(0, *l.max_minutes_per_month - tally(months_, month).minutes) /
+         static_cast<int>(shortest.count());
+}
+
+int Occupancy::left_in_week(std::size_t week, Minutes shortest,
+                            const PersonCalendar& calendar) const {
+  const auto& l = calendar.person->limits;
+  const auto t = tally(weeks_, week);
+  int left = std::numeric_limits<int>::max();
+  if (l.max_sessions_per_week) left = std::max(0, *l.max_sessions_per_week - t.sessions);
+  if (l.max_minutes_per_week)
+    left = std::min(left, std::max(0, *l.max_minutes_per_week - t.minutes) /
+                              static_cast<int>(shortest.count()));
+  return left;
 }
 
 PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalendar& anchor,
@@ -269,6 +291,19 @@ std::pair<int, int> PairSpace::slots_starting_in(int day, Instant from, Instant 
     }
   }
   return {lo, hi};
+}
+
+int PairSpace::day_holding(Instant t) const {
+  int lo = 0;
+  int hi = day_count();  // the first day starting after t is in [lo, hi]
+  while (lo < hi) {
+    const int mid = (lo + hi) / 2;
+    if (session(mid, 0).start <= t)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo - 1;
 }
 
 bool PairSpace::statically_free(int day, int slot) const {

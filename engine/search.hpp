@@ -58,9 +58,18 @@ class Occupancy {
   // the sessions within the buffer of it or after, and the tallies of its local day, ISO week
   // and month and of those after. Two occupancies with the same state decide alike.
   void append_state(Instant from, const PersonCalendar& calendar, std::vector<long>& out) const;
+  // Appends to `out` which of the tallies the person's limits use the session counts in: its
+  // local day, ISO week and month, each only when a limit counts by it.
+  static void append_tallies_of(Interval session, const PersonCalendar& calendar,
+                                std::vector<long>& out);
   // How many more sessions of at least `shortest` the weekly and monthly limits allow from
   // `from` on; INT_MAX when the person has none of those limits.
   int capacity(Instant from, Minutes shortest, const PersonCalendar& calendar) const;
+  // How many more sessions of at least `shortest` the weekly limits allow in the person's week
+  // `week` (an index into the calendar's weeks); INT_MAX when the person has no weekly limit.
+  int left_in_week(std::size_t week, Minutes shortest, const PersonCalendar& calendar) const;
+  // The same for the monthly limit and the person's month `month`.
+  int left_in_month(std::size_t month, Minutes shortest, const PersonCalendar& calendar) const;
 
  private:
   struct Tally {
@@ -118,14 +127,15 @@ class PairSpace {
   std::size_t fully_free_placements() const;
   // Days of the ISO week (anchor zone) that holds `day`, inside the term.
   std::pair<int, int> week_of(int day) const;
+  // The last day whose first slot starts at or before `t`; -1 when `t` is before the term.
+  int day_holding(Instant t) const;
+  // Slots of `day` whose start lies in [from, to], as an inclusive range (empty: lo > hi).
+  std::pair<int, int> slots_starting_in(int day, Instant from, Instant to) const;
   const Pair& pair() const { return pair_; }
   const Program& program() const { return program_; }
   Minutes granularity() const { return granularity_; }
 
  private:
-  // Slots of `day` whose start lies in [from, to], as an inclusive range (empty: lo > hi).
-  std::pair<int, int> slots_starting_in(int day, Instant from, Instant to) const;
-
   const Program& program_;
   const Pair& pair_;
   const PersonCalendar& anchor_;

@@ -32,7 +32,7 @@ constexpr std::size_t kBreadthWhenStopping = 2;
 // occurrence are searched exactly (exact.hpp), each within a number of steps that shrinks as
 // the program grows, so that the whole pass stays within about kExactStepsPerPass: a small
 // program is searched to the end, a large one where the greedy schedule is furthest off.
-constexpr std::size_t kExactPairs = 16;
+constexpr std::size_t kExactPairs = 32;
 constexpr std::size_t kExactStepsPerPass = 4'000'000;
 constexpr std::size_t kExactStepsPerGroup = 200'000;
 constexpr std::size_t kExactStepsAtLeast = 500;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <unordered_map>
 
 namespace mentorcal::engine {
@@ -149,8 +150,13 @@ class Search {
     std::shared_ptr<const Path> suffix;
   };
 
+  // Which members' rule classes the search chooses first, and which of their classes: the
+  // members that need the most minutes, their classes with the most occurrences first; or the
+  // members with the longest sessions, their classes with the fewest occurrences first.
+  enum class Order { by_demand, by_length };
+
   Search(std::vector<Member>& members, const std::vector<std::vector<RuleClass>>& classes,
-         Score& incumbent, std::size_t budget)
+         Order order, Score& incumbent, std::size_t budget)
       : members_(members), classes_(classes), incumbent_(incumbent), budget_(budget) {
     for (std::size_t m = 0; m < members_.size(); ++m) {
       const auto& space = members_[m].space;
@@ -180,6 +186,33 @@ class Search {
                          [&](const auto& p) { return p.first == person.first; }))
           people_.push_back(person);
     }
+    // Each member's classes with the fewest occurrences that cannot take place first, and of
+    // those, as the order says: the most occurrences first (the most sessions held when that
+    // costs no skip), or the fewest (the fewest to fit, and to skip).
+    for (const auto& facts : facts_) {
+      auto& classes = class_order_.emplace_back(facts.size());
+      std::iota(classes.begin(), classes.end(), std::size_t{0});
+      const auto rank = [&](std::size_t c) {
+        const auto n = static_cast<long>(facts[c].week_starts.size());
+        return std::pair{facts[c].forced, order == Order::by_demand ? -n : n};
+      };
+      std::stable_sort(classes.begin(), classes.end(),
+                       [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+    }
+    // The members whose rule class is chosen first: the most of their people's limits first,
+    // by what they need at the least (for every-weeks cadences) or by session length.
+    member_order_.resize(members_.size());
+    std::iota(member_order_.begin(), member_order_.end(), std::size_t{0});
+    const auto weight = [&](std::size_t m) {
+      const long minutes = members_[m].space.pair().duration.count();
+      if (order == Order::by_length) return minutes;
+      int need = std::numeric_limits<int>::max();
+      for (const auto& f : facts_[m])
+        if (f.viable) need = std::min(need, f.need);
+      return need == std::numeric_limits<int>::max() ? 0 : need * minutes;
+    };
+    std::stable_sort(member_order_.begin(), member_order_.end(),
+                     [&](std::size_t a, std::size_t b) { return weight(a) > weight(b); });
     neighbours_.resize(members_.size());
     for (std::size_t a = 0; a < members_.size(); ++a)
       for (std::size_t b = 0; b < members_.size(); ++b)
@@ -540,8 +573,8 @@ class Search {
     // First each member's rule class, or that it goes unscheduled, so that the bounds know every
     // member's weeks from the start; then the occurrences in time order.
     std::optional<std::size_t> next;
-    for (std::size_t m = 0; m < states_.size() && !next; ++m)
-      if (!finished(m) && states_[m].cls < 0) next = m;
+    for (const auto m : member_order_)
+      if (!next && !finished(m) && states_[m].cls < 0) next = m;
     if (!next)
       for (std::size_t m = 0; m < states_.size(); ++m)
         if (!finished(m) && (!next || time_of(m) < time_of(*next))) next = m;
@@ -589,7 +622,8 @@ class Search {
 
     auto& state = states_[m];
     if (state.cls < 0) {
-      for (std::size_t c = 0; c < facts_[m].size() && !enough(); ++c) {
+      for (const auto c : class_order_[m]) {
+        if (enough()) break;
         if (!facts_[m][c].viable) continue;
         state.cls = static_cast<int>(c);
         booked_[m].assign(facts_[m][c].week_starts.size(), std::nullopt);
@@ -664,7 +698,9 @@ class Search {
   std::vector<State> states_;
   std::vector<std::vector<Choice>> booked_;  // by member, by occurrence
   std::vector<std::pair<const PersonCalendar*, Occupancy*>> people_;
-  std::vector<std::vector<std::size_t>> neighbours_;  // the other members sharing a person
+  std::vector<std::vector<std::size_t>> neighbours_;
+  std::vector<std::vector<std::size_t>> class_order_;
+  std::vector<std::size_t> member_order_;  // the other members sharing a person
   std::unordered_map<std::vector<long>, Entry, VectorHash> memo_;
 };
 
@@ -806,10 +842,18 @@ std::optional<std::vector<std::optional<Plan>>> improve_exactly(std::vector<Memb
   std::vector<std::vector<RuleClass>> classes;
   for (const auto& m : members) classes.push_back(classes_of(m.space));
 
+  // Two searches that differ in the order they choose classes, each with half the steps: each
+  // finds in time optima the other does not. The second starts from the first's best.
   Score incumbent = baseline;
-  Search search(members, classes, incumbent, budget);
-  const auto result = search.run();
-  if (result.score.pairs < 0 || !result.score.better_than(baseline)) return std::nullopt;
+  Search::Result result;
+  for (const auto order : {Search::Order::by_demand, Search::Order::by_length}) {
+    Search search(members, classes, order, incumbent, budget / 2);
+    auto found = search.run();
+    if (found.score.pairs >= 0 && found.score.better_than(baseline) &&
+        (result.score.pairs < 0 || found.score.better_than(result.score)))
+      result = std::move(found);
+  }
+  if (result.score.pairs < 0) return std::nullopt;
   Solution found{std::vector<std::size_t>(members.size()),
                  std::vector<std::vector<Choice>>(members.size())};
   for (const auto* path = result.suffix.get(); path; path = path->rest.get()) {

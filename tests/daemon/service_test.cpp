@@ -471,6 +471,7 @@ TEST_F(ServiceTest, DeletingABlockRestoresWhatItDisplaced) {
 
 TEST_F(ServiceTest, BlockAfterAReimportWaitsForTheNextPass) {
   publish_sample();
+  const auto unblocked = body_of(call("POST", std::string(kProgram) + "/passes"));
   call("PUT", kProgram, sample_body());
   const auto r = call("POST", blocks_of("m-01"),
                       block("2027-03-01T00:00:00-05:00", "2027-03-06T00:00:00-05:00"));
@@ -478,7 +479,8 @@ TEST_F(ServiceTest, BlockAfterAReimportWaitsForTheNextPass) {
   EXPECT_EQ(body_of(r)["replanned"], false);
   EXPECT_TRUE(body_of(r)["changes"].empty());
   const auto pass = body_of(call("POST", std::string(kProgram) + "/passes"));
-  EXPECT_LT(pass["summary"]["held"].get<int>(), 448) << "the pass honours the block";
+  EXPECT_LT(pass["summary"]["held"].get<int>(), unblocked["summary"]["held"].get<int>())
+      << "the pass honours the block";
 }
 
 TEST_F(ServiceTest, EverythingIsRestoredFromTheDatabase) {

@@ -24,13 +24,25 @@ struct RuleClass {
 // Only shapes the pair can meet on, at some time of one of its dates, are series times: a
 // series on a day neither party works, every occurrence moved, is no series a coordinator wants,
 // though it may have one occurrence fewer to hold when the term cuts that weekday short.
-std::vector<RuleClass> classes_of(const PairSpace& space) {
+// Of each day of the term, the first and the last slot free of both parties' fixed commitments;
+// {-1, -1} when there is none.
+using FreeSlots = std::vector<std::pair<int, int>>;
+
+FreeSlots free_slots_of(const PairSpace& space) {
+  FreeSlots out(static_cast<std::size_t>(space.day_count()), {-1, -1});
+  for (int d = 0; d < space.day_count(); ++d)
+    for (int s = 0; s < space.slots_per_day(); ++s) {
+      if (!space.statically_free(d, s)) continue;
+      auto& [first, last] = out[static_cast<std::size_t>(d)];
+      if (first < 0) first = s;
+      last = s;
+    }
+  return out;
+}
+
+std::vector<RuleClass> classes_of(const PairSpace& space, const FreeSlots& free) {
   std::vector<RuleClass> out;
-  const auto meets = [&](int day) {
-    for (int s = 0; s < space.slots_per_day(); ++s)
-      if (space.statically_free(day, s)) return true;
-    return false;
-  };
+  const auto meets = [&](int day) { return free[static_cast<std::size_t>(day)].first >= 0; };
   for (const auto& shape : space.rule_shapes()) {
     const auto days = space.rule_days(shape);
     if (std::none_of(days.begin(), days.end(), meets)) continue;
@@ -52,14 +64,6 @@ struct Position {
   friend bool operator==(const Position&, const Position&) = default;
 };
 using Choice = std::optional<Position>;  // nullopt: skipped
-
-// Whether any slot of the days [first, last] is free of both parties' fixed commitments.
-bool any_static_slot(const PairSpace& space, std::pair<int, int> week) {
-  for (int d = week.first; d <= week.second; ++d)
-    for (int s = 0; s < space.slots_per_day(); ++s)
-      if (space.statically_free(d, s)) return true;
-  return false;
-}
 
 bool shares_person(const Parties& a, const Parties& b) {
   return &a.anchor == &b.anchor || &a.anchor == &b.other || &a.other == &b.anchor ||
@@ -90,16 +94,17 @@ constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 enum Period : std::size_t { kWeek, kMonth };
 
 // From the start of the first to the end of the last session of the days [first, last] free of
-// both parties' fixed commitments; an empty span when there is none.
-Interval free_span(const PairSpace& space, std::pair<int, int> week) {
+// both parties' fixed commitments; nullopt when there is none.
+std::optional<Interval> free_span(const PairSpace& space, const FreeSlots& free,
+                                  std::pair<int, int> week) {
   std::optional<Interval> span;
-  for (int d = week.first; d <= week.second; ++d)
-    for (int s = 0; s < space.slots_per_day(); ++s) {
-      if (!space.statically_free(d, s)) continue;
-      const auto session = space.session(d, s);
-      span = span ? Interval{span->start, session.end} : session;
-    }
-  return span ? Interval{span->start, span->end - Minutes{1}} : Interval{};
+  for (int d = week.first; d <= week.second; ++d) {
+    const auto [first, last] = free[static_cast<std::size_t>(d)];
+    if (first < 0) continue;
+    const auto end = space.session(d, last).end - Minutes{1};
+    span = span ? Interval{span->start, end} : Interval{space.session(d, first).start, end};
+  }
+  return span;
 }
 
 // The person's ISO week and month holding every instant of `span`, where one does.
@@ -156,8 +161,8 @@ class Search {
   enum class Order { by_demand, by_length };
 
   Search(std::vector<Member>& members, const std::vector<std::vector<RuleClass>>& classes,
-         Order order, Score& incumbent, std::size_t budget)
-      : members_(members), classes_(classes), incumbent_(incumbent), budget_(budget) {
+         const std::vector<FreeSlots>& free, Order order, Score& incumbent, std::size_t budget)
+      : members_(members), classes_(classes), free_(free), incumbent_(incumbent), budget_(budget) {
     for (std::size_t m = 0; m < members_.size(); ++m) {
       const auto& space = members_[m].space;
       auto& facts = facts_.emplace_back();
@@ -165,12 +170,12 @@ class Search {
         auto& f = facts.emplace_back();
         const auto& parties = members_[m].parties;
         for (const auto& week : c.weeks) {
-          const auto span = free_span(space, week);
-          const auto anchor = periods_of(parties.anchor, span);
-          const auto other = periods_of(parties.other, span);
+          const auto span = free_span(space, free_[m], week);
+          const auto anchor = span ? periods_of(parties.anchor, *span) : std::array{kNone, kNone};
+          const auto other = span ? periods_of(parties.other, *span) : std::array{kNone, kNone};
           f.periods.push_back({{{anchor[kWeek], other[kWeek]}, {anchor[kMonth], other[kMonth]}}});
           f.week_starts.push_back(space.session(week.first, 0).start);
-          f.possible.push_back(any_static_slot(space, week));
+          f.possible.push_back(span.has_value());
           f.forced += !f.possible.back();
         }
         f.need = std::max(1, needed(space.pair(), c.weeks.size()));
@@ -302,6 +307,10 @@ class Search {
     };
     std::vector<Shortfall> shortfalls;
     for (const auto& [calendar, load] : people_) {
+      const auto& limits = calendar->person->limits;
+      const bool weekly = limits.max_sessions_per_week || limits.max_minutes_per_week;
+      const bool monthly = limits.max_minutes_per_month.has_value();
+      if (!weekly && !monthly) continue;
       const auto next = next_for(calendar);
       if (next == Instant::max()) continue;  // nothing of theirs is left to decide
       Shortfall f;
@@ -331,6 +340,7 @@ class Search {
       f.must_go = static_cast<int>(needs.size()) - fit;
       f.must_skip = std::max(0, possible - capacity);
       for (const auto period : {kWeek, kMonth}) {
+        if (!(period == kWeek ? weekly : monthly)) continue;
         const auto [go, skip] = shortfall(*calendar, *load, f.members, shortest, period);
         f.must_go = std::max(f.must_go, go);
         f.must_skip = std::max(f.must_skip, skip);
@@ -505,15 +515,14 @@ class Search {
       break;
     }
     std::vector<Position> out;
-    const int n = space.slots_per_day();
     for (int d = week.first; d <= week.second; ++d) {
       if (first && date::weekday{space.day(d)}.c_encoding() == first->first &&
           fits_both(space, d, first->second, member.parties))
         out.insert(out.begin(), Position{d, first->second});
-      int lo = 0;
-      while (lo < n && !fits_both(space, d, lo, member.parties)) ++lo;
-      if (lo == n) continue;
-      int hi = n - 1;
+      auto [lo, hi] = free_[m][static_cast<std::size_t>(d)];
+      if (lo < 0) continue;
+      while (lo <= hi && !fits_both(space, d, lo, member.parties)) ++lo;
+      if (lo > hi) continue;
       while (!fits_both(space, d, hi, member.parties)) --hi;
       for (const int s : {lo, hi})
         if (std::find(out.begin(), out.end(), Position{d, s}) == out.end()) out.push_back({d, s});
@@ -690,6 +699,7 @@ class Search {
 
   std::vector<Member>& members_;
   const std::vector<std::vector<RuleClass>>& classes_;
+  const std::vector<FreeSlots>& free_;
   Score& incumbent_;
   std::size_t budget_;
   std::size_t steps_ = 0;
@@ -839,15 +849,19 @@ void write_reasons(std::vector<Member>& members, std::vector<std::optional<Plan>
 std::optional<std::vector<std::optional<Plan>>> improve_exactly(std::vector<Member>& members,
                                                                 const Score& baseline,
                                                                 std::size_t budget) {
+  std::vector<FreeSlots> free;
   std::vector<std::vector<RuleClass>> classes;
-  for (const auto& m : members) classes.push_back(classes_of(m.space));
+  for (const auto& m : members) {
+    free.push_back(free_slots_of(m.space));
+    classes.push_back(classes_of(m.space, free.back()));
+  }
 
   // Two searches that differ in the order they choose classes, each with half the steps: each
   // finds in time optima the other does not. The second starts from the first's best.
   Score incumbent = baseline;
   Search::Result result;
   for (const auto order : {Search::Order::by_demand, Search::Order::by_length}) {
-    Search search(members, classes, order, incumbent, budget / 2);
+    Search search(members, classes, free, order, incumbent, budget / 2);
     auto found = search.run();
     if (found.score.pairs >= 0 && found.score.better_than(baseline) &&
         (result.score.pairs < 0 || found.score.better_than(result.score)))

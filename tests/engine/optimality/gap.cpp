@@ -4,6 +4,9 @@
 // then the totals and the time each side took.
 //
 //   mentorcal-optimality-gap [PROGRAMS]   (200 by default: seeds 1 to PROGRAMS)
+//   mentorcal-optimality-gap --seed N     (one program: its files, then both schedules, a line
+//                                          per pair: series weekday, cadence, and H/M/S for each
+//                                          occurrence held, moved or skipped)
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -21,12 +24,46 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+void print_schedule(const char* title, const Schedule& schedule) {
+  std::cout << "==> " << title << ": " << optimality::counts_of(schedule) << " <==\n";
+  for (const auto& r : schedule.pairs) {
+    std::cout << r.mentor_id << '/' << r.mentee_id << ": ";
+    if (!r.series) {
+      std::cout << "not scheduled\n";
+      continue;
+    }
+    std::cout << r.series->weekday << ' ' << r.series->cadence.to_string() << ' ';
+    for (const auto& o : r.series->occurrences)
+      std::cout << (o.state == OccurrenceState::held    ? 'H'
+                    : o.state == OccurrenceState::moved ? 'M'
+                                                        : 'S');
+    std::cout << '\n';
+  }
+}
+
+ScheduleOptions engine_options() {
+  ScheduleOptions options;
+  options.revision = date::sys_days{date::year{2027} / 1 / 1};
+  return options;
+}
+
+int show(std::uint64_t seed) {
+  const auto program = optimality::random_program(seed);
+  std::cout << optimality::program_files(program);
+  const auto best = optimality::exact_optimum(program);
+  print_schedule(best.proven ? "optimum" : "best found by GLPK, not proven", best.schedule);
+  print_schedule("engine", schedule_program(program, engine_options()));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int programs = argc > 1 ? std::atoi(argv[1]) : 200;
+  if (argc == 3 && std::string(argv[1]) == "--seed" && std::atoi(argv[2]) > 0)
+    return show(static_cast<std::uint64_t>(std::atoi(argv[2])));
+  const int programs = argc == 2 ? std::atoi(argv[1]) : argc == 1 ? 200 : 0;
   if (programs <= 0) {
-    std::cerr << "usage: mentorcal-optimality-gap [PROGRAMS]\n";
+    std::cerr << "usage: mentorcal-optimality-gap [PROGRAMS] | --seed N\n";
     return 2;
   }
   int unproven = 0;
@@ -42,10 +79,8 @@ int main(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
     const auto best = optimality::exact_optimum(program);
     exact_seconds += seconds_since(start);
-    ScheduleOptions options;
-    options.revision = date::sys_days{date::year{2027} / 1 / 1};
     start = std::chrono::steady_clock::now();
-    const auto schedule = schedule_program(program, options);
+    const auto schedule = schedule_program(program, engine_options());
     engine_seconds += seconds_since(start);
     if (!verify_schedule(program, schedule).empty() ||
         !verify_schedule(program, best.schedule).empty()) {

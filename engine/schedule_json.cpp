@@ -3,6 +3,9 @@
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <vector>
+
+#include "mentorcal/parallel.hpp"
 
 namespace mentorcal {
 namespace {
@@ -38,6 +41,37 @@ Json series_json(const Series& s) {
     j["occurrences"].push_back(std::move(jo));
   }
   return j;
+}
+
+// An array that is a member of the root object, as root.dump(2) writes it, with element(i) for
+// i in [0, count). Each element is built and dumped on the machine's threads (a schedule.json
+// runs to tens of megabytes), then indented by the four spaces of its depth: a dump has no raw
+// newline inside strings, so each newline in it starts a line.
+template <typename Element>
+std::string top_level_array(std::size_t count, const Element& element) {
+  if (count == 0) return "[]";
+  std::vector<std::string> items(count);
+  for_each_index_in_parallel(count, [&](std::size_t i) {
+    const auto dumped = element(i).dump(2);
+    std::string& out = items[i];
+    out.reserve(dumped.size() + dumped.size() / 4);
+    out += "    ";
+    for (const char c : dumped) {
+      out.push_back(c);
+      if (c == '\n') out += "    ";
+    }
+  });
+  std::size_t size = 0;
+  for (const auto& item : items) size += item.size() + 2;
+  std::string text;
+  text.reserve(size + 4);
+  text += "[\n";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) text += ",\n";
+    text += items[i];
+    std::string().swap(items[i]);
+  }
+  return text + "\n  ]";
 }
 
 // "YYYY-MM-DDTHH:MM", as format_local writes it.
@@ -185,10 +219,10 @@ std::string rrule_of(const Series& s) {
 }
 
 std::string schedule_to_json(const Schedule& schedule) {
-  Json root;
-  root["format"] = kFormat;
-  root["program"] = schedule.program_id;
-  root["outcome"] = schedule.outcome == PassOutcome::complete ? "complete" : "time_limit";
+  Json head;
+  head["format"] = kFormat;
+  head["program"] = schedule.program_id;
+  head["outcome"] = schedule.outcome == PassOutcome::complete ? "complete" : "time_limit";
   int scheduled = 0;
   int held = 0;
   int moved = 0;
@@ -202,14 +236,14 @@ std::string schedule_to_json(const Schedule& schedule) {
       skipped += o.state == OccurrenceState::skipped;
     }
   }
-  root["summary"] = {{"pairs", schedule.pairs.size()},
+  head["summary"] = {{"pairs", schedule.pairs.size()},
                      {"scheduled", scheduled},
                      {"held", held},
                      {"moved", moved},
                      {"skipped", skipped},
                      {"cancelled", schedule.cancelled.size()}};
-  root["pairs"] = Json::array();
-  for (const auto& r : schedule.pairs) {
+  const auto pair_json = [&](std::size_t i) {
+    const auto& r = schedule.pairs[i];
     Json j;
     j["mentor"] = r.mentor_id;
     j["mentee"] = r.mentee_id;
@@ -222,14 +256,22 @@ std::string schedule_to_json(const Schedule& schedule) {
       j["reasons"] = r.reasons;
       j["relaxation"] = r.relaxation;
     }
-    root["pairs"].push_back(std::move(j));
-  }
-  root["cancelled"] = Json::array();
-  for (const auto& c : schedule.cancelled)
-    root["cancelled"].push_back({{"organizer_email", c.organizer_email},
-                                 {"attendee_email", c.attendee_email},
-                                 {"series", series_json(c.series)}});
-  return root.dump(2) + "\n";
+    return j;
+  };
+  const auto cancelled_json = [&](std::size_t i) {
+    const auto& c = schedule.cancelled[i];
+    return Json{{"organizer_email", c.organizer_email},
+                {"attendee_email", c.attendee_email},
+                {"series", series_json(c.series)}};
+  };
+  // The head is dumped as an object of its own and reopened ("\n}" dropped) for the two arrays.
+  auto text = head.dump(2);
+  text.resize(text.size() - 2);
+  text += ",\n  \"pairs\": ";
+  text += top_level_array(schedule.pairs.size(), pair_json);
+  text += ",\n  \"cancelled\": ";
+  text += top_level_array(schedule.cancelled.size(), cancelled_json);
+  return text + "\n}\n";
 }
 
 std::optional<Schedule> schedule_from_json(std::string_view text, std::string* error) {

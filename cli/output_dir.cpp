@@ -4,19 +4,24 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "mentorcal/parallel.hpp"
 
 namespace mentorcal::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
+// Files are written on several threads: std::strerror need not be thread-safe, the category is.
 std::string errno_text(const std::string& what, const fs::path& path) {
-  return what + " " + path.generic_string() + ": " + std::strerror(errno);
+  return what + " " + path.generic_string() + ": " + std::generic_category().message(errno);
 }
 
 // Writes `text` to `name` in `staging`, which is open as `dir`.
@@ -60,27 +65,38 @@ std::string write_output_dir(const std::string& out_dir, const OutputFiles& file
     return error;
   };
   // Files are opened relative to the staging directory and each folder is made once (the files
-  // come sorted): a pass writes tens of thousands of feeds into one folder.
+  // come sorted): a pass writes tens of thousands of feeds into one folder. The folders are made
+  // first, then the files are written on the machine's threads; the first failure, in file
+  // order, is the one reported.
   const int dir = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return abandon(errno_text("cannot open", staging));
-  std::string error;
+  std::vector<const OutputFiles::value_type*> entries;
+  entries.reserve(files.size());
   std::string_view made;  // the folder of the previous file
-  for (const auto& [name, text] : files) {
+  for (const auto& entry : files) {
+    const auto& name = entry.first;
     const auto slash = name.rfind('/');
     const std::string_view folder{name.data(), slash == std::string::npos ? 0 : slash};
     if (!folder.empty() && folder != made) {
       fs::create_directories(staging / folder, ec);
       if (ec) {
-        error = "cannot create " + (staging / folder).generic_string();
-        break;
+        ::close(dir);
+        return abandon("cannot create " + (staging / folder).generic_string());
       }
       made = folder;
     }
-    error = write_file(dir, staging, name, text);
-    if (!error.empty()) break;
+    entries.push_back(&entry);
   }
+  std::vector<std::string> errors(entries.size());
+  std::atomic<bool> failed{false};
+  for_each_index_in_parallel(entries.size(), [&](std::size_t i) {
+    if (failed) return;
+    errors[i] = write_file(dir, staging, entries[i]->first, entries[i]->second);
+    if (!errors[i].empty()) failed = true;
+  });
   ::close(dir);
-  if (!error.empty()) return abandon(error);
+  for (auto& error : errors)
+    if (!error.empty()) return abandon(std::move(error));
 
   if (fs::exists(target, ec)) {
     // One atomic step: readers see the old tree or the new one, never a mixture.

@@ -1,6 +1,7 @@
 #include "mentorcal/program_files.hpp"
 
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -117,11 +118,15 @@ std::optional<ProgramFiles> read_program_files(const fs::path& dir, std::string*
   // The `calendar` column may name files anywhere in the directory: let the loader say which
   // ones it reads, so that the server sees exactly the files the CLI would.
   std::set<std::string> named;
+  std::mutex named_lock;  // the loader reads calendars on several threads
   auto sources = sources_of(files, "");
   sources.read = [&](const std::string& relative) -> std::optional<std::string> {
     if (!is_inside_path(relative)) return std::nullopt;
     auto text = read_text_file(dir / relative);
-    if (text) named.insert(relative);
+    if (text) {
+      const std::lock_guard lock(named_lock);
+      named.insert(relative);
+    }
     return text;
   };
   load_program(sources);

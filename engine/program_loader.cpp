@@ -7,8 +7,10 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <vector>
 
 #include "mentorcal/csv.hpp"
+#include "mentorcal/parallel.hpp"
 #include "mentorcal/program.hpp"
 
 namespace mentorcal {
@@ -326,7 +328,19 @@ class Loader {
          kMaxMinutesPerMonth.key, kBufferMinutes.key, "calendar"});
     if (!table) return false;
     const auto cell = cell_reader(*table);
-    for (const auto& row : table->rows) {
+    // The calendars, tens of thousands of files in a large program, are read first on the
+    // machine's threads; each row's is then checked and attached in row order.
+    std::vector<std::optional<std::string>> calendar_paths;
+    calendar_paths.reserve(table->rows.size());
+    for (const auto& row : table->rows)
+      calendar_paths.push_back(calendar_path(cell(row, "calendar"), cell(row, "id")));
+    std::vector<std::optional<std::string>> calendar_texts(table->rows.size());
+    if (sources_.read)
+      for_each_index_in_parallel(table->rows.size(), [&](std::size_t i) {
+        if (calendar_paths[i]) calendar_texts[i] = sources_.read(*calendar_paths[i]);
+      });
+    for (std::size_t index = 0; index < table->rows.size(); ++index) {
+      const auto& row = table->rows[index];
       const auto at = [&](std::string message) {
         d_.error(people_file_, row.line, std::move(message));
       };
@@ -397,34 +411,26 @@ class Loader {
       limit(kBufferMinutes, buffer);
       if (buffer) p.limits.buffer_minutes = *buffer;
 
-      load_calendar(p, cell(row, "calendar"), row.line);
+      const auto named = cell(row, "calendar");
+      if (!named.empty() && !is_relative_inside(named)) {
+        at("calendar " + in_quotes(named) + " must be a path inside the program directory");
+      } else if (!named.empty() && !calendar_texts[index]) {
+        at("calendar file " + in_quotes(named) + " not found");
+      } else if (calendar_texts[index]) {
+        p.calendar_file = std::move(*calendar_paths[index]);
+        p.calendar_text = std::move(*calendar_texts[index]);
+      }
       if (ok) program_.people.push_back(std::move(p));
     }
     return true;
   }
 
-  void load_calendar(Person& p, const std::string& named, int line) {
-    if (!named.empty()) {
-      if (!is_relative_inside(named)) {
-        d_.error(people_file_, line,
-                 "calendar " + in_quotes(named) + " must be a path inside the program directory");
-        return;
-      }
-      const auto text = sources_.read ? sources_.read(named) : std::nullopt;
-      if (!text) {
-        d_.error(people_file_, line, "calendar file " + in_quotes(named) + " not found");
-        return;
-      }
-      p.calendar_file = named;
-      p.calendar_text = *text;
-      return;
-    }
-    if (!is_person_id(p.id) || !sources_.read) return;
-    const std::string fallback = "calendars/" + p.id + ".ics";
-    if (auto text = sources_.read(fallback)) {
-      p.calendar_file = fallback;
-      p.calendar_text = std::move(*text);
-    }
+  // The file a row's calendar is read from: the one its `calendar` column names, else
+  // calendars/ID.ics when there is one; nullopt when the row names no file it may read.
+  static std::optional<std::string> calendar_path(const std::string& named, const std::string& id) {
+    if (!named.empty()) return is_relative_inside(named) ? std::optional(named) : std::nullopt;
+    if (!is_person_id(id)) return std::nullopt;
+    return "calendars/" + id + ".ics";
   }
 
   // ---- pairs.csv ----

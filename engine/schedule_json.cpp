@@ -1,8 +1,12 @@
 #include "mentorcal/schedule_json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <vector>
+
+#include "mentorcal/parallel.hpp"
 
 namespace mentorcal {
 namespace {
@@ -12,32 +16,121 @@ using Json = nlohmann::ordered_json;
 constexpr std::string_view kFormat = "mentorcal-schedule/1";
 constexpr std::array<const char*, 7> kDays{"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
 
-Json series_json(const Series& s) {
-  Json j;
-  j["uid"] = s.uid;
-  j["mentor"] = s.mentor_id;
-  j["mentee"] = s.mentee_id;
-  j["sequence"] = s.sequence;
-  j["dtstamp"] = format_utc(s.dtstamp);
-  j["zone"] = s.zone;
-  j["cadence"] = s.cadence.to_string();
-  j["weekday"] = kDays[s.weekday.c_encoding()];
-  if (s.cadence.kind == Cadence::Kind::monthly) j["monthly_ordinal"] = s.monthly_ordinal;
-  j["first"] = format_local(s.first);
-  j["duration_minutes"] = s.duration.count();
-  j["rrule"] = rrule_of(s);
-  j["taking_place"] = s.held_count();
-  j["occurrences"] = Json::array();
-  for (const auto& o : s.occurrences) {
-    Json jo;
-    jo["nominal"] = format_local(o.nominal);
-    jo["state"] = occurrence_state_name(o.state);
-    jo["start"] = format_utc(o.at.start);
-    jo["end"] = format_utc(o.at.end);
-    if (!o.reason.empty()) jo["reason"] = o.reason;
-    j["occurrences"].push_back(std::move(jo));
+// schedule.json's text is written directly, laid out exactly as nlohmann's dump(2) lays out the
+// same values (a schedule.json runs to tens of megabytes, and a tree of it costs seconds).
+
+// Appends `s` as a JSON string: plain printable ASCII as it is, anything else through nlohmann,
+// which escapes it as dump does and rejects invalid UTF-8.
+void append_string(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(
+      s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += Json(std::string(s)).dump();
+    return;
   }
-  return j;
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+// An object `depth` levels below the root, one member per call; close() ends it.
+class ObjectText {
+ public:
+  ObjectText(std::string& out, int depth) : out_(out), depth_(depth) { out_ += '{'; }
+
+  // Starts the member `key`; its value is appended to the text returned.
+  std::string& member(std::string_view key) {
+    out_ += first_ ? "\n" : ",\n";
+    first_ = false;
+    out_.append(2 * static_cast<std::size_t>(depth_ + 1), ' ');
+    append_string(out_, key);
+    out_ += ": ";
+    return out_;
+  }
+  void text(std::string_view key, std::string_view value) { append_string(member(key), value); }
+  void number(std::string_view key, long long value) { member(key) += std::to_string(value); }
+  void close() {
+    if (!first_) {
+      out_ += '\n';
+      out_.append(2 * static_cast<std::size_t>(depth_), ' ');
+    }
+    out_ += '}';
+  }
+
+ private:
+  std::string& out_;
+  int depth_;
+  bool first_ = true;
+};
+
+// An array `depth` levels below the root whose element(i), for i in [0, count), appends itself.
+template <typename Element>
+void append_array(std::string& out, int depth, std::size_t count, const Element& element) {
+  if (count == 0) {
+    out += "[]";
+    return;
+  }
+  out += '[';
+  for (std::size_t i = 0; i < count; ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    out.append(2 * static_cast<std::size_t>(depth + 1), ' ');
+    element(i);
+  }
+  out += '\n';
+  out.append(2 * static_cast<std::size_t>(depth), ' ');
+  out += ']';
+}
+
+void append_series(std::string& out, const Series& s, int depth) {
+  ObjectText j(out, depth);
+  j.text("uid", s.uid);
+  j.text("mentor", s.mentor_id);
+  j.text("mentee", s.mentee_id);
+  j.number("sequence", s.sequence);
+  j.text("dtstamp", format_utc(s.dtstamp));
+  j.text("zone", s.zone);
+  j.text("cadence", s.cadence.to_string());
+  j.text("weekday", kDays[s.weekday.c_encoding()]);
+  if (s.cadence.kind == Cadence::Kind::monthly) j.number("monthly_ordinal", s.monthly_ordinal);
+  j.text("first", format_local(s.first));
+  j.number("duration_minutes", s.duration.count());
+  j.text("rrule", rrule_of(s));
+  j.number("taking_place", s.held_count());
+  append_array(j.member("occurrences"), depth + 1, s.occurrences.size(), [&](std::size_t k) {
+    const auto& o = s.occurrences[k];
+    ObjectText jo(out, depth + 2);
+    jo.text("nominal", format_local(o.nominal));
+    jo.text("state", occurrence_state_name(o.state));
+    jo.text("start", format_utc(o.at.start));
+    jo.text("end", format_utc(o.at.end));
+    if (!o.reason.empty()) jo.text("reason", o.reason);
+    jo.close();
+  });
+  j.close();
+}
+
+// Appends an array that is a member of the root object, with element(i), the text of an object
+// two levels below the root, for i in [0, count); the elements are written on the machine's
+// threads. The whole text is built in `out`: each copy of tens of megabytes costs page faults.
+template <typename Element>
+void append_top_level_array(std::string& out, std::size_t count, const Element& element) {
+  if (count == 0) {
+    out += "[]";
+    return;
+  }
+  std::vector<std::string> items(count);
+  for_each_index_in_parallel(count, [&](std::size_t i) { items[i] = element(i); });
+  std::size_t size = 0;
+  for (const auto& item : items) size += item.size() + 6;
+  out.reserve(out.size() + size + 64);  // and what follows the array
+  out += "[\n";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ",\n";
+    out += "    ";
+    out += items[i];
+    std::string().swap(items[i]);
+  }
+  out += "\n  ]";
 }
 
 // "YYYY-MM-DDTHH:MM", as format_local writes it.
@@ -185,10 +278,10 @@ std::string rrule_of(const Series& s) {
 }
 
 std::string schedule_to_json(const Schedule& schedule) {
-  Json root;
-  root["format"] = kFormat;
-  root["program"] = schedule.program_id;
-  root["outcome"] = schedule.outcome == PassOutcome::complete ? "complete" : "time_limit";
+  Json head;
+  head["format"] = kFormat;
+  head["program"] = schedule.program_id;
+  head["outcome"] = schedule.outcome == PassOutcome::complete ? "complete" : "time_limit";
   int scheduled = 0;
   int held = 0;
   int moved = 0;
@@ -202,34 +295,50 @@ std::string schedule_to_json(const Schedule& schedule) {
       skipped += o.state == OccurrenceState::skipped;
     }
   }
-  root["summary"] = {{"pairs", schedule.pairs.size()},
+  head["summary"] = {{"pairs", schedule.pairs.size()},
                      {"scheduled", scheduled},
                      {"held", held},
                      {"moved", moved},
                      {"skipped", skipped},
                      {"cancelled", schedule.cancelled.size()}};
-  root["pairs"] = Json::array();
-  for (const auto& r : schedule.pairs) {
-    Json j;
-    j["mentor"] = r.mentor_id;
-    j["mentee"] = r.mentee_id;
-    j["mentor_email"] = r.mentor_email;
-    j["mentee_email"] = r.mentee_email;
-    j["status"] = r.series ? "scheduled" : "unscheduled";
+  const auto pair_text = [&](std::size_t i) {
+    const auto& r = schedule.pairs[i];
+    std::string out;
+    ObjectText j(out, 2);
+    j.text("mentor", r.mentor_id);
+    j.text("mentee", r.mentee_id);
+    j.text("mentor_email", r.mentor_email);
+    j.text("mentee_email", r.mentee_email);
+    j.text("status", r.series ? "scheduled" : "unscheduled");
     if (r.series) {
-      j["series"] = series_json(*r.series);
+      append_series(j.member("series"), *r.series, 3);
     } else {
-      j["reasons"] = r.reasons;
-      j["relaxation"] = r.relaxation;
+      append_array(j.member("reasons"), 3, r.reasons.size(),
+                   [&](std::size_t k) { append_string(out, r.reasons[k]); });
+      j.text("relaxation", r.relaxation);
     }
-    root["pairs"].push_back(std::move(j));
-  }
-  root["cancelled"] = Json::array();
-  for (const auto& c : schedule.cancelled)
-    root["cancelled"].push_back({{"organizer_email", c.organizer_email},
-                                 {"attendee_email", c.attendee_email},
-                                 {"series", series_json(c.series)}});
-  return root.dump(2) + "\n";
+    j.close();
+    return out;
+  };
+  const auto cancelled_text = [&](std::size_t i) {
+    const auto& c = schedule.cancelled[i];
+    std::string out;
+    ObjectText j(out, 2);
+    j.text("organizer_email", c.organizer_email);
+    j.text("attendee_email", c.attendee_email);
+    append_series(j.member("series"), c.series, 3);
+    j.close();
+    return out;
+  };
+  // The head is dumped as an object of its own and reopened ("\n}" dropped) for the two arrays.
+  auto text = head.dump(2);
+  text.resize(text.size() - 2);
+  text += ",\n  \"pairs\": ";
+  append_top_level_array(text, schedule.pairs.size(), pair_text);
+  text += ",\n  \"cancelled\": ";
+  append_top_level_array(text, schedule.cancelled.size(), cancelled_text);
+  text += "\n}\n";
+  return text;
 }
 
 std::optional<Schedule> schedule_from_json(std::string_view text, std::string* error) {

@@ -1,7 +1,9 @@
 #include "mentorcal/time.hpp"
 
 #include <charconv>
+#include <optional>
 #include <stdexcept>
+#include <string>
 
 namespace mentorcal {
 
@@ -67,11 +69,40 @@ std::string format_day(LocalDay day) {
   return date::format("%F", day);
 }
 
+namespace {
+
+// "YYYY-MM-DDTHH:MM" of the minute `since_epoch` after 1970-01-01T00:00, as date::format's
+// "%FT%R" writes it, without a stream: a schedule of L formats over a million of these. Years
+// outside 1000..9999 are left to date::format.
+std::optional<std::string> minute_text(Minutes since_epoch) {
+  const auto day = date::floor<date::days>(date::sys_time<Minutes>{since_epoch});
+  const date::year_month_day ymd{day};
+  const int year{ymd.year()};
+  if (year < 1000 || year > 9999) return std::nullopt;
+  const auto minute = static_cast<int>((since_epoch - day.time_since_epoch()).count());
+  std::string text = "YYYY-MM-DDTHH:MM";
+  const auto two = [&](std::size_t at, int value) {
+    text[at] = static_cast<char>('0' + value / 10);
+    text[at + 1] = static_cast<char>('0' + value % 10);
+  };
+  two(0, year / 100);
+  two(2, year % 100);
+  two(5, static_cast<int>(unsigned{ymd.month()}));
+  two(8, static_cast<int>(unsigned{ymd.day()}));
+  two(11, minute / 60);
+  two(14, minute % 60);
+  return text;
+}
+
+}  // namespace
+
 std::string format_local(LocalMinute t) {
+  if (auto text = minute_text(t.time_since_epoch())) return std::move(*text);
   return date::format("%FT%R", t);
 }
 
 std::string format_utc(Instant t) {
+  if (auto text = minute_text(t.time_since_epoch())) return *text + ":00Z";
   return date::format("%FT%TZ", t);
 }
 

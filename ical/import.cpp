@@ -86,6 +86,12 @@ std::size_t name_length(std::string_view line) {
   return n;
 }
 
+void append_number(std::string& text, int number) {
+  std::array<char, 16> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
+  text.append(digits.data(), end);
+}
+
 // Checks that BEGIN and END lines nest and that the file is a VCALENDAR, and writes the text
 // libical parses: every property gets its line number as a kLineTag parameter, every component a
 // kLineTag property. Returns nullopt after reporting an error.
@@ -116,7 +122,9 @@ std::optional<TaggedSource> tag_lines(std::string_view ics, const std::string& f
     const std::size_t n = name_length(line);
     const std::string name = upper(line.substr(0, n));
     const char separator = n < line.size() ? line[n] : '\0';
-    const std::string value = n < line.size() ? upper(line.substr(n + 1)) : std::string();
+    // Only a BEGIN or END line's value is looked at: the component it names.
+    const bool begin_or_end = separator == ':' && (name == "BEGIN" || name == "END");
+    const std::string value = begin_or_end ? upper(line.substr(n + 1)) : std::string();
     if (out.lines.empty() && !(name == "BEGIN" && separator == ':' && value == "VCALENDAR")) {
       diagnostics.error(file, number,
                         "not an iCalendar file: it must begin with BEGIN:VCALENDAR, not '" +
@@ -127,7 +135,8 @@ std::optional<TaggedSource> tag_lines(std::string_view ics, const std::string& f
       open.emplace_back(value, number);
       out.lines.push_back({number, number, name});
       out.text.append(line).append("\n").append(kLineTag).append(":");
-      out.text.append(std::to_string(number)).push_back('\n');
+      append_number(out.text, number);
+      out.text.push_back('\n');
       continue;
     }
     if (name == "END" && separator == ':') {
@@ -149,7 +158,8 @@ std::optional<TaggedSource> tag_lines(std::string_view ics, const std::string& f
     out.lines.push_back({number, open.empty() ? 0 : open.back().second, name});
     if (n > 0 && (separator == ';' || separator == ':')) {
       out.text.append(line.substr(0, n)).append(";").append(kLineTag).append("=");
-      out.text.append(std::to_string(number)).append(line.substr(n)).push_back('\n');
+      append_number(out.text, number);
+      out.text.append(line.substr(n)).push_back('\n');
     } else {
       out.text.append(line).push_back('\n');
     }

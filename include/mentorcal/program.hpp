@@ -100,7 +100,8 @@ struct Program {
 
 // The files of a program directory, wherever they are kept (a directory, a JSON body). `read`
 // returns the text of a calendar file named relative to the program ("calendars/m-01.ics"), or
-// nullopt when there is none. `label` prefixes file names in messages ("acme/").
+// nullopt when there is none; the loader calls it from several threads at once, one call per
+// calendar. `label` prefixes file names in messages ("acme/").
 struct ProgramSources {
   std::string label;
   std::optional<std::string> program_toml;

@@ -204,8 +204,8 @@ class Search {
       std::stable_sort(classes.begin(), classes.end(),
                        [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
     }
-    // The members whose rule class is chosen first: the most of their people's limits first,
-    // by what they need at the least (for every-weeks cadences) or by session length.
+    // The members whose rule class is chosen first: those that take the most of their people's
+    // limits, by the minutes they need at the least (sessions times length) or by session length.
     member_order_.resize(members_.size());
     std::iota(member_order_.begin(), member_order_.end(), std::size_t{0});
     const auto weight = [&](std::size_t m) {
@@ -226,7 +226,6 @@ class Search {
   }
 
   Result run() { return search(); }
-  bool aborted() const { return aborted_; }
 
  private:
   struct State {

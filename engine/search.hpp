@@ -56,7 +56,8 @@ class Occupancy {
   void release(Interval session, const PersonCalendar& calendar);
   // Appends to `out` all that can decide whether a session starting at `from` or later fits:
   // the sessions within the buffer of it or after, and the tallies of its local day, ISO week
-  // and month and of those after. Two occupancies with the same state decide alike.
+  // and month and of those after, each only when a limit counts by it. Two occupancies with the
+  // same state decide alike.
   void append_state(Instant from, const PersonCalendar& calendar, std::vector<long>& out) const;
   // Appends to `out` which of the tallies the person's limits use the session counts in: its
   // local day, ISO week and month, each only when a limit counts by it.

@@ -65,9 +65,12 @@ struct Position {
 };
 using Choice = std::optional<Position>;  // nullopt: skipped
 
+bool is_party(const Parties& parties, const PersonCalendar* person) {
+  return &parties.anchor == person || &parties.other == person;
+}
+
 bool shares_person(const Parties& a, const Parties& b) {
-  return &a.anchor == &b.anchor || &a.anchor == &b.other || &a.other == &b.anchor ||
-         &a.other == &b.other;
+  return is_party(b, &a.anchor) || is_party(b, &a.other);
 }
 
 struct VectorHash {
@@ -226,6 +229,9 @@ class Search {
   }
 
   Result run() { return search(); }
+  // Whether the search ran to the end: its best is then the best there is.
+  bool complete() const { return !aborted_; }
+  std::size_t steps() const { return steps_; }
 
  private:
   struct State {
@@ -317,9 +323,7 @@ class Search {
       int possible = 0;
       Minutes shortest = Minutes::max();
       for (std::size_t m = 0; m < states_.size(); ++m) {
-        const auto& parties = members_[m].parties;
-        if (states_[m].dead || (&parties.anchor != calendar && &parties.other != calendar))
-          continue;
+        if (states_[m].dead || !is_party(members_[m].parties, calendar)) continue;
         const auto [need, could] = still_needed_and_possible(m);
         f.members.push_back(m);
         needs.push_back(need);
@@ -438,8 +442,7 @@ class Search {
     auto next = Instant::max();
     for (std::size_t m = 0; m < states_.size(); ++m) {
       const auto& parties = members_[m].parties;
-      if (!finished(m) && (&parties.anchor == calendar || &parties.other == calendar))
-        next = std::min(next, time_of(m));
+      if (!finished(m) && is_party(parties, calendar)) next = std::min(next, time_of(m));
     }
     return next;
   }
@@ -571,10 +574,8 @@ class Search {
     };
     const auto& starts = facts(m).week_starts;
     if (states_[m].k + 1 < starts.size()) watch(m, starts[states_[m].k + 1]);
-    for (const auto w : neighbours_[m]) {
-      const auto& p = members_[w].parties;
-      if (!finished(w) && (&p.anchor == &person || &p.other == &person)) watch(w, time_of(w));
-    }
+    for (const auto w : neighbours_[m])
+      if (!finished(w) && is_party(members_[w].parties, &person)) watch(w, time_of(w));
   }
 
   Result search() {
@@ -843,54 +844,175 @@ void write_reasons(std::vector<Member>& members, std::vector<std::optional<Plan>
   }
 }
 
-}  // namespace
-
-std::optional<std::vector<std::optional<Plan>>> improve_exactly(std::vector<Member>& members,
-                                                                const Score& baseline,
-                                                                std::size_t budget) {
-  std::vector<FreeSlots> free;
-  std::vector<std::vector<RuleClass>> classes;
-  for (const auto& m : members) {
-    free.push_back(free_slots_of(m.space));
-    classes.push_back(classes_of(m.space, free.back()));
+// The score of the plans of the members in `part`.
+Score score_of(const std::vector<std::optional<Plan>>& plans,
+               const std::vector<std::size_t>& part) {
+  Score score{0, 0};
+  for (const auto m : part) {
+    if (!plans[m]) continue;
+    score.pairs += 1;
+    score.skipped += plans[m]->skipped;
   }
+  return score;
+}
 
-  // Two searches that differ in the order they choose classes, each with half the steps: each
-  // finds in time optima the other does not. The second starts from the first's best.
+// What both searches over some members found: better plans for them, if any.
+struct Searched {
+  std::optional<std::vector<std::optional<Plan>>> plans;
+  bool complete = true;  // both ran to the end: nothing better exists
+  std::size_t steps = 0;
+};
+
+// Two searches over the members in `part` that differ in the order they choose classes, each
+// with half the steps: each finds in time optima the other does not. The second starts from the
+// first's best. What members outside `part` have booked stays where it is.
+Searched search_part(std::vector<Member>& members,
+                     const std::vector<std::vector<RuleClass>>& classes,
+                     const std::vector<FreeSlots>& free, const std::vector<std::size_t>& part,
+                     const Score& baseline, std::size_t budget) {
+  std::vector<Member> sub;
+  std::vector<std::vector<RuleClass>> sub_classes;
+  std::vector<FreeSlots> sub_free;
+  for (const auto m : part) {
+    sub.push_back(members[m]);
+    sub_classes.push_back(classes[m]);
+    sub_free.push_back(free[m]);
+  }
+  Searched out;
   Score incumbent = baseline;
   Search::Result result;
   for (const auto order : {Search::Order::by_demand, Search::Order::by_length}) {
-    Search search(members, classes, free, order, incumbent, budget / 2);
+    Search search(sub, sub_classes, sub_free, order, incumbent, budget / 2);
     auto found = search.run();
+    out.complete = out.complete && search.complete();
+    out.steps += search.steps();
     if (found.score.pairs >= 0 && found.score.better_than(baseline) &&
         (result.score.pairs < 0 || found.score.better_than(result.score)))
       result = std::move(found);
   }
-  if (result.score.pairs < 0) return std::nullopt;
-  Solution found{std::vector<std::size_t>(members.size()),
-                 std::vector<std::vector<Choice>>(members.size())};
+  if (result.score.pairs < 0) return out;
+  Solution found{std::vector<std::size_t>(sub.size()),
+                 std::vector<std::vector<Choice>>(sub.size())};
   for (const auto* path = result.suffix.get(); path; path = path->rest.get()) {
     const auto& step = path->step;
     if (step.is_class && step.value == kUnscheduled) continue;
     if (step.is_class) {
       found.classes[step.member] = step.value;
-      found.choices[step.member].assign(classes[step.member][step.value].weeks.size(),
+      found.choices[step.member].assign(sub_classes[step.member][step.value].weeks.size(),
                                         std::nullopt);
     } else {
       found.choices[step.member][step.value] = step.choice;
     }
   }
   // A member whose occurrences are all skipped, or too many, is not scheduled.
-  for (std::size_t m = 0; m < members.size(); ++m) {
+  for (std::size_t m = 0; m < sub.size(); ++m) {
     auto& c = found.choices[m];
     const auto held =
         std::count_if(c.begin(), c.end(), [](const Choice& x) { return x.has_value(); });
-    const auto need = std::max(1, needed(members[m].space.pair(), c.size()));
+    const auto need = std::max(1, needed(sub[m].space.pair(), c.size()));
     if (held < need) c.clear();
   }
-  auto plans = plans_by_series_time(members, classes, found);
-  if (!plans) plans = plans_as_found(members, classes, found);
-  write_reasons(members, *plans);
+  out.plans = plans_by_series_time(sub, sub_classes, found);
+  if (!out.plans) out.plans = plans_as_found(sub, sub_classes, found);
+  return out;
+}
+
+// The parts searched on their own when the whole group is too large to search to the end: for
+// each person, the members they are a party of, then those of the people those members meet,
+// nearest first, as long as each person's members fit whole in kPartMembers.
+constexpr std::size_t kPartMembers = 8;
+
+std::vector<std::vector<std::size_t>> parts_of(const std::vector<Member>& members) {
+  std::vector<const PersonCalendar*> people;
+  for (const auto& m : members)
+    for (const auto* p : {&m.parties.anchor, &m.parties.other})
+      if (std::find(people.begin(), people.end(), p) == people.end()) people.push_back(p);
+  const auto members_of = [&](const PersonCalendar* p) {
+    std::vector<std::size_t> out;
+    for (std::size_t m = 0; m < members.size(); ++m)
+      if (is_party(members[m].parties, p)) out.push_back(m);
+    return out;
+  };
+  std::vector<std::vector<std::size_t>> parts;
+  for (const auto* start : people) {
+    std::vector<std::size_t> part;
+    std::vector<const PersonCalendar*> reached{start};
+    for (std::size_t i = 0; i < reached.size(); ++i) {
+      auto own = members_of(reached[i]);
+      std::erase_if(
+          own, [&](std::size_t m) { return std::find(part.begin(), part.end(), m) != part.end(); });
+      if (part.size() + own.size() > kPartMembers) continue;
+      for (const auto m : own) {
+        part.push_back(m);
+        for (const auto* p : {&members[m].parties.anchor, &members[m].parties.other})
+          if (std::find(reached.begin(), reached.end(), p) == reached.end()) reached.push_back(p);
+      }
+    }
+    std::sort(part.begin(), part.end());
+    if (!part.empty() && part.size() < members.size() &&
+        std::find(parts.begin(), parts.end(), part) == parts.end())
+      parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
+// Searches each part in turn, everyone else held where `plans` has them, and keeps what scores
+// better, until a round over all parts finds nothing or the steps run out. Returns whether any
+// part improved.
+bool improve_by_parts(std::vector<Member>& members,
+                      const std::vector<std::vector<RuleClass>>& classes,
+                      const std::vector<FreeSlots>& free,
+                      const std::vector<std::vector<std::size_t>>& parts,
+                      std::vector<std::optional<Plan>>& plans, std::size_t budget) {
+  if (parts.empty()) return false;
+  const auto each = std::max<std::size_t>(budget / parts.size(), 2);
+  bool improved = false;
+  std::size_t spent = 0;
+  for (bool again = true; again && spent < budget;) {
+    again = false;
+    for (const auto& part : parts) {
+      if (spent >= budget) break;
+      std::vector<bool> inside(members.size(), false);
+      for (const auto m : part) inside[m] = true;
+      for (std::size_t m = 0; m < members.size(); ++m)
+        if (!inside[m] && plans[m]) book(*plans[m], members[m].parties);
+      auto found = search_part(members, classes, free, part, score_of(plans, part),
+                               std::min(each, budget - spent));
+      for (std::size_t m = 0; m < members.size(); ++m)
+        if (!inside[m] && plans[m]) unbook(*plans[m], members[m].parties);
+      spent += found.steps;
+      if (!found.plans) continue;
+      for (std::size_t i = 0; i < part.size(); ++i) plans[part[i]] = std::move((*found.plans)[i]);
+      improved = again = true;
+    }
+  }
+  return improved;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::optional<Plan>>> improve_exactly(
+    std::vector<Member>& members, const std::vector<std::optional<Plan>>& current,
+    std::size_t budget) {
+  std::vector<FreeSlots> free;
+  std::vector<std::vector<RuleClass>> classes;
+  for (const auto& m : members) {
+    free.push_back(free_slots_of(m.space));
+    classes.push_back(classes_of(m.space, free.back()));
+  }
+  std::vector<std::size_t> everyone(members.size());
+  std::iota(everyone.begin(), everyone.end(), std::size_t{0});
+  auto plans = current;
+  // Half the steps for the whole group, the rest for its parts if it is not searched to the end.
+  const auto parts = parts_of(members);
+  auto whole = search_part(members, classes, free, everyone, score_of(plans, everyone),
+                           parts.empty() ? budget : budget / 2);
+  const bool improved = whole.plans.has_value();
+  if (improved) plans = std::move(*whole.plans);
+  const bool by_parts = !whole.complete && improve_by_parts(members, classes, free, parts, plans,
+                                                            budget - whole.steps);
+  if (!improved && !by_parts) return std::nullopt;
+  write_reasons(members, plans);
   return plans;
 }
 

@@ -26,11 +26,11 @@ struct Member {
   Parties parties;
 };
 
-// Plans for the members (nullopt: not scheduled) that score better than `baseline`, with each
-// exception's reason; nullopt when there are none, or none found within `budget` steps of the
-// search. Books nothing: the caller books the plans it takes.
-std::optional<std::vector<std::optional<Plan>>> improve_exactly(std::vector<Member>& members,
-                                                                const Score& baseline,
-                                                                std::size_t budget);
+// Plans for the members (nullopt: not scheduled) that score better than their `current` plans,
+// with each exception's reason; nullopt when there are none, or none found within `budget` steps
+// of the search. Books nothing: the caller books the plans it takes.
+std::optional<std::vector<std::optional<Plan>>> improve_exactly(
+    std::vector<Member>& members, const std::vector<std::optional<Plan>>& current,
+    std::size_t budget);
 
 }  // namespace mentorcal::engine

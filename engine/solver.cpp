@@ -33,8 +33,8 @@ constexpr std::size_t kBreadthWhenStopping = 2;
 // the program grows, so that the whole pass stays within about kExactStepsPerPass: a small
 // program is searched to the end, a large one where the greedy schedule is furthest off.
 constexpr std::size_t kExactPairs = 32;
-constexpr std::size_t kExactStepsPerPass = 4'000'000;
-constexpr std::size_t kExactStepsPerGroup = 200'000;
+constexpr std::size_t kExactStepsPerPass = 12'000'000;
+constexpr std::size_t kExactStepsPerGroup = 400'000;
 constexpr std::size_t kExactStepsAtLeast = 500;
 
 // The pairs that share people, transitively: each group is searched on its own.
@@ -248,7 +248,7 @@ class Solver {
     const auto budget =
         std::clamp(kExactStepsPerPass / std::max<std::size_t>(1, program_.pairs.size()),
                    kExactStepsAtLeast, kExactStepsPerGroup);
-    auto better = engine::improve_exactly(members, greedy, budget);
+    auto better = engine::improve_exactly(members, kept, budget);
     auto& chosen = better ? *better : kept;
     for (std::size_t k = 0; k < open.size(); ++k)
       if (chosen[k]) commit(open[k], std::move(*chosen[k]));

@@ -1,10 +1,13 @@
 // Optimality evidence: the engine's schedule against the true optimum of small programs, computed
 // by a mixed-integer program (optimality/exact.hpp) that shares no code with the search. Each
 // hand-built program here has an optimum known by hand: the MIP must find it, and the engine must
-// reach its pairs and skips. So must it on the first generated programs (optimality/generator.hpp);
-// the gap over a wider run of them is measured by mentorcal-optimality-gap (optimality/gap.cpp;
-// figures in docs/ALGORITHM.md).
+// reach its pairs and skips. So must it on the first 200 generated programs
+// (optimality/generator.hpp); the gap over a wider run of them is measured by
+// mentorcal-optimality-gap (optimality/gap.cpp; figures in docs/ALGORITHM.md).
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "mentorcal/solver.hpp"
 #include "optimality/exact.hpp"
@@ -131,9 +134,10 @@ TEST(ExactOptimum, ABlackoutOnTheOnlyWorkingDaySkipsThatWeek) {
   EXPECT_EQ(optimum_of(load(toml("2027-06-16"), people, "m,a,weekly,60,1\n")), (Counts{0, 0, 0}));
 }
 
-// Seeds 1 to 30 of the generator: a few mentors sharing mentees, tight limits, narrow overlaps,
+// Seeds 1 to 200 of the generator: a few mentors sharing mentees, tight limits, narrow overlaps,
 // short terms around DST changes. Each seed is one test, and prints its program's files when the
-// engine falls short, as a reproducer.
+// engine falls short, as a reproducer. Seed 186 is left out: GLPK does not prove its optimum
+// within its limits (the engine matches its best, 17 pairs and 2 skips).
 class GeneratedProgram : public testing::TestWithParam<int> {};
 
 TEST_P(GeneratedProgram, TheEngineReachesTheOptimumsPairsAndSkips) {
@@ -151,7 +155,17 @@ TEST_P(GeneratedProgram, TheEngineReachesTheOptimumsPairsAndSkips) {
       << "engine " << engine << ", optimum " << best.counts;
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, GeneratedProgram, testing::Range(1, 31));
+std::vector<int> proven_seeds() {
+  std::vector<int> out;
+  for (int seed = 1; seed <= 200; ++seed)
+    if (seed != 186) out.push_back(seed);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, GeneratedProgram, testing::ValuesIn(proven_seeds()),
+                         [](const testing::TestParamInfo<int>& seed) {
+                           return "seed" + std::to_string(seed.param);
+                         });
 
 }  // namespace
 }  // namespace mentorcal

@@ -87,11 +87,13 @@ int main(int argc, char** argv) {
       std::cout << "seed " << seed << ": a schedule fails the verifier\n";
       ++invalid;
     }
+    const auto engine = optimality::counts_of(schedule);
     if (!best.proven) {
+      std::cout << "seed " << seed << ": not proven by GLPK, whose best is " << best.counts
+                << "; engine " << engine << '\n';
       ++unproven;
       continue;
     }
-    const auto engine = optimality::counts_of(schedule);
     if (engine.pairs == best.counts.pairs && engine.skipped == best.counts.skipped) continue;
     std::cout << "seed " << seed << " (" << program.pairs.size() << " pairs): optimum "
               << best.counts << ", engine " << engine << '\n';

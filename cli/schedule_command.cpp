@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "commands.hpp"
 #include "mentorcal/feed.hpp"
@@ -124,20 +127,23 @@ int run_schedule(const ScheduleCommandOptions& options) {
   const auto schedule = schedule_program(program, search);
   timer.done("search");
 
-  if (const auto violations = verify_schedule(program, schedule); !violations.empty()) {
+  // The verifier runs while the files are rendered in memory; nothing is written before it has
+  // passed the schedule.
+  std::vector<std::string> violations;
+  std::thread verifier([&] { violations = verify_schedule(program, schedule); });
+  OutputFiles files;
+  files["schedule.json"] = schedule_to_json(schedule);
+  for (auto& [id, feed] : render_feeds(program, schedule, {}))
+    files["feeds/" + (id.empty() ? std::string("program") : id) + ".ics"] = std::move(feed);
+  verifier.join();
+  timer.done("verify and render feeds");
+  if (!violations.empty()) {
     std::cerr << "internal error: the schedule breaks " << violations.size()
               << " rule(s); nothing was written. This is a bug in mentorcal; please report it.\n";
     for (std::size_t i = 0; i < violations.size() && i < 20; ++i)
       std::cerr << "  " << violations[i] << '\n';
     return 1;
   }
-
-  timer.done("verify");
-  OutputFiles files;
-  files["schedule.json"] = schedule_to_json(schedule);
-  for (auto& [id, feed] : render_feeds(program, schedule, {}))
-    files["feeds/" + (id.empty() ? std::string("program") : id) + ".ics"] = std::move(feed);
-  timer.done("render feeds");
   if (const auto error = write_output_dir(options.out_dir, files); !error.empty()) {
     std::cerr << error << '\n';
     return 1;

@@ -137,7 +137,9 @@ TEST(ExactOptimum, ABlackoutOnTheOnlyWorkingDaySkipsThatWeek) {
 // Seeds 1 to 200 of the generator: a few mentors sharing mentees, tight limits, narrow overlaps,
 // short terms around DST changes. Each seed is one test, and prints its program's files when the
 // engine falls short, as a reproducer. Seed 186 is left out: GLPK does not prove its optimum
-// within its limits (the engine matches its best, 17 pairs and 2 skips).
+// within its limits (the engine matches its best, 17 pairs and 2 skips). Under the sanitizers,
+// where the search runs some twenty times slower, the seeds are 1 to 30 and the four whose
+// groups reach the optimum only through the search of parts (38, 71, 102 and 184).
 class GeneratedProgram : public testing::TestWithParam<int> {};
 
 TEST_P(GeneratedProgram, TheEngineReachesTheOptimumsPairsAndSkips) {
@@ -156,9 +158,14 @@ TEST_P(GeneratedProgram, TheEngineReachesTheOptimumsPairsAndSkips) {
 }
 
 std::vector<int> proven_seeds() {
+#ifdef MENTORCAL_SANITIZED
+  std::vector<int> out{38, 71, 102, 184};
+  for (int seed = 1; seed <= 30; ++seed) out.push_back(seed);
+#else
   std::vector<int> out;
   for (int seed = 1; seed <= 200; ++seed)
     if (seed != 186) out.push_back(seed);
+#endif
   return out;
 }
 

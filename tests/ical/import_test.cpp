@@ -871,6 +871,29 @@ TEST(ReadWithoutLineTags, ContinuationOfABeginLineIsNotPartOfTheComponentName) {
   EXPECT_TRUE(r.messages().empty());
 }
 
+// Text lines nothing reads are left out of the untagged text, continuation lines included: were
+// " 2" left in, it would continue the first UID, and the two versions of the event would differ.
+TEST(ReadWithoutLineTags, TextLinesLeftOutTakeTheirContinuationsWithThem) {
+  const auto r = read(calendar(
+      "BEGIN:VEVENT\r\nUID:same\r\nSUMMARY:a\r\n 2\r\nDTSTART:20270301T090000Z\r\n"
+      "DTEND:20270301T100000Z\r\nEND:VEVENT\r\n"
+      "BEGIN:VEVENT\r\nUID:same\r\nDESCRIPTION:b\r\n\tc\r\nLOCATION:d\r\n e\r\nCOMMENT:f\r\n g\r\n"
+      "DTSTART:20270302T090000Z\r\nDTEND:20270302T100000Z\r\nEND:VEVENT\r\n"));
+  EXPECT_TRUE(r.messages().empty());
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-02T09:00:00Z 2027-03-02T10:00:00Z"}));
+}
+
+// One with parameters is parsed, and libical's error is reported as before: at the line after
+// it, which is the first libical's tree gives no line of.
+TEST(ReadWithoutLineTags, TextLineWithParametersIsStillParsed) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDESCRIPTION;VALUE=DATE:x\r\n"
+                          "DTEND:20270301T100000Z\r\n")));
+  EXPECT_EQ(r.messages(), (std::vector<std::string>{"cal.ics:9: cannot read this line: Invalid "
+                                                    "VALUE type for property DESCRIPTION: "
+                                                    "VALUE=DATE"}));
+}
+
 TEST(CalendarStream, ReadsEveryVcalendarInIt) {
   const auto r = read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n")) +
                       calendar("BEGIN:VEVENT\r\nUID:other\r\nDTSTART:20270302T090000Z\r\n"

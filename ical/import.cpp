@@ -28,8 +28,8 @@ using Seconds = std::chrono::seconds;
 using SysSeconds = date::sys_seconds;
 using LocalSeconds = date::local_seconds;
 
-// Each content line of the input carries its line number into libical's tree as this parameter,
-// and each component as a property of this name right after its BEGIN line.
+// When the text libical parses carries line numbers, each content line carries its own as this
+// parameter, and each component as a property of this name right after its BEGIN line.
 constexpr std::string_view kLineTag = "X-MENTORCAL-LINE";
 // An expansion that yields this many instances of one rule inside the window is cut off.
 constexpr int kMaxInstancesPerRule = 100'000;
@@ -52,30 +52,48 @@ struct IteratorFree {
   void operator()(icalrecur_iterator* i) const { icalrecur_iterator_free(i); }
 };
 
+char upper(char c) {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
 std::string upper(std::string_view s) {
   std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
+  for (char& c : out) c = upper(c);
   return out;
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return upper(a) == upper(b);
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](char x, char y) { return upper(x) == upper(y); });
+}
+
+bool contains_ignoring_case(std::string_view text, std::string_view part) {
+  return std::search(text.begin(), text.end(), part.begin(), part.end(),
+                     [](char x, char y) { return upper(x) == upper(y); }) != text.end();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Source lines: libical keeps no line numbers, so the text it parses carries them.
+// Source lines: libical keeps no line numbers. To report a problem at its line, the text it
+// parses carries them as kLineTag parameters and properties; libical parses those like any other
+// (an allocation each, a case-insensitive name lookup), which cost a fifth of the reading. So a
+// file is read without them first, and read again with them only when there is something to
+// report.
+
+enum class LineTags { absent, present };
 
 struct ContentLine {
   int line = 0;            // 1-based physical line where the content line starts
   int component_line = 0;  // line of the BEGIN of the component the content line belongs to
-  std::string name;        // property name in upper case ("RRULE", "BEGIN"...)
+  std::string_view name;   // property name as written ("RRULE", "begin"...)
 };
 
-struct TaggedSource {
+struct Source {
+  LineTags tags = LineTags::absent;
   std::string text;                // what libical parses
-  std::vector<ContentLine> lines;  // every content line, in order
+  std::vector<ContentLine> lines;  // every content line, in order; only with tags
+  // Without tags: whether libical makes of `text` the tree it makes of the tagged text, less the
+  // tags. A tag changes how libical reads the few content lines `tag_is_neutral` rejects.
+  bool same_as_tagged = true;
 };
 
 std::size_t name_length(std::string_view line) {
@@ -92,19 +110,75 @@ void append_number(std::string& text, int number) {
   text.append(digits.data(), end);
 }
 
+// Whether libical reads the parameters and value of the unfolded content line `line`, whose
+// name of length `n` is followed by ';', the same when the tag parameter comes first. Its parser
+// (3.0.16, icalparser_add_line) reads the same parameters and value after the tag unless
+// - no ':' ends the parameters (it looks for one the way parser_get_next_char does: not quoted,
+//   not after a backslash): the value is then all that follows the name, tag included;
+// - a TZID parameter ends at a ':' and another ':' follows (Google's "TZID=GMT+05:30"): it then
+//   takes the TZID from a fixed offset into the line, which the tag shifts.
+bool tag_is_neutral(std::string_view line, std::size_t n) {
+  bool quoted = false;
+  bool ends_parameters = false;
+  int colons = 0;
+  for (std::size_t i = n + 1; i < line.size(); ++i) {
+    if (line[i] == ':') ++colons;
+    if (line[i - 1] == '\\') continue;
+    if (line[i] == '"') {
+      quoted = !quoted;
+    } else if (line[i] == ':' && !quoted) {
+      ends_parameters = true;
+    }
+  }
+  return ends_parameters && !(colons >= 2 && contains_ignoring_case(line, "TZID="));
+}
+
+// Text properties nothing reads. Written without parameters and with a value that is not blank,
+// libical 3.0.16 parses them without fail: TEXT takes any string, and only an empty value (after
+// it trims blanks) is an X-LIC-ERROR. Every 1- and 2-byte value of each, and 800,000 random ones,
+// were tried. So the text without tags leaves them out, for libical's sake: a twelfth of the lines
+// of a typical export. Their continuation lines go with them.
+// `rest` is the line after the name.
+bool unread_text(std::string_view name, std::string_view rest) {
+  static constexpr std::array<std::string_view, 4> kNames = {"SUMMARY", "DESCRIPTION", "LOCATION",
+                                                             "COMMENT"};
+  return rest.starts_with(':') &&
+         rest.find_first_not_of(" \t\n\v\f\r", 1) != std::string_view::npos &&
+         std::any_of(kNames.begin(), kNames.end(),
+                     [&](std::string_view known) { return equals_ignoring_case(name, known); });
+}
+
 // Checks that BEGIN and END lines nest and that the file is a VCALENDAR, and writes the text
-// libical parses: every property gets its line number as a kLineTag parameter, every component a
-// kLineTag property. Returns nullopt after reporting an error.
-std::optional<TaggedSource> tag_lines(std::string_view ics, const std::string& file,
-                                      Diagnostics& diagnostics) {
+// libical parses: its content lines without empty lines, with bare line feeds. With `tags` every
+// property gets its line number as a kLineTag parameter, every component a kLineTag property;
+// without, the lines `unread_text` accepts are left out. Returns nullopt after reporting an error.
+std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::string& file,
+                              Diagnostics& diagnostics) {
   if (ics.starts_with("\xEF\xBB\xBF")) ics.remove_prefix(3);
   if (ics.find('\0') != std::string_view::npos) {
     diagnostics.error(file, 0, "not an iCalendar file: it contains NUL bytes");
     return std::nullopt;
   }
-  TaggedSource out;
-  out.text.reserve(ics.size() + ics.size() / 2);
-  std::vector<std::pair<std::string, int>> open;  // component name, line of its BEGIN
+  const bool tagged = tags == LineTags::present;
+  Source out;
+  out.tags = tags;
+  out.text.reserve(tagged ? ics.size() + ics.size() / 2 : ics.size() + 1);
+  std::vector<std::pair<std::string_view, int>> open;  // component name, line of its BEGIN
+  bool any = false;                                    // a content line was seen
+  // Without tags: the content line with parameters whose continuation lines may still follow,
+  // unfolded into `unfolded` once one does.
+  std::string_view pending;
+  std::string unfolded;
+  bool folded = false;
+  bool after_begin = false;
+  bool left_out = false;  // the content line is not in the text
+  const auto settle = [&] {
+    if (!pending.empty() && !tag_is_neutral(folded ? unfolded : pending, name_length(pending))) {
+      out.same_as_tagged = false;
+    }
+    pending = {};
+    folded = false;
+  };
   int number = 0;
   std::size_t pos = 0;
   while (pos < ics.size()) {
@@ -116,63 +190,100 @@ std::optional<TaggedSource> tag_lines(std::string_view ics, const std::string& f
     if (line.ends_with('\r')) line.remove_suffix(1);
     if (line.empty()) continue;
     if (line.front() == ' ' || line.front() == '\t') {  // a folded continuation
+      if (left_out) continue;
       out.text.append(line).push_back('\n');
+      if (tagged) continue;
+      // With tags, the line after a BEGIN is the component's kLineTag property: it would take
+      // this continuation instead of the BEGIN line.
+      if (after_begin) out.same_as_tagged = false;
+      if (!pending.empty()) {
+        if (!folded) unfolded.assign(pending);
+        folded = true;
+        // libical unfolds by dropping the line break (one '\r' too) and the leading blank.
+        if (unfolded.ends_with('\r')) unfolded.pop_back();
+        unfolded.append(line.substr(1));
+      }
       continue;
     }
+    settle();
+    after_begin = false;
+    left_out = false;
     const std::size_t n = name_length(line);
-    const std::string name = upper(line.substr(0, n));
+    const std::string_view name = line.substr(0, n);
     const char separator = n < line.size() ? line[n] : '\0';
+    const bool begin = separator == ':' && equals_ignoring_case(name, "BEGIN");
+    const bool end_line = separator == ':' && equals_ignoring_case(name, "END");
     // Only a BEGIN or END line's value is looked at: the component it names.
-    const bool begin_or_end = separator == ':' && (name == "BEGIN" || name == "END");
-    const std::string value = begin_or_end ? upper(line.substr(n + 1)) : std::string();
-    if (out.lines.empty() && !(name == "BEGIN" && separator == ':' && value == "VCALENDAR")) {
+    const std::string_view value = begin || end_line ? line.substr(n + 1) : std::string_view();
+    if (!any && !(begin && equals_ignoring_case(value, "VCALENDAR"))) {
       diagnostics.error(file, number,
                         "not an iCalendar file: it must begin with BEGIN:VCALENDAR, not '" +
                             std::string(line.substr(0, 40)) + "'");
       return std::nullopt;
     }
-    if (name == "BEGIN" && separator == ':') {
+    any = true;
+    if (begin) {
       open.emplace_back(value, number);
-      out.lines.push_back({number, number, name});
-      out.text.append(line).append("\n").append(kLineTag).append(":");
-      append_number(out.text, number);
-      out.text.push_back('\n');
+      out.text.append(line).push_back('\n');
+      if (tagged) {
+        out.lines.push_back({number, number, name});
+        out.text.append(kLineTag).push_back(':');
+        append_number(out.text, number);
+        out.text.push_back('\n');
+      }
+      after_begin = true;
       continue;
     }
-    if (name == "END" && separator == ':') {
-      const std::string& component = value;
-      if (open.empty() || open.back().first != component) {
+    if (end_line) {
+      if (open.empty() || !equals_ignoring_case(open.back().first, value)) {
         diagnostics.error(
             file, number,
-            "END:" + component +
+            "END:" + upper(value) +
                 (open.empty() ? " closes no component"
-                              : " does not close BEGIN:" + open.back().first + " at line " +
+                              : " does not close BEGIN:" + upper(open.back().first) + " at line " +
                                     std::to_string(open.back().second)));
         return std::nullopt;
       }
-      out.lines.push_back({number, open.back().second, name});
+      if (tagged) out.lines.push_back({number, open.back().second, name});
       open.pop_back();
       out.text.append(line).push_back('\n');
       continue;
     }
+    const bool carries_tag = n > 0 && (separator == ';' || separator == ':');
+    if (!tagged) {
+      left_out = unread_text(name, line.substr(n));
+      if (left_out) continue;
+      out.text.append(line).push_back('\n');
+      // libical takes any line named BEGIN or END for one, whatever follows the name.
+      if (carries_tag &&
+          (equals_ignoring_case(name, "BEGIN") || equals_ignoring_case(name, "END"))) {
+        out.same_as_tagged = false;
+      } else if (separator == ';') {
+        pending = line;
+      }
+      continue;
+    }
     out.lines.push_back({number, open.empty() ? 0 : open.back().second, name});
-    if (n > 0 && (separator == ';' || separator == ':')) {
-      out.text.append(line.substr(0, n)).append(";").append(kLineTag).append("=");
+    if (carries_tag) {
+      out.text.append(name).push_back(';');
+      out.text.append(kLineTag).push_back('=');
       append_number(out.text, number);
       out.text.append(line.substr(n)).push_back('\n');
     } else {
       out.text.append(line).push_back('\n');
     }
   }
-  if (out.lines.empty()) {
+  settle();
+  if (!any) {
     diagnostics.error(file, 0, "not an iCalendar file: it is empty");
     return std::nullopt;
   }
   if (!open.empty()) {
+    const std::string component = upper(open.back().first);
     diagnostics.error(file, number,
-                      "the file ends inside " + open.back().first + " begun at line " +
+                      "the file ends inside " + component + " begun at line " +
                           std::to_string(open.back().second) +
-                          ": it is truncated or lacks END:" + open.back().first);
+                          ": it is truncated or lacks END:" + component);
     return std::nullopt;
   }
   return out;
@@ -515,7 +626,6 @@ class SimpleRuleSteps {
 
 struct Record {
   icalcomponent* component = nullptr;
-  int line = 0;
   std::string uid;
   int sequence = 0;
   std::optional<TimeValue> recurrence_id;
@@ -528,18 +638,23 @@ struct Instance {
   SysSeconds end;
 };
 
+// Reads the tree libical made of `source`. Without line tags it reports nothing: it only notes
+// that there is something to report (lines_needed), and the caller reads the tagged text again.
+// Nothing else it decides depends on line numbers, so that both reads find the same busy time.
 class CalendarReader {
  public:
-  CalendarReader(const Zone& owner, Interval window, const std::string& file,
+  CalendarReader(const Zone& owner, Interval window, const std::string& file, const Source& source,
                  Diagnostics& diagnostics)
       : owner_(owner),
         window_{SysSeconds{window.start.time_since_epoch()},
                 SysSeconds{window.end.time_since_epoch()}},
         file_(file),
+        source_(source),
         diagnostics_(diagnostics) {}
 
-  BusyCalendar read(const TaggedSource& source, icalcomponent* root) {
-    source_ = &source;
+  bool lines_needed() const { return lines_needed_; }
+
+  BusyCalendar read(icalcomponent* root) {
     std::vector<icalcomponent*> calendars;
     if (icalcomponent_isa(root) == ICAL_XROOT_COMPONENT) {
       for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT); c;
@@ -555,6 +670,7 @@ class CalendarReader {
       calendar_ = calendar;
       clocks_.clear();
       report_parse_errors(calendar, ICAL_VCALENDAR_COMPONENT);
+      if (lines_needed_) return {};
       std::vector<Record> events;
       for (icalcomponent* c = icalcomponent_get_first_component(calendar, ICAL_ANY_COMPONENT); c;
            c = icalcomponent_get_next_component(calendar, ICAL_ANY_COMPONENT)) {
@@ -583,21 +699,31 @@ class CalendarReader {
  private:
   // --- diagnostics -------------------------------------------------------------------------
 
+  bool tagged() const { return source_.tags == LineTags::present; }
+
   // Some properties are read twice (a THISANDFUTURE override's DTSTART: once for the instances
   // it moves, once for its own); each problem is reported once.
-  void warn(int line, std::string message) {
-    if (reported_.emplace(line, message).second) {
-      diagnostics_.warning(file_, line, std::move(message));
+  void warn(int line, std::string message) { report(Severity::warning, line, std::move(message)); }
+  void fail(int line, std::string message) { report(Severity::error, line, std::move(message)); }
+  void report(Severity severity, int line, std::string message) {
+    if (!tagged()) {
+      lines_needed_ = true;
+    } else if (reported_.emplace(line, message).second) {
+      if (severity == Severity::error) {
+        diagnostics_.error(file_, line, std::move(message));
+      } else {
+        diagnostics_.warning(file_, line, std::move(message));
+      }
     }
   }
-  void fail(int line, std::string message) {
-    if (reported_.emplace(line, message).second)
-      diagnostics_.error(file_, line, std::move(message));
-  }
+
+  // Without tags every line is 0, and is not looked for.
+  int line_of(icalproperty* property) const { return tagged() ? property_line(property) : 0; }
+  int line_of(icalcomponent* component) const { return tagged() ? component_line(component) : 0; }
 
   // The content line after `after` that belongs to the component begun at `component`.
   const ContentLine* next_line(int component, int after) const {
-    const auto& lines = source_->lines;
+    const auto& lines = source_.lines;
     auto it = std::upper_bound(lines.begin(), lines.end(), after,
                                [](int line, const ContentLine& c) { return line < c.line; });
     for (; it != lines.end(); ++it) {
@@ -609,40 +735,51 @@ class CalendarReader {
   // libical replaces each line it cannot read with an X-LIC-ERROR property in its place. Errors
   // in what decides busy time are errors; the rest (an alarm's TRIGGER, a malformed ATTENDEE)
   // cannot change busy time and are warnings.
+  // Without tags, any X-LIC-ERROR means the lines are needed: even whether to say nothing about
+  // it depends on the name of its line.
   void report_parse_errors(icalcomponent* component, icalcomponent_kind kind) {
-    static const std::set<std::string, std::less<>> kTimeProperties = {"DTSTART",
-                                                                       "DTEND",
-                                                                       "DURATION",
-                                                                       "RRULE",
-                                                                       "RDATE",
-                                                                       "EXDATE",
-                                                                       "RECURRENCE-ID",
-                                                                       "TRANSP",
-                                                                       "STATUS",
-                                                                       "FREEBUSY",
-                                                                       "UID",
-                                                                       "SEQUENCE",
-                                                                       "PRIORITY",
-                                                                       "TZOFFSETFROM",
-                                                                       "TZOFFSETTO",
-                                                                       "TZID",
-                                                                       "X-MICROSOFT-CDO-BUSYSTATUS",
-                                                                       "BEGIN",
-                                                                       "END"};
+    static constexpr std::array<std::string_view, 19> kTimeProperties = {
+        "DTSTART",
+        "DTEND",
+        "DURATION",
+        "RRULE",
+        "RDATE",
+        "EXDATE",
+        "RECURRENCE-ID",
+        "TRANSP",
+        "STATUS",
+        "FREEBUSY",
+        "UID",
+        "SEQUENCE",
+        "PRIORITY",
+        "TZOFFSETFROM",
+        "TZOFFSETTO",
+        "TZID",
+        "X-MICROSOFT-CDO-BUSYSTATUS",
+        "BEGIN",
+        "END"};
+    const auto named = [](const ContentLine* at, auto names) {
+      return std::any_of(names.begin(), names.end(), [&](std::string_view name) {
+        return equals_ignoring_case(at->name, name);
+      });
+    };
     const bool decides_busy_time =
         kind == ICAL_VCALENDAR_COMPONENT || kind == ICAL_VEVENT_COMPONENT ||
         kind == ICAL_VFREEBUSY_COMPONENT || kind == ICAL_VAVAILABILITY_COMPONENT ||
         kind == ICAL_XAVAILABLE_COMPONENT || kind == ICAL_VTIMEZONE_COMPONENT ||
         kind == ICAL_XSTANDARD_COMPONENT || kind == ICAL_XDAYLIGHT_COMPONENT;
-    const int begin = component_line(component);
+    const int begin = line_of(component);
     int cursor = begin;
     for (icalproperty* p = icalcomponent_get_first_property(component, ICAL_ANY_PROPERTY); p;
          p = icalcomponent_get_next_property(component, ICAL_ANY_PROPERTY)) {
-      if (const int line = property_line(p); line > 0) {
-        cursor = line;
+      if (icalproperty_isa(p) != ICAL_XLICERROR_PROPERTY) {
+        if (const int line = line_of(p); line > 0) cursor = line;
         continue;
       }
-      if (icalproperty_isa(p) != ICAL_XLICERROR_PROPERTY) continue;
+      if (!tagged()) {
+        lines_needed_ = true;
+        return;
+      }
       const ContentLine* at = begin > 0 ? next_line(begin, cursor) : nullptr;
       const int line = at != nullptr ? at->line : begin;
       if (at != nullptr) cursor = at->line;
@@ -650,14 +787,13 @@ class CalendarReader {
       const std::string text = error != nullptr ? error : "";
       std::string message = "cannot read this line: " + text;
       const bool empty = text.starts_with("No value for");
-      const bool decides =
-          decides_busy_time && (at == nullptr || kTimeProperties.contains(at->name));
+      const bool decides = decides_busy_time && (at == nullptr || named(at, kTimeProperties));
       // Google writes empty LOCATION and DESCRIPTION lines; they say nothing.
       if (empty && !decides) continue;
       // An empty RRULE, RDATE or EXDATE (some holiday feeds write "RRULE:") adds nothing either.
       const bool empty_recurrence =
           empty && at != nullptr &&
-          (at->name == "RRULE" || at->name == "RDATE" || at->name == "EXDATE");
+          named(at, std::array<std::string_view, 3>{"RRULE", "RDATE", "EXDATE"});
       if (decides && !empty_recurrence) {
         fail(line, std::move(message));
       } else {
@@ -729,7 +865,7 @@ class CalendarReader {
     } else if (icalparameter* tzid =
                    icalproperty_get_first_parameter(property, ICAL_TZID_PARAMETER)) {
       const char* name = icalparameter_get_tzid(tzid);
-      if (name != nullptr) value.clock = clock_of_tzid(name, property_line(property));
+      if (name != nullptr) value.clock = clock_of_tzid(name, line_of(property));
     }
     return value;
   }
@@ -739,10 +875,9 @@ class CalendarReader {
     icalproperty* first = icalcomponent_get_first_property(component, kind);
     if (first == nullptr) return nullptr;
     if (icalproperty* second = icalcomponent_get_next_property(component, kind)) {
-      fail(property_line(second), std::string("a second ") + name + " in " +
-                                      icalcomponent_kind_to_string(icalcomponent_isa(component)) +
-                                      " begun at line " +
-                                      std::to_string(component_line(component)));
+      fail(line_of(second), std::string("a second ") + name + " in " +
+                                icalcomponent_kind_to_string(icalcomponent_isa(component)) +
+                                " begun at line " + std::to_string(line_of(component)));
     }
     return first;
   }
@@ -752,7 +887,7 @@ class CalendarReader {
     icalproperty* p = single(component, kind, name);
     if (p == nullptr) return std::nullopt;
     auto value = value_of(icalvalue_get_datetime(icalproperty_get_value(p)), p);
-    if (!value) fail(property_line(p), std::string(name) + " is not a valid date or date-time");
+    if (!value) fail(line_of(p), std::string(name) + " is not a valid date or date-time");
     return value;
   }
 
@@ -775,9 +910,9 @@ class CalendarReader {
       const std::string state = upper(*cdo);
       if (state == "FREE" || state == "WORKINGELSEWHERE") return false;
       if (state == "BUSY" || state == "TENTATIVE" || state == "OOF") return true;
-      warn(component_line(event), "X-MICROSOFT-CDO-BUSYSTATUS '" + *cdo +
-                                      "' is not FREE, WORKINGELSEWHERE, BUSY, TENTATIVE or OOF; "
-                                      "TRANSP decides instead");
+      warn(line_of(event), "X-MICROSOFT-CDO-BUSYSTATUS '" + *cdo +
+                               "' is not FREE, WORKINGELSEWHERE, BUSY, TENTATIVE or OOF; "
+                               "TRANSP decides instead");
     }
     icalproperty* transp = icalcomponent_get_first_property(event, ICAL_TRANSP_PROPERTY);
     return transp == nullptr || icalproperty_get_transp(transp) != ICAL_TRANSP_TRANSPARENT;
@@ -786,7 +921,6 @@ class CalendarReader {
   Record record_of(icalcomponent* component, bool busy) {
     Record r;
     r.component = component;
-    r.line = component_line(component);
     r.busy = busy;
     if (icalproperty* uid = icalcomponent_get_first_property(component, ICAL_UID_PROPERTY)) {
       if (const char* text = icalproperty_get_uid(uid)) r.uid = text;
@@ -796,7 +930,7 @@ class CalendarReader {
     }
     if (icalproperty* rid = single(component, ICAL_RECURRENCEID_PROPERTY, "RECURRENCE-ID")) {
       r.recurrence_id = value_of(icalproperty_get_recurrenceid(rid), rid);
-      if (!r.recurrence_id) fail(property_line(rid), "RECURRENCE-ID is not a valid date-time");
+      if (!r.recurrence_id) fail(line_of(rid), "RECURRENCE-ID is not a valid date-time");
       icalparameter* range = icalproperty_get_first_parameter(rid, ICAL_RANGE_PARAMETER);
       r.this_and_future =
           range != nullptr && icalparameter_get_range(range) == ICAL_RANGE_THISANDFUTURE;
@@ -812,9 +946,9 @@ class CalendarReader {
     icalproperty* dtend = single(component, ICAL_DTEND_PROPERTY, "DTEND");
     icalproperty* duration = single(component, ICAL_DURATION_PROPERTY, "DURATION");
     if (dtend != nullptr && duration != nullptr) {
-      warn(property_line(duration), "both DTEND and DURATION; DTEND is used");
+      warn(line_of(duration), "both DTEND and DURATION; DTEND is used");
     }
-    const int line = property_line(dtend != nullptr ? dtend : duration);
+    const int line = line_of(dtend != nullptr ? dtend : duration);
     if (dtend != nullptr) {
       const auto end = value_of(icalvalue_get_datetime(icalproperty_get_value(dtend)), dtend);
       if (!end) {
@@ -859,7 +993,7 @@ class CalendarReader {
   void add_rule_instances(icalproperty* property, const TimeValue& start, const WallClock& clock,
                           LocalSeconds lo, LocalSeconds hi, std::map<SysSeconds, Candidate>& out) {
     icalrecurrencetype rule = icalproperty_get_rrule(property);
-    const int line = property_line(property);
+    const int line = line_of(property);
     if (rule.freq == ICAL_NO_RECURRENCE) return;
     if (rule.freq == ICAL_SECONDLY_RECURRENCE || rule.freq == ICAL_MINUTELY_RECURRENCE) {
       warn(line,
@@ -958,8 +1092,8 @@ class CalendarReader {
     const auto start = time_property(c, ICAL_DTSTART_PROPERTY, "DTSTART");
     if (!start) {
       if (!icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY)) {
-        warn(master.line, std::string(icalcomponent_kind_to_string(icalcomponent_isa(c))) +
-                              " without DTSTART is ignored");
+        warn(line_of(c), std::string(icalcomponent_kind_to_string(icalcomponent_isa(c))) +
+                             " without DTSTART is ignored");
       }
       for (const Record* o : overrides) add_override(*o, out);
       return;
@@ -1019,7 +1153,7 @@ class CalendarReader {
          p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
       const auto ex = value_of(icalproperty_get_exdate(p), p);
       if (!ex) {
-        fail(property_line(p), "EXDATE is not a valid date or date-time");
+        fail(line_of(p), "EXDATE is not a valid date or date-time");
       } else if (ex->is_date) {
         excluded_days.insert(ex->day());
       } else {
@@ -1053,7 +1187,7 @@ class CalendarReader {
     const bool is_period = !icaltime_is_null_time(rdate.period.start);
     const auto value = value_of(is_period ? rdate.period.start : rdate.time, p);
     if (!value) {
-      fail(property_line(p), "RDATE is not a valid date, date-time or period");
+      fail(line_of(p), "RDATE is not a valid date, date-time or period");
       return;
     }
     const SysSeconds at =
@@ -1138,7 +1272,7 @@ class CalendarReader {
       const icalperiodtype period = icalproperty_get_freebusy(p);
       const auto start = value_of(period.start, p);
       if (!start) {
-        fail(property_line(p), "FREEBUSY is not a valid period");
+        fail(line_of(p), "FREEBUSY is not a valid period");
         continue;
       }
       const WallClock owner(owner_);
@@ -1230,61 +1364,98 @@ class CalendarReader {
   const Zone owner_;
   const Instance window_;
   const std::string& file_;
+  const Source& source_;
   Diagnostics& diagnostics_;
-  const TaggedSource* source_ = nullptr;
+  bool lines_needed_ = false;
   icalcomponent* calendar_ = nullptr;
   std::map<std::string, WallClock> clocks_;  // by TZID, for the current VCALENDAR
   std::set<std::pair<int, std::string>> reported_;
 };
 
-// Parses `ics` into libical's tree, or reports why it cannot.
-ComponentPtr parse(std::string_view ics, const std::string& file, Diagnostics& diagnostics,
-                   std::optional<TaggedSource>& source) {
+struct Tree {
+  Source source;
+  ComponentPtr root;
+};
+
+// Parses `ics` into libical's tree, or reports why it cannot (nullopt). Without tags the tree is
+// null when libical would not make the tagged text's tree of it, or finds no VCALENDAR: the
+// tagged text then decides, and names the problem.
+std::optional<Tree> parse(std::string_view ics, LineTags tags, const std::string& file,
+                          Diagnostics& diagnostics) {
   init_libical();
-  source = tag_lines(ics, file, diagnostics);
-  if (!source) return nullptr;
-  ComponentPtr root{icalparser_parse_string(source->text.c_str())};
-  const icalcomponent_kind kind = root ? icalcomponent_isa(root.get()) : ICAL_NO_COMPONENT;
-  if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_XROOT_COMPONENT) {
-    diagnostics.error(file, 0, "not an iCalendar file: libical finds no VCALENDAR in it");
-    return nullptr;
+  auto source = prepare(ics, tags, file, diagnostics);
+  if (!source) return std::nullopt;
+  Tree tree{std::move(*source), nullptr};
+  if (!tree.source.same_as_tagged) return tree;
+  tree.root.reset(icalparser_parse_string(tree.source.text.c_str()));
+  const icalcomponent_kind kind =
+      tree.root ? icalcomponent_isa(tree.root.get()) : ICAL_NO_COMPONENT;
+  if (kind == ICAL_VCALENDAR_COMPONENT || kind == ICAL_XROOT_COMPONENT) return tree;
+  if (tags == LineTags::absent) {
+    tree.root.reset();
+    return tree;
   }
-  return root;
+  diagnostics.error(file, 0, "not an iCalendar file: libical finds no VCALENDAR in it");
+  return std::nullopt;
 }
 
 }  // namespace
 
 BusyCalendar read_busy_calendar(std::string_view ics, const Zone& owner, Interval window,
                                 const std::string& file, Diagnostics& diagnostics) {
-  std::optional<TaggedSource> source;
-  const ComponentPtr root = parse(ics, file, diagnostics, source);
-  if (!root) return {};
-  return CalendarReader(owner, window, file, diagnostics).read(*source, root.get());
+  auto tree = parse(ics, LineTags::absent, file, diagnostics);
+  if (!tree) return {};
+  if (tree->root) {
+    CalendarReader reader(owner, window, file, tree->source, diagnostics);
+    BusyCalendar calendar = reader.read(tree->root.get());
+    if (!reader.lines_needed()) return calendar;
+  }
+  tree = parse(ics, LineTags::present, file, diagnostics);
+  if (!tree) return {};
+  return CalendarReader(owner, window, file, tree->source, diagnostics).read(tree->root.get());
 }
 
 std::optional<Zone> declared_zone(std::string_view ics, const std::string& file,
                                   Diagnostics& diagnostics) {
-  std::optional<TaggedSource> source;
-  Diagnostics ignored;  // read_busy_calendar reports what is wrong with the file
-  const ComponentPtr root = parse(ics, file, ignored, source);
-  if (!root) return std::nullopt;
-  icalcomponent* calendar = root.get();
-  if (icalcomponent_isa(calendar) == ICAL_XROOT_COMPONENT) {
-    calendar = icalcomponent_get_first_component(calendar, ICAL_VCALENDAR_COMPONENT);
-  }
-  for (icalproperty* p = icalcomponent_get_first_property(calendar, ICAL_X_PROPERTY); p;
-       p = icalcomponent_get_next_property(calendar, ICAL_X_PROPERTY)) {
-    const char* name = icalproperty_get_x_name(p);
-    const char* value = icalproperty_get_x(p);
-    if (name == nullptr || value == nullptr || !equals_ignoring_case(name, "X-WR-TIMEZONE")) {
-      continue;
+  // The zone the first X-WR-TIMEZONE of `root` names; `unknown` is that property when it names
+  // none.
+  const auto declared = [](icalcomponent* root, icalproperty*& unknown) -> std::optional<Zone> {
+    icalcomponent* calendar = root;
+    if (icalcomponent_isa(calendar) == ICAL_XROOT_COMPONENT) {
+      calendar = icalcomponent_get_first_component(calendar, ICAL_VCALENDAR_COMPONENT);
     }
-    if (auto zone = find_tzid_zone(value)) return zone;
-    diagnostics.warning(file, property_line(p),
-                        "X-WR-TIMEZONE '" + std::string(value) + "' is not a known zone");
+    for (icalproperty* p = icalcomponent_get_first_property(calendar, ICAL_X_PROPERTY); p;
+         p = icalcomponent_get_next_property(calendar, ICAL_X_PROPERTY)) {
+      const char* name = icalproperty_get_x_name(p);
+      const char* value = icalproperty_get_x(p);
+      if (name == nullptr || value == nullptr || !equals_ignoring_case(name, "X-WR-TIMEZONE")) {
+        continue;
+      }
+      if (auto zone = find_tzid_zone(value)) return zone;
+      unknown = p;
+      return std::nullopt;
+    }
     return std::nullopt;
+  };
+  Diagnostics ignored;  // read_busy_calendar reports what is wrong with the file
+  auto tree = parse(ics, LineTags::absent, file, ignored);
+  if (!tree) return std::nullopt;
+  icalproperty* unknown = nullptr;
+  if (tree->root) {
+    auto zone = declared(tree->root.get(), unknown);
+    if (unknown == nullptr) return zone;
   }
-  return std::nullopt;
+  // The warning names the line, which only the tagged text gives.
+  tree = parse(ics, LineTags::present, file, ignored);
+  if (!tree) return std::nullopt;
+  unknown = nullptr;
+  auto zone = declared(tree->root.get(), unknown);
+  if (unknown != nullptr) {
+    diagnostics.warning(
+        file, property_line(unknown),
+        "X-WR-TIMEZONE '" + std::string(icalproperty_get_x(unknown)) + "' is not a known zone");
+  }
+  return zone;
 }
 
 void attach_calendars(Program& program, const std::string& label, Diagnostics& diagnostics) {

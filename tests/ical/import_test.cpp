@@ -774,6 +774,126 @@ TEST(BadInput, TopLevelComponentOtherThanVcalendarIsRejected) {
   EXPECT_EQ(r.diagnostics.front().line, 1);
 }
 
+// --- reading without line tags ---------------------------------------------------------------
+// A file is read first without the line numbers libical's tree otherwise carries, and again with
+// them only when there is something to report. These files must read as with the tags.
+
+TEST(ReadWithoutLineTags, EmptyLocationAloneSaysNothing) {
+  const auto r =
+      read(calendar(event("LOCATION:\r\nDTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n")));
+  EXPECT_TRUE(r.messages().empty());
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+}
+
+// 200 events of 8 lines each, the first with a description folded over two lines, after the
+// calendar's 3 header lines.
+std::string many_events(const std::string& last) {
+  std::string body;
+  for (int i = 0; i < 200; ++i) {
+    const std::string day = std::to_string(10 + i % 18);
+    body += "BEGIN:VEVENT\r\nUID:e" + std::to_string(i) +
+            "\r\nDESCRIPTION:a long\r\n  description\r\nDTSTART:202703" + day +
+            "T090000Z\r\nDTEND:202703" + day + "T100000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\n";
+  }
+  return calendar(body + last);
+}
+
+TEST(ReadWithoutLineTags, WarningDeepInAFileNamesItsLine) {
+  const auto r = read(many_events(
+      event("DTSTART;TZID=Mars/Olympus:20270301T090000\r\nDTEND:20270301T100000Z\r\n")));
+  EXPECT_EQ(r.messages(),
+            (std::vector<std::string>{
+                "cal.ics:1607: warning: TZID 'Mars/Olympus' is neither an IANA nor a Windows zone "
+                "name and the file has no VTIMEZONE for it; its times are read in UTC, the "
+                "owner's zone"}));
+  EXPECT_EQ(r.busy().size(), 19u);
+}
+
+TEST(ReadWithoutLineTags, MalformedLineDeepInAFileNamesItsLine) {
+  const auto r = read(many_events(event("DTSTART:20270301T090000Z\r\nDTEND:2027garbage\r\n")));
+  ASSERT_EQ(r.diagnostics.all().size(), 1u);
+  EXPECT_EQ(r.diagnostics.front().line, 1608);
+  EXPECT_EQ(r.diagnostics.front().severity, Severity::error);
+}
+
+// Two events whose UID line is `uid`, on March 1 and 2.
+std::string two_events_with_uid_line(const std::string& uid) {
+  std::string body;
+  for (const std::string day : {"01", "02"}) {
+    body += "BEGIN:VEVENT\r\n" + uid + "\r\nDTSTART:202703" + day + "T090000Z\r\nDTEND:202703" +
+            day + "T100000Z\r\nEND:VEVENT\r\n";
+  }
+  return calendar(body);
+}
+
+// With the tag first among the parameters, libical takes all that follows the name as the value
+// when no ':' ends the parameters: these two UIDs differ by their line numbers.
+TEST(ReadWithoutLineTags, ParametersThatNoColonEndsKeepTheLineTagInTheValue) {
+  const auto r = read(two_events_with_uid_line("UID;X-A=1"));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z",
+                            "2027-03-02T09:00:00Z 2027-03-02T10:00:00Z"}));
+}
+
+// libical drops the '\r' before a fold, which leaves the ':' escaped here.
+TEST(ReadWithoutLineTags, ColonAfterABackslashAndAFoldDoesNotEndTheParameters) {
+  EXPECT_EQ(read(two_events_with_uid_line("UID;X-A=\\\r\r\n :1")).busy().size(), 2u);
+}
+
+// libical takes the TZID of Google's "TZID=GMT+05:30" from a fixed offset into the line, which
+// the tag shifts: the TZID read is "<line>;TZID=GMT+05:30", and so unknown.
+TEST(ReadWithoutLineTags, TzidWithAColonIsReadAsWithTheLineTag) {
+  const std::string zone =
+      "BEGIN:VTIMEZONE\r\nTZID:GMT+05:30\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+      "TZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+  const auto r = read(calendar(zone + event("DTSTART;TZID=GMT+05:30:20270301T090000\r\n"
+                                            "DTEND;TZID=GMT+05:30:20270301T100000\r\n")));
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+  ASSERT_EQ(r.messages().size(), 2u);
+  EXPECT_NE(r.messages()[0].find("cal.ics:15: warning: TZID '15;TZID=GMT+05:30'"),
+            std::string::npos);
+}
+
+// libical reads any line named BEGIN as one; with the tag, this one names no known component.
+TEST(ReadWithoutLineTags, BeginLineWithParametersIsNoComponent) {
+  const auto r =
+      read(calendar("BEGIN;VEVENT,x:y\r\nUID:a\r\nDTSTART:20270301T090000Z\r\n"
+                    "DTEND:20270301T100000Z\r\nEND;VEVENT,x:y\r\n"));
+  EXPECT_TRUE(r.busy().empty());
+  EXPECT_TRUE(r.messages().empty());
+}
+
+// With tags the continuation goes to the component's tag property, not to its name.
+TEST(ReadWithoutLineTags, ContinuationOfABeginLineIsNotPartOfTheComponentName) {
+  const auto r =
+      read(calendar("BEGIN:V\r\n EVENT\r\nUID:a\r\nDTSTART:20270301T090000Z\r\n"
+                    "DTEND:20270301T100000Z\r\nEND:V\r\n"));
+  EXPECT_TRUE(r.busy().empty());
+  EXPECT_TRUE(r.messages().empty());
+}
+
+// Text lines nothing reads are left out of the untagged text, continuation lines included: were
+// " 2" left in, it would continue the first UID, and the two versions of the event would differ.
+TEST(ReadWithoutLineTags, TextLinesLeftOutTakeTheirContinuationsWithThem) {
+  const auto r = read(calendar(
+      "BEGIN:VEVENT\r\nUID:same\r\nSUMMARY:a\r\n 2\r\nDTSTART:20270301T090000Z\r\n"
+      "DTEND:20270301T100000Z\r\nEND:VEVENT\r\n"
+      "BEGIN:VEVENT\r\nUID:same\r\nDESCRIPTION:b\r\n\tc\r\nLOCATION:d\r\n e\r\nCOMMENT:f\r\n g\r\n"
+      "DTSTART:20270302T090000Z\r\nDTEND:20270302T100000Z\r\nEND:VEVENT\r\n"));
+  EXPECT_TRUE(r.messages().empty());
+  EXPECT_EQ(r.busy(), (Busy{"2027-03-02T09:00:00Z 2027-03-02T10:00:00Z"}));
+}
+
+// One with parameters is parsed, and libical's error is reported as before: at the line after
+// it, which is the first libical's tree gives no line of.
+TEST(ReadWithoutLineTags, TextLineWithParametersIsStillParsed) {
+  const auto r =
+      read(calendar(event("DTSTART:20270301T090000Z\r\nDESCRIPTION;VALUE=DATE:x\r\n"
+                          "DTEND:20270301T100000Z\r\n")));
+  EXPECT_EQ(r.messages(), (std::vector<std::string>{"cal.ics:9: cannot read this line: Invalid "
+                                                    "VALUE type for property DESCRIPTION: "
+                                                    "VALUE=DATE"}));
+}
+
 TEST(CalendarStream, ReadsEveryVcalendarInIt) {
   const auto r = read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n")) +
                       calendar("BEGIN:VEVENT\r\nUID:other\r\nDTSTART:20270302T090000Z\r\n"

@@ -311,6 +311,32 @@ bool PairSpace::statically_free(int day, int slot) const {
   return (word >> (slot % 64)) & 1U;
 }
 
+int PairSpace::free_at_or_before(int day, int slot) const {
+  if (slot < 0) return -1;
+  const auto* words = &bits_[static_cast<std::size_t>(day * words_per_day_)];
+  int w = slot / 64;
+  // Keep the bits at or below `slot` of its word.
+  std::uint64_t word = words[w] & (~std::uint64_t{0} >> (63 - slot % 64));
+  while (word == 0) {
+    if (--w < 0) return -1;
+    word = words[w];
+  }
+  return w * 64 + 63 - std::countl_zero(word);
+}
+
+int PairSpace::free_at_or_after(int day, int slot) const {
+  if (slot >= slots_per_day_) return slots_per_day_;
+  const auto* words = &bits_[static_cast<std::size_t>(day * words_per_day_)];
+  int w = slot / 64;
+  std::uint64_t word = words[w] & (~std::uint64_t{0} << (slot % 64));
+  while (word == 0) {
+    if (++w == words_per_day_) return slots_per_day_;
+    word = words[w];
+  }
+  // Bits past the last slot are never set, so this is a slot of the day.
+  return w * 64 + std::countr_zero(word);
+}
+
 LocalMinute PairSpace::local_start(int day, int slot) const {
   return LocalMinute{days_[static_cast<std::size_t>(day)]} + slot * granularity_;
 }
@@ -405,41 +431,55 @@ long occurrence_comfort(Interval session, const Parties& parties) {
 }
 
 // Another time in the same ISO week of the anchor zone: the same day first, nearest slot
-// first, then the nearest other day.
+// first (the earlier of two as near), then the nearest other day (the earlier of two as near).
 std::optional<std::pair<int, int>> find_move(const PairSpace& space, int day, int slot,
                                              const Parties& parties) {
   const auto [first, last] = space.week_of(day);
-  std::vector<int> days;
-  for (int d = first; d <= last; ++d) days.push_back(d);
-  std::stable_sort(days.begin(), days.end(),
-                   [&](int a, int b) { return std::abs(a - day) < std::abs(b - day); });
   // A limit reached on a person's local day rules out every slot of that day, so each such
-  // day is asked about once rather than once a slot.
-  std::vector<std::size_t> full_days[2];
+  // day is asked about once rather than once a slot. A week spans at most nine local days.
+  struct FullDays {
+    std::array<std::size_t, 9> days;
+    std::size_t count = 0;
+  };
+  std::array<FullDays, 2> full;
   const auto fits = [&](Interval session, const PersonCalendar& c, const Occupancy& load,
-                        std::vector<std::size_t>& full) {
+                        FullDays& f) {
     const auto local = c.day_index(session.start);
-    if (std::find(full.begin(), full.end(), local) != full.end()) return false;
+    if (std::find(f.days.begin(), f.days.begin() + f.count, local) != f.days.begin() + f.count)
+      return false;
     const auto clash = load.clash(session, c);
-    if (clash != Occupancy::Clash::none && clash != Occupancy::Clash::session)
-      full.push_back(local);
+    if (clash != Occupancy::Clash::none && clash != Occupancy::Clash::session) {
+      assert(f.count < f.days.size() && "a week spans more local days than expected");
+      f.days[f.count++] = local;
+    }
     return clash == Occupancy::Clash::none;
   };
+  const auto fits_at = [&](int d, int s) {
+    const auto session = space.session(d, s);
+    return fits(session, parties.anchor, parties.anchor_load, full[0]) &&
+           fits(session, parties.other, parties.other_load, full[1]);
+  };
   const int n = space.slots_per_day();
-  for (const int d : days) {
-    for (int distance = 0; distance < n; ++distance) {
-      for (const int s : {slot - distance, slot + distance}) {
-        if (s < 0 || s >= n || (d == day && s == slot)) continue;
-        if (space.statically_free(d, s)) {
-          const auto session = space.session(d, s);
-          if (fits(session, parties.anchor, parties.anchor_load, full_days[0]) &&
-              fits(session, parties.other, parties.other_load, full_days[1]))
-            return std::pair{d, s};
-        }
-        if (distance == 0) break;
+  const auto move_on = [&](int d) -> std::optional<std::pair<int, int>> {
+    // Only statically free slots can fit: walk them outwards from `slot`, down and up.
+    int down = space.free_at_or_before(d, d == day ? slot - 1 : slot);
+    int up = space.free_at_or_after(d, slot + 1);
+    while (down >= 0 || up < n) {
+      if (down >= 0 && (up >= n || slot - down <= up - slot)) {
+        if (fits_at(d, down)) return std::pair{d, down};
+        down = space.free_at_or_before(d, down - 1);
+      } else {
+        if (fits_at(d, up)) return std::pair{d, up};
+        up = space.free_at_or_after(d, up + 1);
       }
     }
-  }
+    return std::nullopt;
+  };
+  if (const auto move = move_on(day)) return move;
+  for (int step = 1; step <= last - first; ++step)
+    for (const int d : {day - step, day + step})
+      if (d >= first && d <= last)
+        if (const auto move = move_on(d)) return move;
   return std::nullopt;
 }
 

@@ -117,6 +117,10 @@ class PairSpace {
   int day_count() const { return static_cast<int>(days_.size()); }
   LocalDay day(int index) const { return days_[static_cast<std::size_t>(index)]; }
   bool statically_free(int day, int slot) const;
+  // The nearest statically free slot of `day` at or before `slot` (-1 when none), and at or
+  // after it (slots_per_day() when none).
+  int free_at_or_before(int day, int slot) const;
+  int free_at_or_after(int day, int slot) const;
   Interval session(int day, int slot) const;
   LocalMinute local_start(int day, int slot) const;
   // Indices of the days a placement's rule produces, in order.

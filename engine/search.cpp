@@ -492,10 +492,12 @@ bool fits_both(const PairSpace& space, int day, int slot, const Parties& parties
          parties.other_load.fits(session, parties.other);
 }
 
-std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties) {
+std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties,
+                                         std::size_t wanted) {
   struct Ranked {
     Placement placement;
     int missing;
+    int sample_day;  // the first of the rule's days the slot is free on
     long comfort;
   };
   std::vector<Ranked> ranked;
@@ -506,25 +508,39 @@ std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& 
     const auto days = space.rule_days(shape);
     if (days.empty()) continue;
     std::fill(count.begin(), count.end(), 0);
-    std::fill(first_free.begin(), first_free.end(), -1);
     for (const int d : days) {
-      for (int s = 0; s < n; ++s) {
-        if (!space.statically_free(d, s)) continue;
+      for (int s = space.free_at_or_after(d, 0); s < n; s = space.free_at_or_after(d, s + 1)) {
         auto& c = count[static_cast<std::size_t>(s)];
         if (c++ == 0) first_free[static_cast<std::size_t>(s)] = d;
       }
     }
-    const long spread = kSameWeekdayPenalty * parties.mentor_weekdays[shape.weekday];
     for (int s = 0; s < n; ++s) {
       const auto c = count[static_cast<std::size_t>(s)];
       if (c == 0) continue;
-      const auto sample = space.session(first_free[static_cast<std::size_t>(s)], s);
       ranked.push_back({{shape.weekday, shape.phase, s},
                         static_cast<int>(days.size()) - c,
-                        occurrence_comfort(sample, parties) + spread});
+                        first_free[static_cast<std::size_t>(s)],
+                        0});
     }
   }
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+  // Comfort costs two interval searches a party: it is worked out only for the placements
+  // missing no more occurrences than the `wanted`-th fewest, as no other can rank before it.
+  const auto first = ranked.begin() + static_cast<std::ptrdiff_t>(std::min(wanted, ranked.size()));
+  auto contenders = ranked.end();
+  if (first != ranked.begin() && first != ranked.end()) {
+    const auto by_missing = [](const Ranked& a, const Ranked& b) { return a.missing < b.missing; };
+    std::nth_element(ranked.begin(), first - 1, ranked.end(), by_missing);
+    const int most = (first - 1)->missing;
+    contenders = std::partition(ranked.begin(), ranked.end(),
+                                [&](const Ranked& r) { return r.missing <= most; });
+  }
+  for (auto it = ranked.begin(); it != contenders; ++it) {
+    const long spread = kSameWeekdayPenalty * parties.mentor_weekdays[it->placement.weekday];
+    it->comfort =
+        occurrence_comfort(space.session(it->sample_day, it->placement.slot), parties) + spread;
+  }
+  // The order is total, so the first `wanted` are those of a full sort.
+  std::partial_sort(ranked.begin(), first, contenders, [](const Ranked& a, const Ranked& b) {
     if (a.missing != b.missing) return a.missing < b.missing;
     if (a.comfort != b.comfort) return a.comfort < b.comfort;
     if (a.placement.weekday != b.placement.weekday)
@@ -533,8 +549,8 @@ std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& 
     return a.placement.slot < b.placement.slot;
   });
   std::vector<Placement> out;
-  out.reserve(ranked.size());
-  for (const auto& r : ranked) out.push_back(r.placement);
+  out.reserve(static_cast<std::size_t>(first - ranked.begin()));
+  for (auto it = ranked.begin(); it != first; ++it) out.push_back(it->placement);
   return out;
 }
 
@@ -603,13 +619,22 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
   return plan;
 }
 
-std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth,
-                              bool keep_rejected) {
-  const auto ranked = ranked_placements(space, parties);
-  std::optional<Plan> best;
+std::size_t placements_tried(std::size_t breadth, bool keep_rejected) {
   // Past `breadth`, go on only while nothing is accepted, and not forever: a pair that none
   // of the most promising placements can hold is left to the explanation.
-  const std::size_t limit = std::min(ranked.size(), keep_rejected ? breadth : breadth * 8);
+  return keep_rejected ? breadth : breadth * 8;
+}
+
+std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth,
+                              bool keep_rejected) {
+  const auto ranked = ranked_placements(space, parties, placements_tried(breadth, keep_rejected));
+  return best_plan(space, ranked, parties, breadth, keep_rejected);
+}
+
+std::optional<Plan> best_plan(const PairSpace& space, std::span<const Placement> ranked,
+                              Parties& parties, std::size_t breadth, bool keep_rejected) {
+  std::optional<Plan> best;
+  const std::size_t limit = std::min(ranked.size(), placements_tried(breadth, keep_rejected));
   for (std::size_t i = 0; i < limit; ++i) {
     if (i >= breadth && best && best->accepted) break;
     Effort effort;
@@ -625,6 +650,16 @@ std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::siz
   full.reasons = true;
   full.stop_when_unacceptable = false;
   return evaluate(space, best->placement, parties, full);
+}
+
+bool can_place(const PairSpace& space, std::span<const Placement> ranked, Parties& parties,
+               std::size_t breadth) {
+  // best_plan's plan is accepted exactly when one it evaluates is, and until then it evaluates
+  // each of these placements in turn with this same effort.
+  const std::size_t limit = std::min(ranked.size(), placements_tried(breadth, false));
+  for (std::size_t i = 0; i < limit; ++i)
+    if (evaluate(space, ranked[i], parties).accepted) return true;
+  return false;
 }
 
 void book(const Plan& plan, Parties& parties) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "mentorcal/program.hpp"
@@ -183,8 +184,11 @@ struct Parties {
 };
 
 // The placements worth evaluating, best first by what is known before booking anything:
-// occurrences free at the series time, then comfort of the first occurrence.
-std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties);
+// occurrences free at the series time, then comfort of the first occurrence. Only the first
+// `wanted` are returned, as the full ranking would begin.
+std::vector<Placement> ranked_placements(
+    const PairSpace& space, const Parties& parties,
+    std::size_t wanted = std::numeric_limits<std::size_t>::max());
 
 // What an evaluation is told about one occurrence, when a search has already decided it.
 struct Decided {
@@ -215,6 +219,16 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
 // evaluated in full too, so that the least bad one can be described.
 std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth,
                               bool keep_rejected = false);
+// The same over a ranking already made: the first placements_tried(breadth, keep_rejected) of
+// ranked_placements(space, parties), or more of them.
+std::optional<Plan> best_plan(const PairSpace& space, std::span<const Placement> ranked,
+                              Parties& parties, std::size_t breadth, bool keep_rejected = false);
+// How many ranked placements best_plan may evaluate at most.
+std::size_t placements_tried(std::size_t breadth, bool keep_rejected);
+// Whether best_plan(space, ranked, parties, breadth) would be accepted; cheaper, as it stops at
+// the first acceptable plan and writes no reasons.
+bool can_place(const PairSpace& space, std::span<const Placement> ranked, Parties& parties,
+               std::size_t breadth);
 
 void book(const Plan& plan, Parties& parties);
 void unbook(const Plan& plan, Parties& parties);

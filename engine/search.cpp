@@ -61,10 +61,6 @@ Minutes PersonCalendar::margin(Interval session) const {
   return std::min(session.start - window->start, window->end - session.end);
 }
 
-std::size_t PersonCalendar::day_index(Instant t) const {
-  return static_cast<std::size_t>((clock.local_day(t) - first_day).count());
-}
-
 Occupancy::Keys Occupancy::keys_of(Interval session, const PersonCalendar& calendar) {
   const auto day = calendar.day_index(session.start);
   const auto& [week, month] = calendar.week_and_month[day];
@@ -234,8 +230,7 @@ PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalen
       words_per_day_((slots_per_day_ + 63) / 64) {
   for (LocalDay d = program.start; d <= program.end; d += date::days{1}) {
     days_.push_back(d);
-    const bool steady = anchor.clock.steady_on(d);
-    steady_.push_back(steady);
+    steady_.push_back(anchor.clock.steady_on(d));
     day_starts_.push_back(anchor.clock.to_instant(LocalMinute{d}));
   }
   bits_.assign(days_.size() * static_cast<std::size_t>(words_per_day_), 0);
@@ -245,26 +240,35 @@ PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalen
   // are found by walking both interval lists alongside the days rather than slot by slot.
   const auto duration = pair.duration;
   std::vector<std::uint64_t> mark(static_cast<std::size_t>(words_per_day_));
+  const auto mark_slots = [&](int lo, int hi) {
+    for (int w = lo / 64; w <= hi / 64; ++w) {
+      const int from = w == lo / 64 ? lo % 64 : 0;
+      const int to = w == hi / 64 ? hi % 64 : 63;
+      mark[static_cast<std::size_t>(w)] |=
+          (~std::uint64_t{0} >> (63 - to)) & (~std::uint64_t{0} << from);
+    }
+  };
+  const std::array<const PersonCalendar*, 2> parties{&anchor, &other};
+  // Per party, the first free interval ending after the current day's first start: days and
+  // intervals both ascend, so it only moves forward.
+  std::array<std::size_t, 2> next{0, 0};
   for (std::size_t di = 0; di < days_.size(); ++di) {
     const auto first = session(static_cast<int>(di), 0).start;
     const auto last = session(static_cast<int>(di), slots_per_day_ - 1).start;
     std::uint64_t* day_bits = &bits_[di * static_cast<std::size_t>(words_per_day_)];
-    bool first_party = true;
-    for (const PersonCalendar* party : {&anchor, &other}) {
+    for (std::size_t p = 0; p < parties.size(); ++p) {
+      const auto& free = parties[p]->free;
+      while (next[p] < free.size() && free[next[p]].end <= first) ++next[p];
       std::fill(mark.begin(), mark.end(), 0);
-      auto it = std::upper_bound(party->free.begin(), party->free.end(), first,
-                                 [](Instant t, const Interval& i) { return t < i.end; });
-      for (; it != party->free.end() && it->start <= last; ++it) {
+      for (auto i = next[p]; i < free.size() && free[i].start <= last; ++i) {
         const auto [lo, hi] =
-            slots_starting_in(static_cast<int>(di), it->start, it->end - duration);
-        for (int slot = lo; slot <= hi; ++slot)
-          mark[static_cast<std::size_t>(slot / 64)] |= std::uint64_t{1} << (slot % 64);
+            slots_starting_in(static_cast<int>(di), free[i].start, free[i].end - duration);
+        if (lo <= hi) mark_slots(lo, hi);
       }
       for (int w = 0; w < words_per_day_; ++w) {
         const auto wi = static_cast<std::size_t>(w);
-        day_bits[wi] = first_party ? mark[wi] : (day_bits[wi] & mark[wi]);
+        day_bits[wi] = p == 0 ? mark[wi] : (day_bits[wi] & mark[wi]);
       }
-      first_party = false;
     }
   }
 }
@@ -294,58 +298,13 @@ std::pair<int, int> PairSpace::slots_starting_in(int day, Instant from, Instant 
 }
 
 int PairSpace::day_holding(Instant t) const {
-  int lo = 0;
-  int hi = day_count();  // the first day starting after t is in [lo, hi]
-  while (lo < hi) {
-    const int mid = (lo + hi) / 2;
-    if (session(mid, 0).start <= t)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo - 1;
-}
-
-bool PairSpace::statically_free(int day, int slot) const {
-  const auto word = bits_[static_cast<std::size_t>(day * words_per_day_ + slot / 64)];
-  return (word >> (slot % 64)) & 1U;
-}
-
-int PairSpace::free_at_or_before(int day, int slot) const {
-  if (slot < 0) return -1;
-  const auto* words = &bits_[static_cast<std::size_t>(day * words_per_day_)];
-  int w = slot / 64;
-  // Keep the bits at or below `slot` of its word.
-  std::uint64_t word = words[w] & (~std::uint64_t{0} >> (63 - slot % 64));
-  while (word == 0) {
-    if (--w < 0) return -1;
-    word = words[w];
-  }
-  return w * 64 + 63 - std::countl_zero(word);
-}
-
-int PairSpace::free_at_or_after(int day, int slot) const {
-  if (slot >= slots_per_day_) return slots_per_day_;
-  const auto* words = &bits_[static_cast<std::size_t>(day * words_per_day_)];
-  int w = slot / 64;
-  std::uint64_t word = words[w] & (~std::uint64_t{0} << (slot % 64));
-  while (word == 0) {
-    if (++w == words_per_day_) return slots_per_day_;
-    word = words[w];
-  }
-  // Bits past the last slot are never set, so this is a slot of the day.
-  return w * 64 + std::countr_zero(word);
+  // Each day's first slot starts at the day's 00:00 as to_instant reads it, steady or not.
+  const auto after = std::upper_bound(day_starts_.begin(), day_starts_.end(), t);
+  return static_cast<int>(after - day_starts_.begin()) - 1;
 }
 
 LocalMinute PairSpace::local_start(int day, int slot) const {
   return LocalMinute{days_[static_cast<std::size_t>(day)]} + slot * granularity_;
-}
-
-Interval PairSpace::session(int day, int slot) const {
-  const auto d = static_cast<std::size_t>(day);
-  const Instant start = steady_[d] ? day_starts_[d] + slot * granularity_
-                                   : anchor_.clock.to_instant(local_start(day, slot));
-  return {start, start + pair_.duration};
 }
 
 std::vector<Placement> PairSpace::rule_shapes() const {
@@ -539,15 +498,17 @@ std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& 
     it->comfort =
         occurrence_comfort(space.session(it->sample_day, it->placement.slot), parties) + spread;
   }
-  // The order is total, so the first `wanted` are those of a full sort.
-  std::partial_sort(ranked.begin(), first, contenders, [](const Ranked& a, const Ranked& b) {
+  const auto before = [](const Ranked& a, const Ranked& b) {
     if (a.missing != b.missing) return a.missing < b.missing;
     if (a.comfort != b.comfort) return a.comfort < b.comfort;
     if (a.placement.weekday != b.placement.weekday)
       return a.placement.weekday < b.placement.weekday;
     if (a.placement.phase != b.placement.phase) return a.placement.phase < b.placement.phase;
     return a.placement.slot < b.placement.slot;
-  });
+  };
+  // The order is total, so the first `wanted` are those of a full sort.
+  if (first != contenders) std::nth_element(ranked.begin(), first, contenders, before);
+  std::sort(ranked.begin(), first, before);
   std::vector<Placement> out;
   out.reserve(static_cast<std::size_t>(first - ranked.begin()));
   for (auto it = ranked.begin(); it != first; ++it) out.push_back(it->placement);

@@ -168,12 +168,45 @@ std::string WorkingHours::to_string() const {
   return out;
 }
 
+namespace {
+
+// Zone::to_instant over many local times of one zone, asking the tz database only near a change
+// of offset. A reading whose instant under the offset last found lies more than two days inside
+// that offset's period maps to that period alone, as offsets differ by less than two days, so
+// the database would answer the same.
+class LocalReader {
+ public:
+  explicit LocalReader(const Zone& zone) : zone_(zone) {}
+
+  Instant to_instant(LocalMinute local) {
+    const Instant t{local.time_since_epoch() - offset_};
+    if (t >= safe_from_ && t < safe_until_) return t;
+    const auto info = zone_.tz()->get_info(local);
+    if (info.result == date::local_info::unique) {
+      offset_ = std::chrono::duration_cast<Minutes>(info.first.offset);
+      safe_from_ = date::ceil<Minutes>(info.first.begin) + kMargin;
+      safe_until_ = date::floor<Minutes>(info.first.end) - kMargin;
+    }
+    return zone_.to_instant(local);
+  }
+
+ private:
+  static constexpr date::days kMargin{2};
+  const Zone& zone_;
+  Minutes offset_{0};
+  Instant safe_from_ = Instant::max();  // empty until the first unique reading
+  Instant safe_until_ = Instant::min();
+};
+
+}  // namespace
+
 std::vector<Interval> working_intervals(const WorkingHours& hours, const Zone& zone, LocalDay first,
                                         LocalDay last) {
   std::vector<Interval> out;
+  LocalReader reader(zone);
   for (LocalDay day = first; day <= last; day += date::days{1}) {
     for (const auto& w : hours.on(date::weekday{day})) {
-      const Interval i{zone.to_instant(day + w.start), zone.to_instant(day + w.end)};
+      const Interval i{reader.to_instant(day + w.start), reader.to_instant(day + w.end)};
       if (!i.empty()) out.push_back(i);
     }
   }

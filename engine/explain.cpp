@@ -31,22 +31,10 @@ std::string share_text(double share) {
   return out;
 }
 
-// The pair searched again against everyone else's bookings, with `mentor`, `mentee` and
-// `pair` standing in for the program's own (each possibly changed by one relaxation).
-std::optional<Plan> search_with(const Program& program, const Pair& pair, const Person& mentor,
-                                const Person& mentee, std::vector<Occupancy>& load,
-                                std::size_t breadth, bool keep_rejected) {
-  const auto horizon = search_horizon(program);
-  const PersonCalendar cm(mentor, program, horizon);
-  const PersonCalendar ce(mentee, program, horizon);
-  const bool mentor_anchors = program.anchor == Anchor::mentor;
-  const std::array<int, 7> no_spread{};
-  Parties parties{mentor_anchors ? cm : ce, mentor_anchors ? ce : cm,
-                  load[mentor_anchors ? pair.mentor : pair.mentee],
-                  load[mentor_anchors ? pair.mentee : pair.mentor], no_spread};
-  const PairSpace space(program, pair, parties.anchor, parties.other);
-  return best_plan(space, parties, breadth, keep_rejected);
-}
+// How many ranked placements a try may evaluate: those of the search of the pair as it is, and
+// those of each try.
+constexpr std::size_t kFirstBreadth = 16;
+constexpr std::size_t kTryBreadth = 8;
 
 }  // namespace
 
@@ -67,7 +55,22 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
   Minutes longest_free{0};
   for (const auto& s : free_together) longest_free = std::max(longest_free, s.length());
 
-  const auto best = search_with(program, pair, mentor, mentee, load, 16, true);
+  // Each search is of the pair against everyone else's bookings, with the mentor's and the
+  // mentee's calendars standing in for the program's own (each possibly changed by one
+  // relaxation).
+  const bool mentor_anchors = program.anchor == Anchor::mentor;
+  const std::array<int, 7> no_spread{};
+  const auto parties_of = [&](const PersonCalendar& m, const PersonCalendar& e) {
+    return Parties{mentor_anchors ? m : e, mentor_anchors ? e : m,
+                   load[mentor_anchors ? pair.mentor : pair.mentee],
+                   load[mentor_anchors ? pair.mentee : pair.mentor], no_spread};
+  };
+  auto parties = parties_of(cm, ce);
+  const PairSpace space(program, pair, parties.anchor, parties.other);
+  const auto ranked = ranked_placements(
+      space, parties,
+      std::max(placements_tried(kFirstBreadth, true), placements_tried(kTryBreadth, false)));
+  const auto best = best_plan(space, ranked, parties, kFirstBreadth, true);
   if (shared.empty()) {
     out.reasons.push_back(describe_hours(mentor) + " and " + describe_hours(mentee) +
                           " share no hour");
@@ -109,12 +112,26 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
   // the change in words when the pair is then placed.
   using Try = std::function<std::optional<std::string>()>;
   std::vector<Try> tries;
-  const auto placed = [&](const Pair& p, const Person& m, const Person& e) {
-    const auto plan = search_with(program, p, m, e, load, 8, false);
-    return plan && plan->accepted;
+  const auto horizon = search_horizon(program);
+  const auto placed = [&](const Pair& p, const PersonCalendar& m, const PersonCalendar& e) {
+    auto changed = parties_of(m, e);
+    const PairSpace changed_space(program, p, changed.anchor, changed.other);
+    return can_place(
+        changed_space,
+        ranked_placements(changed_space, changed, placements_tried(kTryBreadth, false)), changed,
+        kTryBreadth);
   };
   const auto placed_with = [&](const Person& who, const Person& changed) {
-    return &who == &mentor ? placed(pair, changed, mentee) : placed(pair, mentor, changed);
+    const PersonCalendar calendar(changed, program, horizon);
+    return &who == &mentor ? placed(pair, calendar, ce) : placed(pair, cm, calendar);
+  };
+  // A limit is not part of a calendar's times, so the pair's space and ranking stay those of
+  // the pair as it is.
+  const auto placed_with_limits = [&](const Person& who, const Person& changed) {
+    auto calendar = &who == &mentor ? cm : ce;
+    calendar.person = &changed;
+    auto changed_parties = &who == &mentor ? parties_of(calendar, ce) : parties_of(cm, calendar);
+    return can_place(space, ranked, changed_parties, kTryBreadth);
   };
   const auto who_text = [](const Person& p) {
     return std::string(role_name(p.role)) + " " + p.id + "'s ";
@@ -150,7 +167,7 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
           const auto works = [&](int k) {
             Person changed = *who;
             changed.limits.*field = current + k * step;
-            return placed_with(*who, changed);
+            return placed_with_limits(*who, changed);
           };
           if (!works(steps)) return std::nullopt;
           int low = 0;       // fails
@@ -180,7 +197,7 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
       tries.push_back([&, share]() -> std::optional<std::string> {
         Pair changed = pair;
         changed.min_held = share;
-        if (!placed(changed, mentor, mentee)) return std::nullopt;
+        if (!placed(changed, cm, ce)) return std::nullopt;
         return "min_held " + share_text(share) + " instead of " + share_text(pair.min_held);
       });
   }
@@ -190,7 +207,7 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
     tries.push_back([&, sparser]() -> std::optional<std::string> {
       Pair changed = pair;
       changed.cadence = sparser;
-      if (!placed(changed, mentor, mentee)) return std::nullopt;
+      if (!placed(changed, cm, ce)) return std::nullopt;
       return sparser.to_string() + " instead of " + pair.cadence.to_string();
     });
   }
@@ -200,7 +217,7 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
     tries.push_back([&]() -> std::optional<std::string> {
       Pair changed = pair;
       changed.duration = Minutes{30};
-      if (!placed(changed, mentor, mentee)) return std::nullopt;
+      if (!placed(changed, cm, ce)) return std::nullopt;
       return "30-minute sessions instead of " + std::to_string(pair.duration.count());
     });
   for (const auto& t : tries) {

@@ -61,10 +61,6 @@ Minutes PersonCalendar::margin(Interval session) const {
   return std::min(session.start - window->start, window->end - session.end);
 }
 
-std::size_t PersonCalendar::day_index(Instant t) const {
-  return static_cast<std::size_t>((clock.local_day(t) - first_day).count());
-}
-
 Occupancy::Keys Occupancy::keys_of(Interval session, const PersonCalendar& calendar) {
   const auto day = calendar.day_index(session.start);
   const auto& [week, month] = calendar.week_and_month[day];
@@ -234,8 +230,7 @@ PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalen
       words_per_day_((slots_per_day_ + 63) / 64) {
   for (LocalDay d = program.start; d <= program.end; d += date::days{1}) {
     days_.push_back(d);
-    const bool steady = anchor.clock.steady_on(d);
-    steady_.push_back(steady);
+    steady_.push_back(anchor.clock.steady_on(d));
     day_starts_.push_back(anchor.clock.to_instant(LocalMinute{d}));
   }
   bits_.assign(days_.size() * static_cast<std::size_t>(words_per_day_), 0);
@@ -245,26 +240,35 @@ PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalen
   // are found by walking both interval lists alongside the days rather than slot by slot.
   const auto duration = pair.duration;
   std::vector<std::uint64_t> mark(static_cast<std::size_t>(words_per_day_));
+  const auto mark_slots = [&](int lo, int hi) {
+    for (int w = lo / 64; w <= hi / 64; ++w) {
+      const int from = w == lo / 64 ? lo % 64 : 0;
+      const int to = w == hi / 64 ? hi % 64 : 63;
+      mark[static_cast<std::size_t>(w)] |=
+          (~std::uint64_t{0} >> (63 - to)) & (~std::uint64_t{0} << from);
+    }
+  };
+  const std::array<const PersonCalendar*, 2> parties{&anchor, &other};
+  // Per party, the first free interval ending after the current day's first start: days and
+  // intervals both ascend, so it only moves forward.
+  std::array<std::size_t, 2> next{0, 0};
   for (std::size_t di = 0; di < days_.size(); ++di) {
     const auto first = session(static_cast<int>(di), 0).start;
     const auto last = session(static_cast<int>(di), slots_per_day_ - 1).start;
     std::uint64_t* day_bits = &bits_[di * static_cast<std::size_t>(words_per_day_)];
-    bool first_party = true;
-    for (const PersonCalendar* party : {&anchor, &other}) {
+    for (std::size_t p = 0; p < parties.size(); ++p) {
+      const auto& free = parties[p]->free;
+      while (next[p] < free.size() && free[next[p]].end <= first) ++next[p];
       std::fill(mark.begin(), mark.end(), 0);
-      auto it = std::upper_bound(party->free.begin(), party->free.end(), first,
-                                 [](Instant t, const Interval& i) { return t < i.end; });
-      for (; it != party->free.end() && it->start <= last; ++it) {
+      for (auto i = next[p]; i < free.size() && free[i].start <= last; ++i) {
         const auto [lo, hi] =
-            slots_starting_in(static_cast<int>(di), it->start, it->end - duration);
-        for (int slot = lo; slot <= hi; ++slot)
-          mark[static_cast<std::size_t>(slot / 64)] |= std::uint64_t{1} << (slot % 64);
+            slots_starting_in(static_cast<int>(di), free[i].start, free[i].end - duration);
+        if (lo <= hi) mark_slots(lo, hi);
       }
       for (int w = 0; w < words_per_day_; ++w) {
         const auto wi = static_cast<std::size_t>(w);
-        day_bits[wi] = first_party ? mark[wi] : (day_bits[wi] & mark[wi]);
+        day_bits[wi] = p == 0 ? mark[wi] : (day_bits[wi] & mark[wi]);
       }
-      first_party = false;
     }
   }
 }
@@ -294,32 +298,13 @@ std::pair<int, int> PairSpace::slots_starting_in(int day, Instant from, Instant 
 }
 
 int PairSpace::day_holding(Instant t) const {
-  int lo = 0;
-  int hi = day_count();  // the first day starting after t is in [lo, hi]
-  while (lo < hi) {
-    const int mid = (lo + hi) / 2;
-    if (session(mid, 0).start <= t)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo - 1;
-}
-
-bool PairSpace::statically_free(int day, int slot) const {
-  const auto word = bits_[static_cast<std::size_t>(day * words_per_day_ + slot / 64)];
-  return (word >> (slot % 64)) & 1U;
+  // Each day's first slot starts at the day's 00:00 as to_instant reads it, steady or not.
+  const auto after = std::upper_bound(day_starts_.begin(), day_starts_.end(), t);
+  return static_cast<int>(after - day_starts_.begin()) - 1;
 }
 
 LocalMinute PairSpace::local_start(int day, int slot) const {
   return LocalMinute{days_[static_cast<std::size_t>(day)]} + slot * granularity_;
-}
-
-Interval PairSpace::session(int day, int slot) const {
-  const auto d = static_cast<std::size_t>(day);
-  const Instant start = steady_[d] ? day_starts_[d] + slot * granularity_
-                                   : anchor_.clock.to_instant(local_start(day, slot));
-  return {start, start + pair_.duration};
 }
 
 std::vector<Placement> PairSpace::rule_shapes() const {
@@ -405,41 +390,55 @@ long occurrence_comfort(Interval session, const Parties& parties) {
 }
 
 // Another time in the same ISO week of the anchor zone: the same day first, nearest slot
-// first, then the nearest other day.
+// first (the earlier of two as near), then the nearest other day (the earlier of two as near).
 std::optional<std::pair<int, int>> find_move(const PairSpace& space, int day, int slot,
                                              const Parties& parties) {
   const auto [first, last] = space.week_of(day);
-  std::vector<int> days;
-  for (int d = first; d <= last; ++d) days.push_back(d);
-  std::stable_sort(days.begin(), days.end(),
-                   [&](int a, int b) { return std::abs(a - day) < std::abs(b - day); });
   // A limit reached on a person's local day rules out every slot of that day, so each such
-  // day is asked about once rather than once a slot.
-  std::vector<std::size_t> full_days[2];
+  // day is asked about once rather than once a slot. A week spans at most nine local days.
+  struct FullDays {
+    std::array<std::size_t, 9> days;
+    std::size_t count = 0;
+  };
+  std::array<FullDays, 2> full;
   const auto fits = [&](Interval session, const PersonCalendar& c, const Occupancy& load,
-                        std::vector<std::size_t>& full) {
+                        FullDays& f) {
     const auto local = c.day_index(session.start);
-    if (std::find(full.begin(), full.end(), local) != full.end()) return false;
+    if (std::find(f.days.begin(), f.days.begin() + f.count, local) != f.days.begin() + f.count)
+      return false;
     const auto clash = load.clash(session, c);
-    if (clash != Occupancy::Clash::none && clash != Occupancy::Clash::session)
-      full.push_back(local);
+    if (clash != Occupancy::Clash::none && clash != Occupancy::Clash::session) {
+      assert(f.count < f.days.size() && "a week spans more local days than expected");
+      f.days[f.count++] = local;
+    }
     return clash == Occupancy::Clash::none;
   };
+  const auto fits_at = [&](int d, int s) {
+    const auto session = space.session(d, s);
+    return fits(session, parties.anchor, parties.anchor_load, full[0]) &&
+           fits(session, parties.other, parties.other_load, full[1]);
+  };
   const int n = space.slots_per_day();
-  for (const int d : days) {
-    for (int distance = 0; distance < n; ++distance) {
-      for (const int s : {slot - distance, slot + distance}) {
-        if (s < 0 || s >= n || (d == day && s == slot)) continue;
-        if (space.statically_free(d, s)) {
-          const auto session = space.session(d, s);
-          if (fits(session, parties.anchor, parties.anchor_load, full_days[0]) &&
-              fits(session, parties.other, parties.other_load, full_days[1]))
-            return std::pair{d, s};
-        }
-        if (distance == 0) break;
+  const auto move_on = [&](int d) -> std::optional<std::pair<int, int>> {
+    // Only statically free slots can fit: walk them outwards from `slot`, down and up.
+    int down = space.free_at_or_before(d, d == day ? slot - 1 : slot);
+    int up = space.free_at_or_after(d, slot + 1);
+    while (down >= 0 || up < n) {
+      if (down >= 0 && (up >= n || slot - down <= up - slot)) {
+        if (fits_at(d, down)) return std::pair{d, down};
+        down = space.free_at_or_before(d, down - 1);
+      } else {
+        if (fits_at(d, up)) return std::pair{d, up};
+        up = space.free_at_or_after(d, up + 1);
       }
     }
-  }
+    return std::nullopt;
+  };
+  if (const auto move = move_on(day)) return move;
+  for (int step = 1; step <= last - first; ++step)
+    for (const int d : {day - step, day + step})
+      if (d >= first && d <= last)
+        if (const auto move = move_on(d)) return move;
   return std::nullopt;
 }
 
@@ -452,10 +451,12 @@ bool fits_both(const PairSpace& space, int day, int slot, const Parties& parties
          parties.other_load.fits(session, parties.other);
 }
 
-std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties) {
+std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties,
+                                         std::size_t wanted) {
   struct Ranked {
     Placement placement;
     int missing;
+    int sample_day;  // the first of the rule's days the slot is free on
     long comfort;
   };
   std::vector<Ranked> ranked;
@@ -466,35 +467,51 @@ std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& 
     const auto days = space.rule_days(shape);
     if (days.empty()) continue;
     std::fill(count.begin(), count.end(), 0);
-    std::fill(first_free.begin(), first_free.end(), -1);
     for (const int d : days) {
-      for (int s = 0; s < n; ++s) {
-        if (!space.statically_free(d, s)) continue;
+      for (int s = space.free_at_or_after(d, 0); s < n; s = space.free_at_or_after(d, s + 1)) {
         auto& c = count[static_cast<std::size_t>(s)];
         if (c++ == 0) first_free[static_cast<std::size_t>(s)] = d;
       }
     }
-    const long spread = kSameWeekdayPenalty * parties.mentor_weekdays[shape.weekday];
     for (int s = 0; s < n; ++s) {
       const auto c = count[static_cast<std::size_t>(s)];
       if (c == 0) continue;
-      const auto sample = space.session(first_free[static_cast<std::size_t>(s)], s);
       ranked.push_back({{shape.weekday, shape.phase, s},
                         static_cast<int>(days.size()) - c,
-                        occurrence_comfort(sample, parties) + spread});
+                        first_free[static_cast<std::size_t>(s)],
+                        0});
     }
   }
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+  // Comfort costs two interval searches a party: it is worked out only for the placements
+  // missing no more occurrences than the `wanted`-th fewest, as no other can rank before it.
+  const auto first = ranked.begin() + static_cast<std::ptrdiff_t>(std::min(wanted, ranked.size()));
+  auto contenders = ranked.end();
+  if (first != ranked.begin() && first != ranked.end()) {
+    const auto by_missing = [](const Ranked& a, const Ranked& b) { return a.missing < b.missing; };
+    std::nth_element(ranked.begin(), first - 1, ranked.end(), by_missing);
+    const int most = (first - 1)->missing;
+    contenders = std::partition(ranked.begin(), ranked.end(),
+                                [&](const Ranked& r) { return r.missing <= most; });
+  }
+  for (auto it = ranked.begin(); it != contenders; ++it) {
+    const long spread = kSameWeekdayPenalty * parties.mentor_weekdays[it->placement.weekday];
+    it->comfort =
+        occurrence_comfort(space.session(it->sample_day, it->placement.slot), parties) + spread;
+  }
+  const auto before = [](const Ranked& a, const Ranked& b) {
     if (a.missing != b.missing) return a.missing < b.missing;
     if (a.comfort != b.comfort) return a.comfort < b.comfort;
     if (a.placement.weekday != b.placement.weekday)
       return a.placement.weekday < b.placement.weekday;
     if (a.placement.phase != b.placement.phase) return a.placement.phase < b.placement.phase;
     return a.placement.slot < b.placement.slot;
-  });
+  };
+  // The order is total, so the first `wanted` are those of a full sort.
+  if (first != contenders) std::nth_element(ranked.begin(), first, contenders, before);
+  std::sort(ranked.begin(), first, before);
   std::vector<Placement> out;
-  out.reserve(ranked.size());
-  for (const auto& r : ranked) out.push_back(r.placement);
+  out.reserve(static_cast<std::size_t>(first - ranked.begin()));
+  for (auto it = ranked.begin(); it != first; ++it) out.push_back(it->placement);
   return out;
 }
 
@@ -563,13 +580,22 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
   return plan;
 }
 
-std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth,
-                              bool keep_rejected) {
-  const auto ranked = ranked_placements(space, parties);
-  std::optional<Plan> best;
+std::size_t placements_tried(std::size_t breadth, bool keep_rejected) {
   // Past `breadth`, go on only while nothing is accepted, and not forever: a pair that none
   // of the most promising placements can hold is left to the explanation.
-  const std::size_t limit = std::min(ranked.size(), keep_rejected ? breadth : breadth * 8);
+  return keep_rejected ? breadth : breadth * 8;
+}
+
+std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth,
+                              bool keep_rejected) {
+  const auto ranked = ranked_placements(space, parties, placements_tried(breadth, keep_rejected));
+  return best_plan(space, ranked, parties, breadth, keep_rejected);
+}
+
+std::optional<Plan> best_plan(const PairSpace& space, std::span<const Placement> ranked,
+                              Parties& parties, std::size_t breadth, bool keep_rejected) {
+  std::optional<Plan> best;
+  const std::size_t limit = std::min(ranked.size(), placements_tried(breadth, keep_rejected));
   for (std::size_t i = 0; i < limit; ++i) {
     if (i >= breadth && best && best->accepted) break;
     Effort effort;
@@ -585,6 +611,16 @@ std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::siz
   full.reasons = true;
   full.stop_when_unacceptable = false;
   return evaluate(space, best->placement, parties, full);
+}
+
+bool can_place(const PairSpace& space, std::span<const Placement> ranked, Parties& parties,
+               std::size_t breadth) {
+  // best_plan's plan is accepted exactly when one it evaluates is, and until then it evaluates
+  // each of these placements in turn with this same effort.
+  const std::size_t limit = std::min(ranked.size(), placements_tried(breadth, false));
+  for (std::size_t i = 0; i < limit; ++i)
+    if (evaluate(space, ranked[i], parties).accepted) return true;
+  return false;
 }
 
 void book(const Plan& plan, Parties& parties) {

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "mentorcal/program.hpp"
@@ -32,7 +34,9 @@ struct PersonCalendar {
 
   PersonCalendar(const Person& p, const Program& program, Interval horizon);
   // Index of the local day of `t`, counted from `first_day`.
-  std::size_t day_index(Instant t) const;
+  std::size_t day_index(Instant t) const {
+    return static_cast<std::size_t>((clock.local_day(t) - first_day).count());
+  }
   // Whether `session` lies inside one free interval.
   bool is_free(Interval session) const;
   // How far `session` sits from the edges of the working window holding it, in minutes.
@@ -116,8 +120,41 @@ class PairSpace {
   int slots_per_day() const { return slots_per_day_; }
   int day_count() const { return static_cast<int>(days_.size()); }
   LocalDay day(int index) const { return days_[static_cast<std::size_t>(index)]; }
-  bool statically_free(int day, int slot) const;
-  Interval session(int day, int slot) const;
+  bool statically_free(int day, int slot) const {
+    return (words_of(day)[slot / 64] >> (slot % 64)) & 1U;
+  }
+  // The nearest statically free slot of `day` at or before `slot` (-1 when none), and at or
+  // after it (slots_per_day() when none).
+  int free_at_or_before(int day, int slot) const {
+    if (slot < 0) return -1;
+    const auto* words = words_of(day);
+    int w = slot / 64;
+    // Keep the bits at or below `slot` of its word.
+    std::uint64_t word = words[w] & (~std::uint64_t{0} >> (63 - slot % 64));
+    while (word == 0) {
+      if (--w < 0) return -1;
+      word = words[w];
+    }
+    return w * 64 + 63 - std::countl_zero(word);
+  }
+  int free_at_or_after(int day, int slot) const {
+    if (slot >= slots_per_day_) return slots_per_day_;
+    const auto* words = words_of(day);
+    int w = slot / 64;
+    std::uint64_t word = words[w] & (~std::uint64_t{0} << (slot % 64));
+    while (word == 0) {
+      if (++w == words_per_day_) return slots_per_day_;
+      word = words[w];
+    }
+    // Bits past the last slot are never set, so this is a slot of the day.
+    return w * 64 + std::countr_zero(word);
+  }
+  Interval session(int day, int slot) const {
+    const auto d = static_cast<std::size_t>(day);
+    const Instant start = steady_[d] ? day_starts_[d] + slot * granularity_
+                                     : anchor_.clock.to_instant(local_start(day, slot));
+    return {start, start + pair_.duration};
+  }
   LocalMinute local_start(int day, int slot) const;
   // Indices of the days a placement's rule produces, in order.
   std::vector<int> rule_days(const Placement& placement) const;
@@ -144,9 +181,13 @@ class PairSpace {
   int slots_per_day_;
   int words_per_day_;
   std::vector<LocalDay> days_;
-  std::vector<Instant> day_starts_;  // instant of each day's 00:00, when the day is steady
-  std::vector<bool> steady_;
-  std::vector<std::uint64_t> bits_;
+  std::vector<Instant> day_starts_;   // instant of each day's 00:00
+  std::vector<std::uint8_t> steady_;  // whether the day's offset is the same all day
+  std::vector<std::uint64_t> bits_;   // the statically free slots, words_per_day_ words a day
+
+  const std::uint64_t* words_of(int day) const {
+    return &bits_[static_cast<std::size_t>(day * words_per_day_)];
+  }
 };
 
 // A series as it would be placed: every occurrence held, moved or skipped.
@@ -179,8 +220,11 @@ struct Parties {
 };
 
 // The placements worth evaluating, best first by what is known before booking anything:
-// occurrences free at the series time, then comfort of the first occurrence.
-std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& parties);
+// occurrences free at the series time, then comfort of the first occurrence. Only the first
+// `wanted` are returned, as the full ranking would begin.
+std::vector<Placement> ranked_placements(
+    const PairSpace& space, const Parties& parties,
+    std::size_t wanted = std::numeric_limits<std::size_t>::max());
 
 // What an evaluation is told about one occurrence, when a search has already decided it.
 struct Decided {
@@ -211,6 +255,16 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
 // evaluated in full too, so that the least bad one can be described.
 std::optional<Plan> best_plan(const PairSpace& space, Parties& parties, std::size_t breadth,
                               bool keep_rejected = false);
+// The same over a ranking already made: the first placements_tried(breadth, keep_rejected) of
+// ranked_placements(space, parties), or more of them.
+std::optional<Plan> best_plan(const PairSpace& space, std::span<const Placement> ranked,
+                              Parties& parties, std::size_t breadth, bool keep_rejected = false);
+// How many ranked placements best_plan may evaluate at most.
+std::size_t placements_tried(std::size_t breadth, bool keep_rejected);
+// Whether best_plan(space, ranked, parties, breadth) would be accepted; cheaper, as it stops at
+// the first acceptable plan and writes no reasons.
+bool can_place(const PairSpace& space, std::span<const Placement> ranked, Parties& parties,
+               std::size_t breadth);
 
 void book(const Plan& plan, Parties& parties);
 void unbook(const Plan& plan, Parties& parties);

@@ -17,12 +17,6 @@ ZoneClock::ZoneClock(const Zone& zone, Interval range) : zone_(zone) {
   }
 }
 
-const ZoneClock::Period& ZoneClock::period_at(Instant t) const {
-  const auto it = std::upper_bound(periods_.begin(), periods_.end(), t,
-                                   [](Instant x, const Period& p) { return x < p.begin; });
-  return it == periods_.begin() ? *it : *std::prev(it);
-}
-
 Instant ZoneClock::to_instant(LocalMinute local) const {
   const auto local_begin = [](const Period& p) { return p.begin.time_since_epoch() + p.offset; };
   // Local starts rise from one period to the next, so the last period starting (in local time)

@@ -28,7 +28,13 @@ class ZoneClock {
     Instant begin;  // first instant with this offset
     Minutes offset;
   };
-  const Period& period_at(Instant t) const;
+  const Period& period_at(Instant t) const {
+    // A term holds few periods: a scan back from the last beats a bisection, and this is the
+    // search's hottest lookup.
+    auto i = periods_.size() - 1;
+    while (i > 0 && t < periods_[i].begin) --i;
+    return periods_[i];
+  }
 
   Zone zone_;
   std::vector<Period> periods_;  // sorted by begin; the first covers everything before it

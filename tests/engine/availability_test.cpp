@@ -80,6 +80,23 @@ TEST(WorkingIntervals, AWindowAcrossAGapIsAsLongAsTheClockSays) {
   EXPECT_EQ(open[0].length(), 2h);
 }
 
+// working_intervals reads most days without the tz database; what it gives must still be what
+// Zone::to_instant gives for every window's ends, through years of every kind of change.
+TEST(WorkingIntervals, AgreeWithZoneToInstantThroughYearsOfChanges) {
+  const auto h = hours("Mon-Sun 00:00-02:30,03:00-24:00");
+  const LocalDay first{date::year{2010} / 1 / 1};
+  const LocalDay last{date::year{2024} / 12 / 31};
+  for (const char* name : {"America/New_York", "Australia/Lord_Howe", "Pacific/Apia",
+                           "Africa/Casablanca", "Europe/Dublin", "Asia/Kathmandu"}) {
+    const auto zone = Zone::find(name).value();
+    std::vector<Interval> expected;
+    for (auto day = first; day <= last; day += date::days{1})
+      for (const auto& w : h.on(date::weekday{day}))
+        expected.push_back({zone.to_instant(day + w.start), zone.to_instant(day + w.end)});
+    EXPECT_EQ(working_intervals(h, zone, first, last), normalized(expected)) << name;
+  }
+}
+
 TEST(IntervalAlgebra, IntersectsSubtractsAndMerges) {
   const auto t = [](int h) { return utc(2027, 1, 11, Minutes{h * 60}); };
   const std::vector<Interval> a{{t(1), t(5)}, {t(7), t(9)}};

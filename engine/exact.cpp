@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <span>
 #include <unordered_map>
 
 namespace mentorcal::engine {
@@ -305,12 +306,7 @@ class Search {
   // they could hold (then some must be skipped). People whose members are all different add up:
   // every mentor's, for one, since each pair has one mentor.
   Score optimistic() const {
-    struct Shortfall {
-      std::vector<std::size_t> members;
-      int must_go = 0;
-      int must_skip = 0;
-    };
-    std::vector<Shortfall> shortfalls;
+    std::size_t found = 0;  // the shortfalls_ in use
     for (const auto& [calendar, load] : people_) {
       const auto& limits = calendar->person->limits;
       const bool weekly = limits.max_sessions_per_week || limits.max_minutes_per_week;
@@ -318,8 +314,11 @@ class Search {
       if (!weekly && !monthly) continue;
       const auto next = next_for(calendar);
       if (next == Instant::max()) continue;  // nothing of theirs is left to decide
-      Shortfall f;
-      std::vector<int> needs;
+      if (found == shortfalls_.size()) shortfalls_.emplace_back();
+      auto& f = shortfalls_[found];
+      f.members.clear();
+      auto& needs = needs_;
+      needs.clear();
       int possible = 0;
       Minutes shortest = Minutes::max();
       for (std::size_t m = 0; m < states_.size(); ++m) {
@@ -348,14 +347,16 @@ class Search {
         f.must_go = std::max(f.must_go, go);
         f.must_skip = std::max(f.must_skip, skip);
       }
-      if (f.must_go > 0 || f.must_skip > 0) shortfalls.push_back(std::move(f));
+      if (f.must_go > 0 || f.must_skip > 0) ++found;
     }
+    const auto shortfalls = std::span(shortfalls_.data(), found);
     std::sort(shortfalls.begin(), shortfalls.end(), [](const Shortfall& a, const Shortfall& b) {
       return std::pair{a.must_go, a.must_skip} > std::pair{b.must_go, b.must_skip};
     });
     int must_go = 0;
     int must_skip = 0;
-    std::vector<bool> counted(states_.size(), false);
+    auto& counted = counted_;
+    counted.assign(states_.size(), false);
     for (const auto& f : shortfalls) {
       if (std::any_of(f.members.begin(), f.members.end(), [&](auto m) { return counted[m]; }))
         continue;
@@ -377,11 +378,7 @@ class Search {
   std::pair<int, int> shortfall(const PersonCalendar& calendar, const Occupancy& load,
                                 const std::vector<std::size_t>& members, Minutes shortest,
                                 Period period) const {
-    struct Weeks {
-      std::vector<std::size_t> weeks;  // of its occurrences still to decide, with a free slot
-      int spare = 0;                   // how many more it may skip
-    };
-    std::vector<Weeks> chosen;
+    std::size_t used = 0;  // the chosen_ in use
     std::size_t first = kNone;
     std::size_t last = 0;
     for (const auto m : members) {
@@ -389,7 +386,9 @@ class Search {
       if (s.cls < 0) continue;
       const auto& f = facts(m);
       const auto side = &members_[m].parties.anchor == &calendar ? 0 : 1;
-      auto& w = chosen.emplace_back();
+      if (used == chosen_.size()) chosen_.emplace_back();
+      auto& w = chosen_[used++];
+      w.weeks.clear();
       w.spare = s.held + possible_after(m) - f.need;
       for (auto k = s.k; k < f.week_starts.size(); ++k) {
         const auto week = f.periods[k][period][side];
@@ -400,13 +399,16 @@ class Search {
       }
     }
     if (first == kNone) return {0, 0};
-    std::vector<int> left;
+    const auto chosen = std::span(chosen_.data(), used);
+    auto& left = left_;
+    left.clear();
     for (auto week = first; week <= last; ++week)
       left.push_back(period == kWeek ? load.left_in_week(week, shortest, calendar)
                                      : load.left_in_month(week, shortest, calendar));
     // The occurrences over the limits when only the members in `kept` (a bit each) take place,
     // less what those members may skip.
-    std::vector<int> demand(left.size());
+    auto& demand = demand_;
+    demand.resize(left.size());
     const auto excess = [&](std::uint32_t kept, int& overflow) {
       std::fill(demand.begin(), demand.end(), 0);
       int spare = 0;
@@ -689,6 +691,24 @@ class Search {
     best.exact = exact;
     return best;
   }
+
+  // Scratch space of optimistic() and shortfall(), kept from step to step: allocated afresh at
+  // every step, it was most of the search's allocations.
+  struct Shortfall {
+    std::vector<std::size_t> members;
+    int must_go = 0;
+    int must_skip = 0;
+  };
+  struct Weeks {
+    std::vector<std::size_t> weeks;  // of its occurrences still to decide, with a free slot
+    int spare = 0;                   // how many more it may skip
+  };
+  mutable std::vector<Shortfall> shortfalls_;
+  mutable std::vector<int> needs_;
+  mutable std::vector<bool> counted_;
+  mutable std::vector<Weeks> chosen_;
+  mutable std::vector<int> left_;
+  mutable std::vector<int> demand_;
 
   struct Entry {
     Score score;

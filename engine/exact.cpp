@@ -1029,8 +1029,10 @@ std::optional<std::vector<std::optional<Plan>>> improve_exactly(
                            parts.empty() ? budget : budget / 2);
   const bool improved = whole.plans.has_value();
   if (improved) plans = std::move(*whole.plans);
-  const bool by_parts = !whole.complete && improve_by_parts(members, classes, free, parts, plans,
-                                                            budget - whole.steps);
+  // A search may take a step or two past its budget before it stops.
+  const auto left = budget - std::min(budget, whole.steps);
+  const bool by_parts =
+      !whole.complete && improve_by_parts(members, classes, free, parts, plans, left);
   if (!improved && !by_parts) return std::nullopt;
   write_reasons(members, plans);
   return plans;

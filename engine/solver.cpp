@@ -228,13 +228,10 @@ class Solver {
   // The greedy schedule of the open pairs, unless the exact search finds a better one.
   void search_exactly(const std::vector<std::size_t>& open,
                       std::map<std::size_t, std::unique_ptr<PairSpace>>& spaces) {
-    engine::Score greedy{0, 0};
-    for (const auto i : open) {
-      if (!plans_[i]) continue;
-      greedy.pairs += 1;
-      greedy.skipped += plans_[i]->skipped;
-    }
-    if (greedy.pairs == static_cast<int>(open.size()) && greedy.skipped == 0) return;
+    // Every pair placed and nothing skipped: nothing can score better.
+    if (std::all_of(open.begin(), open.end(),
+                    [&](std::size_t i) { return plans_[i] && plans_[i]->skipped == 0; }))
+      return;
     std::vector<std::optional<Plan>> kept;
     for (const auto i : open) {
       kept.push_back(plans_[i]);

@@ -8,6 +8,7 @@ packages=(
   libhowardhinnant-date-dev tzdata libical-dev libboost-dev libsqlite3-dev sqlite3
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev unicode-cldr-core
   libglpk-dev python3-icalendar python3-recurring-ical-events libssl-dev zlib1g-dev
+  libmimalloc-dev
 )
 # Node.js may come from another origin than Debian; take Debian's only when there is none.
 command -v npm >/dev/null && command -v node >/dev/null || packages+=(nodejs npm)

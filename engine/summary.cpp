@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <vector>
 
 namespace mentorcal {
 namespace {
@@ -35,30 +36,56 @@ PassSummary summarize(const Program& program, const Schedule& schedule) {
   std::map<std::string, std::map<LocalDay, long>> week_minutes;
   std::map<std::string, std::map<LocalDay, long>> month_minutes;
   std::map<std::string, std::map<LocalDay, int>> week_sessions;
+  // Everything looked up by a person's id is looked up once per pair, not per occurrence: an L
+  // schedule has 360,000 occurrences.
+  struct Party {
+    const Person* person;
+    ZoneFairness* zone;
+    std::map<LocalDay, long>* week_minutes = nullptr;
+    std::map<LocalDay, int>* week_sessions = nullptr;
+    std::map<LocalDay, long>* month_minutes = nullptr;
+  };
+  std::vector<Party> parties;
   for (const auto& r : schedule.pairs) {
     if (!r.series) continue;
     ++out.scheduled;
-    for (const auto& o : r.series->occurrences) {
+    const auto& occurrences = r.series->occurrences;
+    // A zone is listed only when one of its people attends a session.
+    const bool attended = std::any_of(occurrences.begin(), occurrences.end(), [](const auto& o) {
+      return o.state != OccurrenceState::skipped;
+    });
+    parties.clear();
+    for (const auto& id : {r.mentor_id, r.mentee_id}) {
+      const auto it = people.find(id);
+      if (!attended || it == people.end()) continue;
+      const auto& p = *it->second;
+      auto& z = zones[std::string(p.zone.name())];
+      z.zone = p.zone.name();
+      Party party{&p, &z};
+      if (p.role == Role::mentor) {
+        party.week_minutes = &week_minutes[id];
+        party.week_sessions = &week_sessions[id];
+        party.month_minutes = &month_minutes[id];
+      }
+      parties.push_back(party);
+    }
+    for (const auto& o : occurrences) {
       if (o.state == OccurrenceState::skipped) {
         ++out.skipped;
         continue;
       }
       ++(o.state == OccurrenceState::held ? out.held : out.moved);
-      for (const auto& id : {r.mentor_id, r.mentee_id}) {
-        const auto it = people.find(id);
-        if (it == people.end()) continue;
-        const auto& p = *it->second;
-        auto& z = zones[std::string(p.zone.name())];
-        z.zone = p.zone.name();
+      for (const auto& party : parties) {
+        const auto& p = *party.person;
         const auto m = margin_of(p, o.at);
-        z.mean_margin += static_cast<double>(m.count());
-        z.sessions += 1;
-        z.near_edge += m < Minutes{60};
-        if (p.role == Role::mentor) {
+        party.zone->mean_margin += static_cast<double>(m.count());
+        party.zone->sessions += 1;
+        party.zone->near_edge += m < Minutes{60};
+        if (party.week_minutes) {
           const auto day = local_day(p.zone, o.at.start);
-          week_minutes[id][iso_week_start(day)] += (o.at.end - o.at.start).count();
-          week_sessions[id][iso_week_start(day)] += 1;
-          month_minutes[id][month_start(day)] += (o.at.end - o.at.start).count();
+          (*party.week_minutes)[iso_week_start(day)] += (o.at.end - o.at.start).count();
+          (*party.week_sessions)[iso_week_start(day)] += 1;
+          (*party.month_minutes)[month_start(day)] += (o.at.end - o.at.start).count();
         }
       }
     }

@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <system_error>
@@ -42,6 +44,40 @@ std::string write_file(int dir, const fs::path& staging, const std::string& name
   }
   if (::close(fd) != 0) return errno_text("cannot write", staging / name);
   return {};
+}
+
+// At most `limit` bytes of the file open as `fd`, or nullopt when it cannot be read.
+std::optional<std::string> read_up_to(int fd, std::size_t limit) {
+  std::string out(limit, '\0');
+  std::size_t done = 0;
+  while (done < limit) {
+    const auto n = ::read(fd, out.data() + done, limit - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::nullopt;
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  out.resize(done);
+  return out;
+}
+
+// Whether `name` in the earlier output, open as `old_dir` (or -1 when there is none), is a
+// regular file holding exactly `text`; if so it is hard-linked into `staging`, open as `dir`.
+// A re-pass changes few feeds: linking the others spares writing them and, above all, freeing
+// their blocks when the earlier tree is removed. A file is never written in place, so the two
+// trees sharing it cannot tell. Any failure (a symbolic link, another file system) means false:
+// the file is written.
+bool link_unchanged(int old_dir, int dir, const std::string& name, const std::string& text) {
+  if (old_dir < 0) return false;
+  const int fd = ::openat(old_dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  const bool same_size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                         static_cast<std::size_t>(st.st_size) == text.size();
+  // One byte more than expected is asked for, so that a file that grew since is seen.
+  const auto held = same_size ? read_up_to(fd, text.size() + 1) : std::nullopt;
+  ::close(fd);
+  return held == text && ::linkat(old_dir, name.c_str(), dir, name.c_str(), 0) == 0;
 }
 
 // Removes the tree at `path`, best effort, unlinking its files on the machine's threads first: on
@@ -99,13 +135,16 @@ std::string write_output_dir(const std::string& out_dir, const OutputFiles& file
     }
     entries.push_back(&entry);
   }
+  const int old_dir = ::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   std::vector<std::string> errors(entries.size());
   std::atomic<bool> failed{false};
   for_each_index_in_parallel(entries.size(), [&](std::size_t i) {
-    if (failed) return;
-    errors[i] = write_file(dir, staging, entries[i]->first, entries[i]->second);
+    const auto& [name, text] = *entries[i];
+    if (failed || link_unchanged(old_dir, dir, name, text)) return;
+    errors[i] = write_file(dir, staging, name, text);
     if (!errors[i].empty()) failed = true;
   });
+  if (old_dir >= 0) ::close(old_dir);
   ::close(dir);
   for (auto& error : errors)
     if (!error.empty()) return abandon(std::move(error));

@@ -1,0 +1,94 @@
+// `mentorcal schedule` writing its output directory, run as a process on the sample: what a
+// second pass into the same OUT_DIR leaves there.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// Every regular file under `dir`, by its path relative to `dir`, with its bytes.
+std::map<std::string, std::string> tree(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    if (entry.is_regular_file())
+      out[fs::relative(entry.path(), dir).generic_string()] = read(entry.path());
+  return out;
+}
+
+ino_t inode(const fs::path& path) {
+  struct stat st {};
+  EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
+  return st.st_ino;
+}
+
+class ScheduleOutput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("mentorcal-cli-" + std::to_string(std::random_device{}()));
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Runs a pass over the sample into `out`; returns the exit status.
+  int schedule(const fs::path& out) {
+    const std::string command = std::string(MENTORCAL_PATH) + " schedule " + MENTORCAL_SOURCE_DIR +
+                                "/samples/acme-2027 --out " + out.string() + " > " +
+                                (root_ / "stdout.txt").string() + " 2>&1";
+    return std::system(command.c_str());
+  }
+
+  fs::path root_;
+};
+
+TEST_F(ScheduleOutput, ASecondPassReplacesTheEarlierOutputWithoutWritingIntoItsFiles) {
+  const auto out = root_ / "out";
+  ASSERT_EQ(schedule(out), 0) << read(root_ / "stdout.txt");
+  const auto first = tree(out);
+  ASSERT_TRUE(first.contains("schedule.json"));
+  ASSERT_TRUE(first.contains("feeds/program.ics"));
+  const auto person = std::next(first.begin())->first;  // the first feed of a person
+  ASSERT_TRUE(person.starts_with("feeds/") && person != "feeds/program.ics") << person;
+  const auto unchanged_inode = inode(out / "schedule.json");
+
+  // The earlier output as someone may have left it: a feed changed through a second name, a feed
+  // that is a symbolic link to the right bytes elsewhere, and a file no pass writes.
+  fs::create_hard_link(out / "feeds/program.ics", root_ / "second-name.ics");
+  write(root_ / "second-name.ics", "changed\n");
+  write(root_ / "elsewhere.ics", first.at(person));
+  fs::remove(out / person);
+  fs::create_symlink(root_ / "elsewhere.ics", out / person);
+  write(out / "stray.txt", "not written by a pass\n");
+
+  ASSERT_EQ(schedule(out), 0) << read(root_ / "stdout.txt");
+  EXPECT_EQ(tree(out), first);  // same files, same bytes, the stray one gone
+  EXPECT_FALSE(fs::is_symlink(out / person));
+  // The changed file was replaced, not written in place; the link's target was not touched.
+  EXPECT_EQ(read(root_ / "second-name.ics"), "changed\n");
+  EXPECT_EQ(read(root_ / "elsewhere.ics"), first.at(person));
+  // A file with the same bytes is the same file: a web server keeps its ETag.
+  EXPECT_EQ(inode(out / "schedule.json"), unchanged_inode);
+  for (const auto& entry : fs::directory_iterator(root_))
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".out.new-")) << entry.path();
+}
+
+}  // namespace

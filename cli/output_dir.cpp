@@ -65,8 +65,8 @@ std::optional<std::string> read_up_to(int fd, std::size_t limit) {
 // regular file holding exactly `text`; if so it is hard-linked into `staging`, open as `dir`.
 // A re-pass changes few feeds: linking the others spares writing them and, above all, freeing
 // their blocks when the earlier tree is removed. A file is never written in place, so the two
-// trees sharing it cannot tell. Any failure (a symbolic link, another file system) means false:
-// the file is written.
+// trees sharing it cannot tell. Any failure (a symbolic link, another file system, no /proc)
+// means false: the file is written.
 bool link_unchanged(int old_dir, int dir, const std::string& name, const std::string& text) {
   if (old_dir < 0) return false;
   const int fd = ::openat(old_dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -76,8 +76,13 @@ bool link_unchanged(int old_dir, int dir, const std::string& name, const std::st
                          static_cast<std::size_t>(st.st_size) == text.size();
   // One byte more than expected is asked for, so that a file that grew since is seen.
   const auto held = same_size ? read_up_to(fd, text.size() + 1) : std::nullopt;
+  // The link is made from the open file, through /proc, so that it is the file just compared
+  // even if the name was replaced since.
+  const auto open_file = "/proc/self/fd/" + std::to_string(fd);
+  const bool linked = held == text && ::linkat(AT_FDCWD, open_file.c_str(), dir, name.c_str(),
+                                               AT_SYMLINK_FOLLOW) == 0;
   ::close(fd);
-  return held == text && ::linkat(old_dir, name.c_str(), dir, name.c_str(), 0) == 0;
+  return linked;
 }
 
 // Removes the tree at `path`, best effort, unlinking its files on the machine's threads first: on

@@ -2,11 +2,14 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "mentorcal/time.hpp"
 
 int main(int argc, char** argv) {
   using namespace mentorcal::cli;
   CLI::App app{"mentorcal: schedules a mentorship program's recurring 1:1 sessions"};
-  app.set_version_flag("--version", std::string("mentorcal ") + MENTORCAL_VERSION);
+  app.set_version_flag("--version", std::string("mentorcal ") + MENTORCAL_VERSION +
+                                        " (tz database " + mentorcal::tz_database_version() + ", " +
+                                        mentorcal::tz_database_directory() + ")");
   app.require_subcommand(1);
 
   ValidateOptions validate;

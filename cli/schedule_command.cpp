@@ -14,6 +14,7 @@
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
 #include "mentorcal/summary.hpp"
+#include "mentorcal/tz_update.hpp"
 #include "output_dir.hpp"
 #include "program_input.hpp"
 
@@ -38,6 +39,8 @@ std::optional<Instant> revision_of(const Program& program) {
 
 void print_summary(const Program& program, const Schedule& schedule) {
   const auto s = summarize(program, schedule);
+  if (schedule.tz_update)
+    for (const auto& line : schedule.tz_update->lines) std::cout << line << '\n';
   std::cout << "scheduled " << s.scheduled << " of " << s.pairs << " pairs";
   if (schedule.outcome == PassOutcome::time_limit) std::cout << " (stopped by --time-limit)";
   std::cout << "\noccurrences: " << s.held << " held, " << s.moved << " moved, " << s.skipped
@@ -112,6 +115,10 @@ int run_schedule(const ScheduleCommandOptions& options) {
     return 2;
   }
 
+  // A previous pass made under another tz database is first brought onto today's rules, as
+  // mentorcald does on start: what the new rules break is re-planned as for a block.
+  const auto tz_update = previous ? follow_tz_update(program, *previous, *revision) : std::nullopt;
+
   ScheduleOptions search;
   search.previous = previous ? &*previous : nullptr;
   search.revision = *revision;
@@ -124,7 +131,8 @@ int run_schedule(const ScheduleCommandOptions& options) {
       std::fprintf(stderr, "\rplaced %zu of %zu pairs", done, total);
       if (done == total) std::fputc('\n', stderr);
     };
-  const auto schedule = schedule_program(program, search);
+  auto schedule = schedule_program(program, search);
+  schedule.tz_update = tz_update;
   timer.done("search");
 
   // The verifier runs while the files are rendered in memory; nothing is written before it has

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mentorcal/time.hpp"
 #include "secrets.hpp"
 #include "server.hpp"
 #include "service.hpp"
@@ -65,7 +66,9 @@ std::optional<std::string> read_or_create_secret(const fs::path& path, std::stri
 
 int main(int argc, char** argv) {
   CLI::App app{"mentorcald: keeps mentorship programs, runs passes, takes blocks, serves feeds"};
-  app.set_version_flag("--version", std::string("mentorcald ") + MENTORCAL_VERSION);
+  app.set_version_flag("--version", std::string("mentorcald ") + MENTORCAL_VERSION +
+                                        " (tz database " + mentorcal::tz_database_version() + ", " +
+                                        mentorcal::tz_database_directory() + ")");
   std::string data;
   std::string listen = "127.0.0.1:8080";
   std::string public_url;
@@ -127,6 +130,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  log_line(std::string("mentorcald ") + MENTORCAL_VERSION + ", tz database " +
+           mentorcal::tz_database_version() + " from " + mentorcal::tz_database_directory());
   ServiceConfig config;
   config.database = dir / "mentorcal.db";
   config.public_url = public_url;

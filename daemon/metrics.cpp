@@ -3,6 +3,8 @@
 #include <atomic>
 #include <sstream>
 
+#include "mentorcal/time.hpp"
+
 namespace mentorcal::daemon {
 namespace {
 
@@ -90,6 +92,16 @@ std::string Metrics::render() const {
   }
   std::ostringstream out;
   std::lock_guard lock(mutex_);
+  // The version is read from a file: escaped as the text format asks of a label value.
+  std::string version;
+  for (const char c : tz_database_version()) {
+    if (c == '\\' || c == '"' || c == '\n') version += '\\';
+    version += c == '\n' ? 'n' : c;
+  }
+  out << "# HELP mentorcal_tzdata_info The tz database release in use.\n"
+         "# TYPE mentorcal_tzdata_info gauge\n"
+         "mentorcal_tzdata_info{version=\""
+      << version << "\"} 1\n";
   out << "# HELP mentorcal_http_requests_total HTTP requests answered, by route and status.\n"
          "# TYPE mentorcal_http_requests_total counter\n";
   for (const auto& [route, counters] : routes)

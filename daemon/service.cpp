@@ -21,6 +21,7 @@
 #include "mentorcal/solver.hpp"
 #include "mentorcal/store.hpp"
 #include "mentorcal/summary.hpp"
+#include "mentorcal/tz_update.hpp"
 #include "secrets.hpp"
 
 namespace mentorcal::daemon {
@@ -608,11 +609,14 @@ struct Service::State {
               index < state->published->pairs.size())
             state->published->pairs[index] = std::move(one->pairs.front());
         }
-        if (state->program && state->published && state->schedule_current) state->replan_index();
       }
       for (auto& feed : stored.feeds)
         state->feeds[feed.person_id] = make_feed(std::move(feed.body), std::move(feed.gzip),
                                                  std::move(feed.etag), feed.last_modified);
+      if (state->program && state->published && state->schedule_current) {
+        follow_tz_update_on_start(*state);
+        state->replan_index();
+      }
       programs[stored.id] = std::move(state);
     }
     for (auto& token : store->load_tokens()) {
@@ -809,7 +813,85 @@ struct Service::State {
                  {"schedule_current", state->schedule_current},
                  {"published_pass", nullptr}};
     if (state->published_pass) body["published_pass"] = *state->published_pass;
+    body["tzdata"] = tz_database_version();
+    if (state->published && state->published->tz_update) {
+      const auto& update = *state->published->tz_update;
+      body["tz_update"] = {{"from", update.from},
+                           {"to", update.to},
+                           {"sessions_changed", update.moves.size()},
+                           {"republished", update.republished.size()},
+                           {"below_min_held", update.below_min},
+                           {"summary", update.lines}};
+    }
     return json_response(200, body);
+  }
+
+  // Every person's feed of a schedule about to be published, each following the one served now.
+  struct RenderedFeeds {
+    std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds;
+    std::vector<StoredFeed> stored;
+  };
+  RenderedFeeds render_all_feeds(ProgramState& state, const Program& program,
+                                 const Schedule& schedule) {
+    RenderedFeeds out;
+    const auto now = now_seconds();
+    auto rendered = render_feeds(program, schedule, feed_options());
+    for (const auto& person : program.people) {
+      auto text = rendered.extract(person.id);
+      auto feed =
+          next_feed(text ? std::move(text.mapped()) : empty_feed(program, person, feed_options()),
+                    state.feed_of(person.id), now);
+      out.stored.push_back(stored(person.id, *feed));
+      out.feeds.emplace_back(person.id, std::move(feed));
+    }
+    return out;
+  }
+
+  // Makes a stored, published schedule's feeds the ones served (the schedule is in place).
+  static void adopt_all_feeds(ProgramState& state, RenderedFeeds feeds) {
+    state.forget_replan_index();
+    state.replan_index();
+    std::lock_guard lock(state.feeds_mutex);
+    state.feeds.clear();
+    for (auto& [person, feed] : feeds.feeds) state.feeds[person] = std::move(feed);
+  }
+
+  // A published schedule made under another tz database (PRODUCT.md, "The tz database"): brought
+  // onto today's rules, verified, stored as a pass of its own and served, then reported in the
+  // log and, through the schedule's tz_update, by GET /api/programs/{id}. On any failure the
+  // schedule stays as it was, and the next pass follows the update instead.
+  void follow_tz_update_on_start(ProgramState& state) {
+    const auto& program = *state.program;
+    auto schedule = *state.published;
+    const auto started = Clock::now();
+    const auto update = follow_tz_update(program, schedule, revision());
+    if (!update) return;
+    if (const auto violations = verify_schedule(program, schedule); !violations.empty()) {
+      config.log("internal error: following the tz database update breaks " +
+                 std::to_string(violations.size()) + " rule(s) of program " + program.id + ": " +
+                 violations.front() + "; its feeds are served as they were");
+      return;
+    }
+    auto feeds = render_all_feeds(state, program, schedule);
+    const auto elapsed = Clock::now() - started;
+    StoredPass pass;
+    pass.program_id = program.id;
+    pass.started = now_seconds();
+    pass.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+    pass.outcome = "tz_update";
+    pass.published = true;
+    pass.schedule_json = schedule_to_json(schedule);
+    try {
+      pass.id = store->save_pass(pass, feeds.stored);
+    } catch (const std::exception& e) {
+      config.log("program " + program.id + ": the tz database update could not be stored (" +
+                 e.what() + "); its feeds are served as they were");
+      return;
+    }
+    state.published = std::move(schedule);
+    state.published_pass = pass.id;
+    adopt_all_feeds(state, std::move(feeds));
+    for (const auto& line : update->lines) config.log("program " + program.id + ": " + line);
   }
 
   Response run_pass(const Request& request, const Route& route) {
@@ -842,13 +924,19 @@ struct Service::State {
 
     const auto started = Clock::now();
     const auto deadline = started + std::chrono::duration<double>(time_limit);
+    // A published schedule that did not follow a tz database update on start (it no longer
+    // matched its program then) follows it now, as `mentorcal schedule --previous` does.
+    std::optional<Schedule> previous = state->published;
+    const auto tz_update =
+        previous ? follow_tz_update(program, *previous, revision()) : std::nullopt;
     ScheduleOptions options;
-    options.previous = state->published ? &*state->published : nullptr;
+    options.previous = previous ? &*previous : nullptr;
     options.revision = revision();
     options.should_stop = [&] {
       return finishing.load() || (time_limit > 0 && Clock::now() > deadline);
     };
     auto schedule = schedule_program(program, options);
+    schedule.tz_update = tz_update;
     if (const auto violations = verify_schedule(program, schedule); !violations.empty()) {
       json list = json::array();
       for (std::size_t i = 0; i < violations.size() && i < 20; ++i) list.push_back(violations[i]);
@@ -860,20 +948,8 @@ struct Service::State {
                 {"violations", list}});
     }
 
-    std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds;
-    std::vector<StoredFeed> stored_feeds;
-    if (publish) {
-      const auto now = now_seconds();
-      auto rendered = render_feeds(program, schedule, feed_options());
-      for (const auto& person : program.people) {
-        auto text = rendered.extract(person.id);
-        auto feed =
-            next_feed(text ? std::move(text.mapped()) : empty_feed(program, person, feed_options()),
-                      state->feed_of(person.id), now);
-        stored_feeds.push_back(stored(person.id, *feed));
-        feeds.emplace_back(person.id, std::move(feed));
-      }
-    }
+    RenderedFeeds feeds;
+    if (publish) feeds = render_all_feeds(*state, program, schedule);
     const auto elapsed = Clock::now() - started;
     StoredPass pass;
     pass.program_id = program.id;
@@ -883,7 +959,7 @@ struct Service::State {
     pass.outcome = schedule.outcome == PassOutcome::complete ? "complete" : "time_limit";
     pass.published = publish;
     pass.schedule_json = schedule_to_json(schedule);
-    pass.id = store->save_pass(pass, stored_feeds);
+    pass.id = store->save_pass(pass, feeds.stored);
     metrics.record_pass(elapsed, publish);
 
     const auto summary = summarize(program, schedule);
@@ -898,11 +974,7 @@ struct Service::State {
       state->published = std::move(schedule);
       state->published_pass = pass.id;
       state->schedule_current = true;
-      state->forget_replan_index();
-      state->replan_index();
-      std::lock_guard lock(state->feeds_mutex);
-      state->feeds.clear();
-      for (auto& [person, feed] : feeds) state->feeds[person] = std::move(feed);
+      adopt_all_feeds(*state, std::move(feeds));
     }
     auto r = json_response(201, {{"pass", pass.id},
                                  {"outcome", pass.outcome},

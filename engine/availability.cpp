@@ -86,7 +86,8 @@ std::optional<WorkingHours> WorkingHours::parse(std::string_view text, std::stri
       const auto last =
           dash == std::string_view::npos ? first : parse_day_name(item.substr(dash + 1));
       if (!first || !last)
-        return fail("'" + std::string(item) + "' is not a day or day range (Mon, Tue, ... Sun)");
+        return fail(std::string("'").append(item).append(
+            "' is not a day or day range (Mon, Tue, ... Sun)"));
       for (unsigned d = *first;; d = (d + 1) % 7) {
         days.push_back(d);
         if (d == *last) break;
@@ -156,7 +157,7 @@ std::string WorkingHours::to_string() const {
     if (!windows.empty()) {
       if (!out.empty()) out += "; ";
       out += kDayNames[kOrder[i % kOrder.size()]];
-      if (j - i > 1) out += "-" + std::string(kDayNames[kOrder[(j - 1) % kOrder.size()]]);
+      if (j - i > 1) out.append("-").append(kDayNames[kOrder[(j - 1) % kOrder.size()]]);
       out += ' ';
       for (std::size_t w = 0; w < windows.size(); ++w) {
         if (w > 0) out += ',';
@@ -181,20 +182,19 @@ class LocalReader {
   Instant to_instant(LocalMinute local) {
     const Instant t{local.time_since_epoch() - offset_};
     if (t >= safe_from_ && t < safe_until_) return t;
-    const auto info = zone_.tz()->get_info(local);
-    if (info.result == date::local_info::unique) {
-      offset_ = std::chrono::duration_cast<Minutes>(info.first.offset);
-      safe_from_ = date::ceil<Minutes>(info.first.begin) + kMargin;
-      safe_until_ = date::floor<Minutes>(info.first.end) - kMargin;
-    }
-    return zone_.to_instant(local);
+    const auto instant = zone_.to_instant(local);
+    const auto period = zone_.period_at(instant);
+    offset_ = std::chrono::duration_cast<Minutes>(period.offset);
+    safe_from_ = date::ceil<Minutes>(period.begin) + kMargin;
+    safe_until_ = date::floor<Minutes>(period.end) - kMargin;
+    return instant;
   }
 
  private:
   static constexpr date::days kMargin{2};
   const Zone& zone_;
   Minutes offset_{0};
-  Instant safe_from_ = Instant::max();  // empty until the first unique reading
+  Instant safe_from_ = Instant::max();  // empty until the first reading
   Instant safe_until_ = Instant::min();
 };
 

@@ -146,6 +146,65 @@ std::optional<LocalMinute> parse_wall(std::string_view s) {
   return LocalMinute{*day} + Minutes{h * 60 + m};
 }
 
+std::string offset_text(Minutes offset) {
+  const auto magnitude = offset < Minutes{0} ? -offset : offset;
+  return date::format(offset < Minutes{0} ? "-%R" : "+%R", magnitude);
+}
+
+std::optional<Minutes> parse_offset(std::string_view s) {
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return std::nullopt;
+  const auto wall = parse_wall("1970-01-01T" + std::string(s.substr(1)));
+  if (!wall) return std::nullopt;
+  const auto magnitude = wall->time_since_epoch();
+  return s[0] == '-' ? -magnitude : magnitude;
+}
+
+Json zones_json(const TermOffsets& offsets) {
+  Json zones = Json::object();
+  for (const auto& zone : offsets.zones) {
+    Json& list = zones[zone.zone] = Json::array();
+    for (const auto& [from, offset] : zone.from)
+      list.push_back({{"from", format_utc(from)}, {"offset", offset_text(offset)}});
+  }
+  Json json;
+  json["from"] = format_utc(offsets.window.start);
+  json["until"] = format_utc(offsets.window.end);
+  json["offsets"] = std::move(zones);
+  return json;
+}
+
+Json tz_update_json(const TzUpdate& update) {
+  Json json;
+  json["from"] = update.from;
+  json["to"] = update.to;
+  json["zones"] = Json::array();
+  for (const auto& shift : update.shifts)
+    json["zones"].push_back({{"zone", shift.zone},
+                             {"from", format_utc(shift.when.start)},
+                             {"until", format_utc(shift.when.end)},
+                             {"offset_before", offset_text(shift.before)},
+                             {"offset_after", offset_text(shift.after)}});
+  json["occurrences"] = Json::array();
+  for (const auto& move : update.moves) {
+    Json o = {{"uid", move.uid},
+              {"mentor", move.mentor_id},
+              {"mentee", move.mentee_id},
+              {"nominal", format_local(move.nominal)},
+              {"state_before", occurrence_state_name(move.state_before)},
+              {"state_after", occurrence_state_name(move.state_after)},
+              {"start_before", format_utc(move.before.start)},
+              {"end_before", format_utc(move.before.end)},
+              {"start_after", format_utc(move.after.start)},
+              {"end_after", format_utc(move.after.end)}};
+    if (!move.reason.empty()) o["reason"] = move.reason;
+    json["occurrences"].push_back(std::move(o));
+  }
+  json["below_min_held"] = update.below_min;
+  json["republished"] = update.republished;
+  json["summary"] = update.lines;
+  return json;
+}
+
 // Reading: every accessor names the field it failed on, as a JSON pointer.
 class Reader {
  public:
@@ -195,6 +254,88 @@ class Reader {
     return t.value_or(LocalMinute{});
   }
 
+  TermOffsets zones(const Json& j) {
+    TermOffsets zones{{utc(j, "/zones", "from"), utc(j, "/zones", "until")}, {}};
+    const auto* offsets = field(j, "/zones", "offsets");
+    if (!offsets || !offsets->is_object()) {
+      fail("/zones/offsets", "must be an object");
+      return zones;
+    }
+    for (const auto& [name, list] : offsets->items()) {
+      const auto where = (Json::json_pointer("/zones/offsets") / name).to_string();
+      ZoneOffsets zone{name, {}};
+      if (!list.is_array()) fail(where, "must be an array");
+      for (std::size_t k = 0; list.is_array() && k < list.size(); ++k) {
+        const auto at = where + "/" + std::to_string(k);
+        const auto from = utc(list[k], at, "from");
+        const auto offset = parse_offset(text(list[k], at, "offset"));
+        if (!offset) fail(at + "/offset", "not +HH:MM or -HH:MM");
+        zone.from.emplace_back(from, offset.value_or(Minutes{0}));
+      }
+      zones.zones.push_back(std::move(zone));
+    }
+    return zones;
+  }
+
+  OccurrenceState state(const Json& j, const std::string& where, const char* key) {
+    const auto name = text(j, where, key);
+    for (const auto s : {OccurrenceState::held, OccurrenceState::moved, OccurrenceState::skipped})
+      if (name == occurrence_state_name(s)) return s;
+    fail(where + "/" + key, "'" + name + "' is not held, moved or skipped");
+    return OccurrenceState::held;
+  }
+
+  std::vector<std::string> texts(const Json& j, const std::string& where, const char* key) {
+    std::vector<std::string> out;
+    const auto* list = field(j, where, key);
+    if (list && !list->is_array()) fail(where + "/" + key, "must be an array");
+    for (std::size_t k = 0; list && list->is_array() && k < list->size(); ++k) {
+      if (!(*list)[k].is_string())
+        fail(where + "/" + key + "/" + std::to_string(k), "must be a string");
+      else
+        out.push_back((*list)[k].get<std::string>());
+    }
+    return out;
+  }
+
+  TzUpdate tz_update(const Json& j, const std::string& where) {
+    TzUpdate update;
+    update.from = text(j, where, "from");
+    update.to = text(j, where, "to");
+    const auto* shifts = field(j, where, "zones");
+    for (std::size_t k = 0; shifts && shifts->is_array() && k < shifts->size(); ++k) {
+      const auto at = where + "/zones/" + std::to_string(k);
+      const auto& js = (*shifts)[k];
+      ZoneShift shift{text(js, at, "zone"), {utc(js, at, "from"), utc(js, at, "until")}, {}, {}};
+      const auto before = parse_offset(text(js, at, "offset_before"));
+      const auto after = parse_offset(text(js, at, "offset_after"));
+      if (!before || !after) fail(at, "offsets must be +HH:MM or -HH:MM");
+      shift.before = before.value_or(Minutes{0});
+      shift.after = after.value_or(Minutes{0});
+      update.shifts.push_back(std::move(shift));
+    }
+    const auto* moves = field(j, where, "occurrences");
+    for (std::size_t k = 0; moves && moves->is_array() && k < moves->size(); ++k) {
+      const auto at = where + "/occurrences/" + std::to_string(k);
+      const auto& jm = (*moves)[k];
+      TzMove move;
+      move.uid = text(jm, at, "uid");
+      move.mentor_id = text(jm, at, "mentor");
+      move.mentee_id = text(jm, at, "mentee");
+      move.nominal = local(jm, at, "nominal");
+      move.state_before = state(jm, at, "state_before");
+      move.state_after = state(jm, at, "state_after");
+      move.before = {utc(jm, at, "start_before"), utc(jm, at, "end_before")};
+      move.after = {utc(jm, at, "start_after"), utc(jm, at, "end_after")};
+      if (jm.contains("reason")) move.reason = text(jm, at, "reason");
+      update.moves.push_back(std::move(move));
+    }
+    update.below_min = texts(j, where, "below_min_held");
+    update.republished = texts(j, where, "republished");
+    update.lines = texts(j, where, "summary");
+    return update;
+  }
+
   std::optional<Series> series(const Json& j, const std::string& where) {
     Series s;
     s.uid = text(j, where, "uid");
@@ -227,15 +368,7 @@ class Reader {
         const auto& jo = (*list)[k];
         Occurrence o;
         o.nominal = local(jo, at, "nominal");
-        const auto state = text(jo, at, "state");
-        if (state == "held")
-          o.state = OccurrenceState::held;
-        else if (state == "moved")
-          o.state = OccurrenceState::moved;
-        else if (state == "skipped")
-          o.state = OccurrenceState::skipped;
-        else
-          fail(at + "/state", "'" + state + "' is not held, moved or skipped");
+        o.state = state(jo, at, "state");
         o.at = {utc(jo, at, "start"), utc(jo, at, "end")};
         if (jo.contains("reason")) o.reason = text(jo, at, "reason");
         s.occurrences.push_back(std::move(o));
@@ -282,6 +415,7 @@ std::string schedule_to_json(const Schedule& schedule) {
   head["format"] = kFormat;
   head["program"] = schedule.program_id;
   head["outcome"] = schedule.outcome == PassOutcome::complete ? "complete" : "time_limit";
+  head["tzdata"] = schedule.tzdata;
   int scheduled = 0;
   int held = 0;
   int moved = 0;
@@ -301,6 +435,8 @@ std::string schedule_to_json(const Schedule& schedule) {
                      {"moved", moved},
                      {"skipped", skipped},
                      {"cancelled", schedule.cancelled.size()}};
+  if (schedule.tz_update) head["tz_update"] = tz_update_json(*schedule.tz_update);
+  head["zones"] = zones_json(schedule.zones);
   const auto pair_text = [&](std::size_t i) {
     const auto& r = schedule.pairs[i];
     std::string out;
@@ -356,6 +492,10 @@ std::optional<Schedule> schedule_from_json(std::string_view text, std::string* e
   s.program_id = r.text(root, "", "program");
   s.outcome =
       r.text(root, "", "outcome") == "time_limit" ? PassOutcome::time_limit : PassOutcome::complete;
+  // Written since the tz database is followed; a schedule.json from before says nothing of it.
+  if (root.contains("tzdata")) s.tzdata = r.text(root, "", "tzdata");
+  if (root.contains("zones")) s.zones = r.zones(root["zones"]);
+  if (root.contains("tz_update")) s.tz_update = r.tz_update(root["tz_update"], "/tz_update");
   const auto* pairs = r.field(root, "", "pairs");
   if (pairs && pairs->is_array()) {
     for (std::size_t i = 0; i < pairs->size(); ++i) {

@@ -12,6 +12,7 @@
 #include "exact.hpp"
 #include "explain.hpp"
 #include "mentorcal/parallel.hpp"
+#include "mentorcal/tz_update.hpp"
 #include "search.hpp"
 
 namespace mentorcal {
@@ -383,7 +384,10 @@ int Series::held_count() const {
 }
 
 Schedule schedule_program(const Program& program, const ScheduleOptions& options) {
-  return Solver(program, options).run();
+  auto schedule = Solver(program, options).run();
+  schedule.tzdata = tz_database_version();
+  schedule.zones = zone_offsets_of(program);
+  return schedule;
 }
 
 }  // namespace mentorcal

@@ -1,35 +1,108 @@
 #include "mentorcal/time.hpp"
 
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
+
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 namespace mentorcal {
 
-std::optional<Zone> Zone::find(std::string_view name) {
-  if (name.empty()) return std::nullopt;
-  try {
-    return Zone{date::locate_zone(name)};
-  } catch (const std::runtime_error&) {
-    return std::nullopt;
+namespace detail {
+
+struct ZoneRules {
+  std::string name;
+  absl::TimeZone tz;
+};
+
+}  // namespace detail
+
+namespace {
+
+// A name as the tz database writes one: ASCII letters, digits, '_', '-' and '+', in segments
+// separated by single slashes. Keeps out what cctz would read otherwise: a path or a "file:"
+// name, "localtime" (the TZ variable), and "Fixed/UTC+hh:mm" offsets.
+bool is_zone_name(std::string_view name) {
+  if (name.empty() || name.size() > 128 || name == "localtime") return false;
+  if (name.front() == '/' || name.back() == '/' || name.find("//") != std::string_view::npos)
+    return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '+' || c == '/';
+  });
+}
+
+// Every zone loaded, once per name, never freed: a Zone is a pointer into this registry.
+class ZoneRegistry {
+ public:
+  const detail::ZoneRules* find(std::string_view name) {
+    const std::lock_guard lock(mutex_);
+    if (const auto known = zones_.find(name); known != zones_.end()) return known->second.get();
+    std::unique_ptr<detail::ZoneRules> rules;
+    absl::TimeZone tz;
+    if (is_zone_name(name) && absl::LoadTimeZone(std::string(name), &tz))
+      rules = std::make_unique<detail::ZoneRules>(detail::ZoneRules{std::string(name), tz});
+    return zones_.emplace(std::string(name), std::move(rules)).first->second.get();
   }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<detail::ZoneRules>, std::less<>> zones_;
+};
+
+ZoneRegistry& registry() {
+  static ZoneRegistry zones;
+  return zones;
+}
+
+const absl::CivilSecond kCivilEpoch(1970, 1, 1, 0, 0, 0);
+
+absl::Time absl_time(date::sys_seconds t) {
+  return absl::FromUnixSeconds(t.time_since_epoch().count());
+}
+
+date::sys_seconds sys_seconds_of(absl::CivilSecond civil, std::chrono::seconds offset) {
+  return date::sys_seconds{std::chrono::seconds{civil - kCivilEpoch} - offset};
+}
+
+// Whole minutes of an offset, toward zero: how date/tz and the feeds have always rounded the
+// local mean times of the 19th century.
+Minutes whole_minutes(std::chrono::seconds offset) {
+  return std::chrono::duration_cast<Minutes>(offset);
+}
+
+}  // namespace
+
+std::optional<Zone> Zone::find(std::string_view name) {
+  if (const auto* rules = registry().find(name)) return Zone{rules};
+  return std::nullopt;
 }
 
 Zone Zone::utc() {
-  return Zone{date::locate_zone("UTC")};
+  static const Zone zone = find("UTC").value();
+  return zone;
 }
 
 std::string_view Zone::name() const {
-  return tz_->name();
+  return rules_->name;
 }
 
 Instant Zone::to_instant(LocalMinute local) const {
-  // For a unique time `first` is the only reading; for an ambiguous one it is the earlier
-  // (pre-transition) reading, and for a nonexistent one it is the offset before the gap. So one
-  // rule gives RFC 5545 §3.3.5 in all three cases.
-  const auto info = tz_->get_info(local);
-  return Instant{local.time_since_epoch() - std::chrono::duration_cast<Minutes>(info.first.offset)};
+  // cctz's `pre` is the reading with the offset in force before a transition: for a unique time
+  // the only one, for an ambiguous one the earlier, for a nonexistent one the offset before the
+  // gap. So one rule gives RFC 5545 §3.3.5 in all three cases.
+  const auto local_seconds = std::chrono::seconds{local.time_since_epoch()};
+  const auto reading = rules_->tz.At(kCivilEpoch + local_seconds.count());
+  const auto offset = local_seconds - std::chrono::seconds{absl::ToUnixSeconds(reading.pre)};
+  return Instant{local.time_since_epoch() - whole_minutes(offset)};
 }
 
 LocalMinute Zone::to_local(Instant t) const {
@@ -37,10 +110,11 @@ LocalMinute Zone::to_local(Instant t) const {
 }
 
 LocalKind Zone::classify(LocalMinute local) const {
-  switch (tz_->get_info(local).result) {
-    case date::local_info::nonexistent:
+  const auto local_seconds = std::chrono::seconds{local.time_since_epoch()};
+  switch (rules_->tz.At(kCivilEpoch + local_seconds.count()).kind) {
+    case absl::TimeZone::TimeInfo::SKIPPED:
       return LocalKind::nonexistent;
-    case date::local_info::ambiguous:
+    case absl::TimeZone::TimeInfo::REPEATED:
       return LocalKind::ambiguous;
     default:
       return LocalKind::unique;
@@ -48,7 +122,49 @@ LocalKind Zone::classify(LocalMinute local) const {
 }
 
 Minutes Zone::offset(Instant t) const {
-  return std::chrono::duration_cast<Minutes>(tz_->get_info(t).offset);
+  const auto seconds = std::chrono::seconds{t.time_since_epoch()};
+  return whole_minutes(
+      std::chrono::seconds{rules_->tz.At(absl_time(date::sys_seconds{seconds})).offset});
+}
+
+ZonePeriod Zone::period_at(date::sys_seconds t) const {
+  static constexpr date::sys_seconds kFarPast = date::sys_days{date::year{-32767} / 1 / 1};
+  static constexpr date::sys_seconds kFarFuture = date::sys_days{date::year{32767} / 12 / 31};
+  const auto at = absl_time(t);
+  const auto info = rules_->tz.At(at);
+  const std::chrono::seconds offset{info.offset};
+  ZonePeriod period{kFarPast, kFarFuture, offset, info.zone_abbr};
+  absl::TimeZone::CivilTransition change;
+  // The last change at or before `t`, read in the offset it brought in; the next one after
+  // `t`, read in the offset it ends.
+  if (rules_->tz.PrevTransition(at + absl::Seconds(1), &change))
+    period.begin = sys_seconds_of(change.to, offset);
+  if (rules_->tz.NextTransition(at, &change)) period.end = sys_seconds_of(change.from, offset);
+  return period;
+}
+
+const std::string& tz_database_directory() {
+  static const std::string directory = [] {
+    const char* tzdir = std::getenv("TZDIR");
+    return std::string(tzdir != nullptr && *tzdir != '\0' ? tzdir : "/usr/share/zoneinfo");
+  }();
+  return directory;
+}
+
+const std::string& tz_database_version() {
+  static const std::string version = [] {
+    const std::filesystem::path directory = tz_database_directory();
+    // tzdata.zi opens with "# version 2026f"; older layouts ship a +VERSION file.
+    std::string line;
+    if (std::ifstream zi(directory / "tzdata.zi"); std::getline(zi, line)) {
+      constexpr std::string_view prefix = "# version ";
+      if (line.starts_with(prefix)) return line.substr(prefix.size());
+    }
+    if (std::ifstream plus(directory / "+VERSION"); std::getline(plus, line) && !line.empty())
+      return line;
+    return std::string("unknown");
+  }();
+  return version;
 }
 
 LocalDay local_day(const Zone& zone, Instant t) {

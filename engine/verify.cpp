@@ -10,16 +10,25 @@
 namespace mentorcal {
 namespace {
 
-// RFC 5545 §3.3.5, as date/tz states it: the first reading of a repeated time, the offset
-// before the gap for a skipped one.
-Instant wall_to_instant(const date::time_zone* tz, LocalMinute local) {
-  const auto info = tz->get_info(local);
-  const auto offset = std::chrono::duration_cast<Minutes>(info.first.offset);
-  return Instant{local.time_since_epoch() - offset};
+// RFC 5545 §3.3.5 worked out from offsets alone, not through Zone::to_instant: a reading is
+// valid under an offset in force a day before or after it when the zone has that offset at the
+// instant it gives; the first valid reading of a repeated time counts, and a skipped time is
+// read with the offset before the gap.
+Instant wall_to_instant(const Zone& zone, LocalMinute local) {
+  const Instant as_utc{local.time_since_epoch()};
+  const auto before = zone.offset(as_utc - date::days{1});
+  const auto after = zone.offset(as_utc + date::days{1});
+  const Instant under_before{local.time_since_epoch() - before};
+  const Instant under_after{local.time_since_epoch() - after};
+  const bool before_valid = zone.offset(under_before) == before;
+  const bool after_valid = zone.offset(under_after) == after;
+  if (before_valid && after_valid) return std::min(under_before, under_after);
+  if (after_valid) return under_after;
+  return under_before;
 }
 
-LocalMinute instant_to_wall(const date::time_zone* tz, Instant t) {
-  return date::floor<Minutes>(date::make_zoned(tz, t).get_local_time());
+LocalMinute instant_to_wall(const Zone& zone, Instant t) {
+  return LocalMinute{t.time_since_epoch() + zone.offset(t)};
 }
 
 LocalDay day_of(LocalMinute t) {
@@ -80,7 +89,7 @@ class Verifier {
       fail(name + ": series zone " + s.zone + " is not the anchor's");
     if (!(s.cadence == pair.cadence) || s.duration != pair.duration)
       fail(name + ": series cadence or duration differs from the pair's");
-    const auto* tz = date::locate_zone(anchor.zone.name());
+    const auto& tz = anchor.zone;
 
     const auto nominals = rule_instances(s, pair);
     if (nominals.size() != s.occurrences.size()) {
@@ -140,7 +149,7 @@ class Verifier {
   }
 
   void check_person_at(const Person& p, Interval at, const std::string& where) {
-    const auto* tz = date::locate_zone(p.zone.name());
+    const auto& tz = p.zone;
     const auto from = instant_to_wall(tz, at.start);
     const auto to = instant_to_wall(tz, at.end);
     if (p.availability) {
@@ -162,7 +171,7 @@ class Verifier {
   void check_people() {
     for (auto& [person, list] : bookings_) {
       const auto& p = program_.people[person];
-      const auto* tz = date::locate_zone(p.zone.name());
+      const auto& tz = p.zone;
       std::sort(list.begin(), list.end(),
                 [](const Booking& a, const Booking& b) { return a.at.start < b.at.start; });
       const Minutes buffer{p.limits.buffer_minutes};

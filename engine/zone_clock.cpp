@@ -9,7 +9,7 @@ ZoneClock::ZoneClock(const Zone& zone, Interval range) : zone_(zone) {
   auto t = date::floor<std::chrono::seconds>(range.start - margin);
   const auto stop = range.end + margin;
   for (;;) {
-    const auto info = zone.tz()->get_info(t);
+    const auto info = zone.period_at(t);
     periods_.push_back({date::floor<Minutes>(std::max(info.begin, t)),
                         std::chrono::duration_cast<Minutes>(info.offset)});
     if (info.end >= stop) break;

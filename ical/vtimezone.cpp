@@ -37,16 +37,16 @@ struct OffsetChange {
   bool to_daylight() const { return to > from; }
 };
 
-std::vector<OffsetChange> offset_changes(const date::time_zone& tz, date::sys_seconds begin,
+std::vector<OffsetChange> offset_changes(const Zone& tz, date::sys_seconds begin,
                                          date::sys_seconds end) {
   std::vector<OffsetChange> changes;
-  auto info = tz.get_info(begin);
+  auto info = tz.period_at(begin);
   while (info.end < end) {
-    const auto next = tz.get_info(info.end);
+    const auto next = tz.period_at(info.end);
     // tzdata starts a new period when only the abbreviation or the DST flag changes too; a
     // calendar client sees nothing of those.
     if (next.offset != info.offset) {
-      changes.push_back({next.begin, info.offset, next.offset, next.abbrev});
+      changes.push_back({next.begin, info.offset, next.offset, next.abbreviation});
     }
     info = next;
   }
@@ -172,20 +172,19 @@ std::optional<std::vector<Observance>> yearly_observances(const std::vector<Offs
 
 // One observance per distinct change (direction, offsets, abbreviation), listing the onsets of
 // the years [first, last] and the onset of the offset in force when they begin.
-std::vector<Observance> listed_observances(const date::time_zone& tz, date::year first,
-                                           date::year last) {
+std::vector<Observance> listed_observances(const Zone& tz, date::year first, date::year last) {
   // A day either side, so that the first and last local days in zones far from UTC are covered.
   const date::sys_seconds begin = date::sys_days{first / 1 / 1} - date::days{1};
   const date::sys_seconds end = date::sys_days{(last + date::years{1}) / 1 / 1} + date::days{1};
 
-  const auto in_force = tz.get_info(begin);
+  const auto in_force = tz.period_at(begin);
   std::vector<OffsetChange> changes;
   if (in_force.begin < date::sys_days{kEpoch.time_since_epoch()}) {
     changes.push_back({date::sys_seconds{kEpoch.time_since_epoch() - in_force.offset},
-                       in_force.offset, in_force.offset, in_force.abbrev});
+                       in_force.offset, in_force.offset, in_force.abbreviation});
   } else {
-    const auto before = tz.get_info(in_force.begin - Seconds{1});
-    changes.push_back({in_force.begin, before.offset, in_force.offset, in_force.abbrev});
+    const auto before = tz.period_at(in_force.begin - Seconds{1});
+    changes.push_back({in_force.begin, before.offset, in_force.offset, in_force.abbreviation});
   }
   for (auto& change : offset_changes(tz, begin, end)) changes.push_back(std::move(change));
 
@@ -210,14 +209,14 @@ std::vector<Observance> listed_observances(const date::time_zone& tz, date::year
   return observances;
 }
 
-std::vector<Observance> observances_of(const date::time_zone& tz, LocalDay first, LocalDay last) {
+std::vector<Observance> observances_of(const Zone& tz, LocalDay first, LocalDay last) {
   const date::year first_year = date::year_month_day{first}.year() - date::years{1};
   const date::year last_year = date::year_month_day{last}.year() + date::years{1};
   const auto changes = offset_changes(tz, date::sys_days{first_year / 1 / 1},
                                       date::sys_days{(last_year + date::years{1}) / 1 / 1});
   if (changes.empty()) {
-    const auto info = tz.get_info(date::sys_days{first_year / 1 / 1});
-    return {{false, info.offset, info.offset, info.abbrev, kEpoch, std::nullopt, {}}};
+    const auto info = tz.period_at(date::sys_days{first_year / 1 / 1});
+    return {{false, info.offset, info.offset, info.abbreviation, kEpoch, std::nullopt, {}}};
   }
   if (auto yearly = yearly_observances(changes, first_year, last_year)) return *yearly;
   return listed_observances(tz, first_year + date::years{1}, last_year - date::years{1});
@@ -258,7 +257,7 @@ ComponentPtr build_vtimezone(const Zone& zone, LocalDay first, LocalDay last) {
   ComponentPtr vtimezone{icalcomponent_new_vtimezone()};
   icalcomponent_add_property(vtimezone.get(),
                              icalproperty_new_tzid(std::string{zone.name()}.c_str()));
-  for (const auto& observance : observances_of(*zone.tz(), first, last)) {
+  for (const auto& observance : observances_of(zone, first, last)) {
     icalcomponent* part =
         observance.daylight ? icalcomponent_new_xdaylight() : icalcomponent_new_xstandard();
     icalcomponent_add_property(part, icalproperty_new_dtstart(wall_clock_value(observance.start)));

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mentorcal/program.hpp"
@@ -75,6 +76,54 @@ struct CancelledSeries {
   std::string attendee_email;
 };
 
+// What the tz database said of one zone over a program's term: the offset in force from each
+// instant on, the first entry from the start of the window.
+struct ZoneOffsets {
+  std::string zone;
+  std::vector<std::pair<Instant, Minutes>> from;  // (from, offset), increasing, offsets differ
+  friend bool operator==(const ZoneOffsets&, const ZoneOffsets&) = default;
+};
+
+// The offsets of every zone of a program's people over its term. Kept with a schedule so that a
+// later pass, or mentorcald after an update, can tell which of its instants new rules move.
+struct TermOffsets {
+  Interval window;                 // the term in UTC, with a margin for every zone's local days
+  std::vector<ZoneOffsets> zones;  // by name
+  friend bool operator==(const TermOffsets&, const TermOffsets&) = default;
+};
+
+// One stretch of time in which a new tz database gives a zone another offset than the old did.
+struct ZoneShift {
+  std::string zone;
+  Interval when;
+  Minutes before{0};
+  Minutes after{0};
+};
+
+// One occurrence that following a tz database update changed.
+struct TzMove {
+  std::string uid;
+  std::string mentor_id;
+  std::string mentee_id;
+  LocalMinute nominal;  // in the series zone
+  OccurrenceState state_before = OccurrenceState::held;
+  OccurrenceState state_after = OccurrenceState::held;
+  Interval before;
+  Interval after;
+  std::string reason;  // why it could not stay, empty when it was only re-timed
+};
+
+// What following a tz database update did to a published schedule (tz_update.hpp).
+struct TzUpdate {
+  std::string from;  // the release the schedule was made under; "unknown" when it does not say
+  std::string to;
+  std::vector<ZoneShift> shifts;         // by zone, then time
+  std::vector<TzMove> moves;             // by series, then occurrence
+  std::vector<std::string> below_min;    // UIDs of series now holding fewer than min_held needs
+  std::vector<std::string> republished;  // UIDs given a higher SEQUENCE
+  std::vector<std::string> lines;        // all of it in a coordinator's words, names beside ids
+};
+
 enum class PassOutcome {
   complete,    // the search ran to its end
   time_limit,  // stopped by --time-limit; the result is valid but may be improvable
@@ -85,6 +134,9 @@ struct Schedule {
   PassOutcome outcome = PassOutcome::complete;
   std::vector<PairResult> pairs;  // in pairs.csv order
   std::vector<CancelledSeries> cancelled;
+  std::string tzdata;                 // the tz database release it was computed under: "2026f"
+  TermOffsets zones;                  // what it said of the program's zones over the term
+  std::optional<TzUpdate> tz_update;  // when this pass followed a tz database update
 };
 
 }  // namespace mentorcal

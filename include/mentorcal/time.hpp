@@ -5,13 +5,16 @@
 // through `Zone::to_instant` and `Zone::to_local`, and the one place that decides what a
 // nonexistent or ambiguous wall-clock time means is `Zone::to_instant`.
 //
+// `Zone` is the only door to the tz database in both programs: it reads the compiled zone files
+// of `TZDIR` when that is set, else /usr/share/zoneinfo, as the C library and Python's zoneinfo
+// do (docs/ARCHITECTURE.md says why through abseil's cctz rather than date/tz).
+//
 //   auto ny = mentorcal::Zone::find("America/New_York").value();
 //   auto t = ny.to_instant(date::local_days{2027_y / March / 14} + 2h + 30min);  // in the gap
 //   // t is 07:30Z: the offset from before the gap (RFC 5545 §3.3.5), i.e. 03:30 EDT.
 #pragma once
 
 #include <date/date.h>
-#include <date/tz.h>
 
 #include <chrono>
 #include <optional>
@@ -45,11 +48,24 @@ enum class LocalKind {
   ambiguous,    // shown twice by a backward change (a DST overlap)
 };
 
-// An IANA time zone from the system tz database. Cheap to copy; compares by name.
+// One stretch of a zone's history, [begin, end), with one UTC offset and abbreviation.
+struct ZonePeriod {
+  date::sys_seconds begin;  // far in the past when nothing is known before it
+  date::sys_seconds end;    // far in the future when no change is known after it
+  std::chrono::seconds offset;
+  std::string abbreviation;
+};
+
+namespace detail {
+struct ZoneRules;
+}
+
+// An IANA time zone from the tz database. Cheap to copy; compares by identity (one per name).
 class Zone {
  public:
-  // Looks `name` up in the system tz database ("Europe/Berlin", "UTC"). Returns nullopt for
-  // names the database does not know; the caller reports that with its own file and line.
+  // Looks `name` up in the tz database ("Europe/Berlin", "UTC"). Returns nullopt for names the
+  // database does not know, and for anything that is not a zone name (a path, "localtime"); the
+  // caller reports that with its own file and line.
   static std::optional<Zone> find(std::string_view name);
   static Zone utc();
 
@@ -61,16 +77,23 @@ class Zone {
   Instant to_instant(LocalMinute local) const;
   LocalMinute to_local(Instant t) const;
   LocalKind classify(LocalMinute local) const;
-  // Offset from UTC in force at `t` (local = utc + offset).
+  // Offset from UTC in force at `t` (local = utc + offset), in whole minutes toward zero.
   Minutes offset(Instant t) const;
+  // The period in force at `t`, to the second.
+  ZonePeriod period_at(date::sys_seconds t) const;
 
-  const date::time_zone* tz() const { return tz_; }
-  friend bool operator==(const Zone& a, const Zone& b) { return a.tz_ == b.tz_; }
+  friend bool operator==(const Zone& a, const Zone& b) { return a.rules_ == b.rules_; }
 
  private:
-  explicit Zone(const date::time_zone* tz) : tz_(tz) {}
-  const date::time_zone* tz_;
+  explicit Zone(const detail::ZoneRules* rules) : rules_(rules) {}
+  const detail::ZoneRules* rules_;
 };
+
+// The tz database in use: the directory zones are read from (`TZDIR`, else
+// /usr/share/zoneinfo) and its release ("2026f", from its tzdata.zi or +VERSION; "unknown" when
+// it names none).
+const std::string& tz_database_directory();
+const std::string& tz_database_version();
 
 // The local calendar day that `t` falls on in `zone`.
 LocalDay local_day(const Zone& zone, Instant t);

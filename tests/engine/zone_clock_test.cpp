@@ -19,7 +19,7 @@ TEST(ZoneClock, AgreesWithTheTzDatabaseAroundEveryTransition) {
     const ZoneClock clock(zone, range);
     auto t = date::floor<std::chrono::seconds>(range.start);
     while (t < range.end) {
-      const auto info = zone.tz()->get_info(t);
+      const auto info = zone.period_at(t);
       const auto change = date::floor<Minutes>(info.end);
       for (auto u = change - 120min; u < change + 120min && u < range.end; u += 1min) {
         ASSERT_EQ(clock.offset(u), zone.offset(u)) << name << " " << format_utc(u);

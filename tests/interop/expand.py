@@ -5,13 +5,15 @@ and prints every occurrence in [FROM, TO) as UTC JSON, sorted, in the form expan
 
 --zones feed (the default) reads every TZID through the feed's own VTIMEZONE, converted by
 icalendar's Timezone.to_tz(); --zones tzdata reads it as an IANA name through pytz and the
-system tz database, which checks the events independently of the feed's VTIMEZONEs.
+system tz database (the one TZDIR names when it is set, as for the programs), which checks the
+events independently of the feed's VTIMEZONEs.
 
   /usr/bin/python3 expand.py FEED.ics 2027-01-01T00:00:00Z 2028-01-01T00:00:00Z
 """
 import argparse
 import datetime
 import json
+import os
 import sys
 
 import icalendar
@@ -56,6 +58,9 @@ def main():
     parser.add_argument("end", type=instant)
     parser.add_argument("--zones", choices=("feed", "tzdata"), default="feed")
     args = parser.parse_args()
+    # Debian's pytz reads its zones from PYTZ_TZDATADIR, else /usr/share/zoneinfo.
+    if os.environ.get("TZDIR"):
+        os.environ["PYTZ_TZDATADIR"] = os.environ["TZDIR"]
 
     with open(args.feed, "rb") as stream:
         calendar = icalendar.Calendar.from_ical(stream.read())

@@ -282,8 +282,10 @@ class Session : public std::enable_shared_from_this<Session> {
     queue_.front()->source = Response();
     spare_.push_back(std::move(queue_.front()));
     queue_.pop_front();
-    if (!queue_.empty()) return write_front();
-    if (shared_.draining && reading_) return cut();
+    if (!queue_.empty())
+      write_front();
+    else if (shared_.draining && reading_)
+      return cut();  // what was received whole is answered; the next request is not awaited
     if (was_full && !reading_ && !closing_) read_request();
   }
 

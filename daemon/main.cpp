@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   std::string public_url;
   int refresh_minutes = 60;
   int read_timeout = 30;
+  int first_header_timeout = 10;
   int drain_timeout = 30;
   std::uint64_t max_program_mb = 512;
   ServerConfig server;
@@ -89,6 +90,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   app.add_option("--max-connections", server.max_connections, "Connections open at once")
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--max-connections-per-address", server.max_connections_per_address,
+                 "Connections open at once from one client address (0: no cap)")
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--first-header-timeout", first_header_timeout,
+                 "Seconds a new connection has to send its first whole request header")
+      ->check(CLI::Range(1, 3600));
   app.add_option("--read-timeout", read_timeout,
                  "Seconds a client has to send a whole request, and an idle connection stays")
       ->check(CLI::Range(1, 3600));
@@ -117,10 +124,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--listen: %s is not a port\n", listen.substr(colon + 1).c_str());
     return 2;
   }
+  server.first_header_timeout = std::chrono::seconds(first_header_timeout);
   server.read_timeout = std::chrono::seconds(read_timeout);
   server.drain_timeout = std::chrono::seconds(drain_timeout);
-  server.program_body_limit = max_program_mb * 1024 * 1024;
+  server.limits.program_body = max_program_mb * 1024 * 1024;
 
+  // Everything the daemon creates under DIR (the database, its -wal and -shm, the secrets) is
+  // its owner's alone; files that an older version left readable by others are made so.
+  ::umask(077);
   const fs::path dir = data;
   std::error_code ec;
   if (fs::create_directories(dir, ec))
@@ -128,6 +139,12 @@ int main(int argc, char** argv) {
   if (ec) {
     log_line("cannot create " + dir.string() + ": " + ec.message());
     return 1;
+  }
+  for (const auto* name : {"mentorcal.db", "mentorcal.db-wal", "mentorcal.db-shm"}) {
+    std::error_code ignored;
+    if (fs::exists(dir / name, ignored))
+      fs::permissions(dir / name, fs::perms::owner_read | fs::perms::owner_write,
+                      fs::perm_options::replace, ignored);
   }
 
   log_line(std::string("mentorcald ") + MENTORCAL_VERSION + ", tz database " +

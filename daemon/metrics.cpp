@@ -139,7 +139,7 @@ std::string Metrics::render() const {
          "mentorcal_open_connections "
       << open_connections.load() << '\n';
   out << "# HELP mentorcal_refused_connections_total Connections closed at once because the "
-         "connection cap was reached.\n"
+         "connection cap, or the cap per client address, was reached.\n"
          "# TYPE mentorcal_refused_connections_total counter\n"
          "mentorcal_refused_connections_total "
       << refused_connections.load() << '\n';

@@ -22,7 +22,8 @@ class Metrics {
   void record_feed(bool gzip, bool not_modified);
   void record_pass(std::chrono::nanoseconds duration, bool published);
   void record_block(std::string_view action);  // "created" or "deleted"
-  // Kept by the server: connections open now, and those turned away at the cap.
+  // Kept by the server: connections open now, and those turned away at a cap (global or per
+  // client address).
   std::atomic<std::int64_t> open_connections{0};
   std::atomic<std::uint64_t> refused_connections{0};
 

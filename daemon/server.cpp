@@ -24,6 +24,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "request_reader.hpp"
+
 namespace mentorcal::daemon {
 namespace {
 
@@ -49,6 +51,27 @@ struct Shared {
   std::atomic<bool> draining{false};
   std::mutex sessions_mutex;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+  std::mutex addresses_mutex;
+  std::unordered_map<std::string, std::size_t> connections_by_address;
+
+  // Counts a connection from `address`; false (and nothing counted) when that address has
+  // max_connections_per_address open already.
+  bool take_place(const std::string& address) {
+    std::lock_guard lock(addresses_mutex);
+    auto& open = connections_by_address[address];
+    if (config.max_connections_per_address != 0 && open >= config.max_connections_per_address) {
+      if (open == 0) connections_by_address.erase(address);
+      return false;
+    }
+    ++open;
+    return true;
+  }
+  void give_place_back(const std::string& address) {
+    std::lock_guard lock(addresses_mutex);
+    if (const auto it = connections_by_address.find(address);
+        it != connections_by_address.end() && --it->second == 0)
+      connections_by_address.erase(it);
+  }
 
   Shared(Service& s, const ServerConfig& c, const std::function<void(const std::string&)>& l)
       : service(s), config(c), log(l), workers(static_cast<std::size_t>(c.workers)) {}
@@ -76,22 +99,19 @@ void append_number(std::string& out, std::size_t n) {
   out.append(digits, end);
 }
 
-Response plain_error(int status, const std::string& message) {
-  Response r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::make_shared<const std::string>("{\n  \"error\": \"" + message + "\"\n}\n");
-  return r;
-}
-
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Stream::socket_type&& socket, Shared& shared)
-      : stream_(std::move(socket)), shared_(shared) {
+  // `address` has been counted by Shared::take_place.
+  Session(Stream::socket_type&& socket, Shared& shared, std::string address)
+      : stream_(std::move(socket)),
+        shared_(shared),
+        address_(std::move(address)),
+        reader_(shared.service, shared.config.limits) {
     ++shared_.service.metrics().open_connections;
   }
   ~Session() {
     --shared_.service.metrics().open_connections;
+    shared_.give_place_back(address_);
     std::lock_guard lock(shared_.sessions_mutex);
     shared_.sessions.erase(this);
   }
@@ -105,14 +125,11 @@ class Session : public std::enable_shared_from_this<Session> {
                   beast::bind_front_handler(&Session::read_request, shared_from_this()));
   }
 
-  // Finish what was asked, answer it with Connection: close, and close an idle connection now.
+  // Finishes the requests received whole (their answers go with Connection: close) and cuts
+  // the connection now when it has none: idle, or in the middle of sending one.
   void drain() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->reading_ && !self->parser_->got_some() && self->buffer_.size() == 0) {
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        self->stream_.close();
-      }
+      if ((self->reading_ && self->queue_.empty()) || self->lingering_) self->cut();
     });
   }
 
@@ -129,28 +146,29 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerConfig& config() const { return shared_.config; }
 
   void read_request() {
-    parser_.emplace();
-    parser_->header_limit(config().header_limit);
-    // A Content-Length is checked while the header is parsed, before the route is known: admit
-    // the largest body here and hold other routes to the small limit once the header is in.
-    parser_->body_limit(config().program_body_limit);
+    auto& parser = reader_.start();
     reading_ = true;
-    stream_.expires_after(config().read_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
+    // A connection that has not yet sent one whole header gets a short deadline for it, so that
+    // silent connections give their place back soon.
+    stream_.expires_after(had_header_
+                              ? config().read_timeout
+                              : std::min(config().first_header_timeout, config().read_timeout));
+    http::async_read_header(stream_, buffer_, parser,
                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    const auto& request = parser_->get();
-    const bool program_import =
-        request.method() == http::verb::put && request.target().starts_with("/api/programs/");
-    if (!program_import) {
-      if (parser_->content_length() && *parser_->content_length() > config().body_limit)
-        return on_read_error(http::error::body_limit);
-      parser_->body_limit(config().body_limit);
+    had_header_ = true;
+    auto next = reader_.on_header();
+    const auto& header = reader_.parser().get();
+    if (next.answer) {
+      reading_ = false;
+      unread_body_ = next.close && !reader_.parser().is_done();
+      enqueue(std::move(*next.answer), header.keep_alive() && !next.close, header.version());
+      return;
     }
-    if (beast::iequals(request[http::field::expect], "100-continue")) {
+    if (next.send_continue) {
       static const std::string continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
       net::async_write(stream_, net::buffer(continue_line),
                        [self = shared_from_this()](beast::error_code write_error, std::size_t) {
@@ -164,7 +182,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     stream_.expires_after(config().read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
+    http::async_read(stream_, buffer_, reader_.parser(),
                      beast::bind_front_handler(&Session::on_request, shared_from_this()));
   }
 
@@ -172,52 +190,27 @@ class Session : public std::enable_shared_from_this<Session> {
     reading_ = false;
     // A timeout has closed the socket already; end of stream and aborts need no answer.
     if (ec == http::error::end_of_stream) return close();
-    if (ec == beast::error::timeout || ec == net::error::operation_aborted) return;
-    if (ec == http::error::header_limit)
-      return answer_error(431, "the request header is larger than " +
-                                   std::to_string(config().header_limit) + " bytes");
-    if (ec == http::error::body_limit) return answer_error(413, "the request body is too large");
-    if (ec.category() == http::make_error_code(http::error::bad_target).category())
-      return answer_error(400, "malformed HTTP request: " + ec.message());
-  }
-
-  void answer_error(int status, const std::string& message) {
-    shared_.service.metrics().record_request("malformed", status, {});
-    enqueue(plain_error(status, message), false, 11);
+    if (auto answer = reader_.on_error(ec)) {
+      unread_body_ = true;
+      enqueue(std::move(*answer), false, 11);
+    }
   }
 
   void on_request(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     reading_ = false;
-    auto& message = parser_->get();
+    const auto& message = reader_.parser().get();
     const bool keep_alive = message.keep_alive();
     const unsigned version = message.version();
-    // The request is copied into strings the connection keeps from one request to the next, so
-    // that a keep-alive connection allocates nothing for them after its first request.
-    auto& request = request_;
-    const auto assign = [](std::string& to, beast::string_view from) {
-      to.assign(from.data(), from.size());
-    };
-    assign(request.method, message.method_string());
-    assign(request.target, message.target());
-    std::size_t fields = 0;
-    for (const auto& field : message) {
-      if (fields == request.headers.size()) request.headers.emplace_back();
-      assign(request.headers[fields].first, field.name_string());
-      assign(request.headers[fields].second, field.value());
-      ++fields;
-    }
-    request.headers.resize(fields);
-    request.body = std::move(message.body());
-
+    auto& request = reader_.request();
     if (!Service::takes_long(request)) {
-      enqueue(shared_.service.handle(request), keep_alive, version);
+      enqueue(shared_.service.handle(request, reader_.admission()), keep_alive, version);
       return;
     }
     // The next request is read only once this one is answered, so responses stay in order.
-    net::post(shared_.workers, [self = shared_from_this(), request = std::move(request), keep_alive,
-                                version]() mutable {
-      auto response = self->shared_.service.handle(request);
+    net::post(shared_.workers, [self = shared_from_this(), request = std::move(request),
+                                admission = reader_.admission(), keep_alive, version]() mutable {
+      auto response = self->shared_.service.handle(request, admission);
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response), keep_alive, version]() mutable {
                   self->enqueue(std::move(response), keep_alive, version);
@@ -284,12 +277,15 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_write(beast::error_code ec, std::size_t) {
     if (ec) return;
     const bool was_full = queue_.size() >= config().pipeline_limit;
-    if (queue_.front()->close) return close();
+    if (queue_.front()->close) return unread_body_ ? linger() : close();
     // Kept for the next answer, with its head's capacity; its body is let go now.
     queue_.front()->source = Response();
     spare_.push_back(std::move(queue_.front()));
     queue_.pop_front();
-    if (!queue_.empty()) write_front();
+    if (!queue_.empty())
+      write_front();
+    else if (shared_.draining && reading_)
+      return cut();  // what was received whole is answered; the next request is not awaited
     if (was_full && !reading_ && !closing_) read_request();
   }
 
@@ -298,15 +294,46 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
+  void cut() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  // Closes after an answer sent before the body it refused: the bytes the client still sends are
+  // read and dropped for a moment (at most kLingerBytes, for kLinger), since closing a socket
+  // with unread bytes sends a reset, which can make the client lose the answer. Nothing is kept.
+  void linger() {
+    close();
+    lingering_ = true;
+    stream_.expires_after(kLinger);
+    discard(0);
+  }
+
+  void discard(std::size_t so_far) {
+    thread_local std::array<char, 16 * 1024> dropped;
+    stream_.async_read_some(net::buffer(dropped), [self = shared_from_this(), so_far](
+                                                      beast::error_code ec, std::size_t n) {
+      if (!ec && so_far + n < kLingerBytes) return self->discard(so_far + n);
+      self->cut();
+    });
+  }
+
+  static constexpr std::chrono::seconds kLinger{2};
+  static constexpr std::size_t kLingerBytes = 1024 * 1024;
+
   Stream stream_;
   Shared& shared_;
+  std::string address_;  // the client's, for the cap per address
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  Request request_;
+  RequestReader reader_;
   std::deque<std::unique_ptr<Outgoing>> queue_;
   std::vector<std::unique_ptr<Outgoing>> spare_;  // answers sent, to be reused
   bool reading_ = false;                          // a read of a request is in flight
   bool closing_ = false;                          // a response with Connection: close is queued
+  bool had_header_ = false;                       // a whole request header has come
+  bool unread_body_ = false;  // the closing answer was sent before a body that is not read
+  bool lingering_ = false;    // see linger()
 };
 
 // Accepts on the first I/O thread's io_context and hands connections to the threads in turn.
@@ -342,10 +369,15 @@ class Listener : public std::enable_shared_from_this<Listener> {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       auto& metrics = shared_.service.metrics();
-      if (metrics.open_connections.load() >=
-          static_cast<std::int64_t>(shared_.config.max_connections)) {
-        // At the cap: a short answer without blocking, then close, so that a flood costs one
-        // accept each and the connections already open keep their service.
+      beast::error_code peer_error;
+      auto address = socket.remote_endpoint(peer_error).address().to_string();
+      // At a cap: a short answer without blocking, then close, so that a flood costs one accept
+      // each and the connections already open keep their service. The cap per address keeps
+      // one address from taking every place under the global one.
+      if (peer_error ||
+          metrics.open_connections.load() >=
+              static_cast<std::int64_t>(shared_.config.max_connections) ||
+          !shared_.take_place(address)) {
         ++metrics.refused_connections;
         static const std::string busy =
             "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
@@ -355,7 +387,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
         socket.close(ignored);
       } else {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), shared_)->run();
+        std::make_shared<Session>(std::move(socket), shared_, std::move(address))->run();
       }
     }
     accept();

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "request_reader.hpp"
 #include "service.hpp"
 
 namespace mentorcal::daemon {
@@ -21,17 +22,21 @@ struct ServerConfig {
   int io_threads = 2;
   int workers = 2;
   std::size_t max_connections = 1024;
-  std::uint32_t header_limit = 16 * 1024;
-  std::uint64_t body_limit = 64 * 1024;                     // every body but a program's
-  std::uint64_t program_body_limit = 512ull * 1024 * 1024;  // PUT /api/programs/{id}
+  // Connections open at once from one client address; 0: no cap. Clients behind one NAT share
+  // an address, so this is far above what one person's calendar apps open.
+  std::size_t max_connections_per_address = 64;
+  HttpLimits limits;
+  // For a new connection's first request header: silent connections give their place back soon.
+  std::chrono::seconds first_header_timeout{10};
   std::chrono::seconds read_timeout{30};  // for a whole request, and for an idle connection
   std::size_t pipeline_limit = 8;         // responses queued on one connection
   std::chrono::seconds drain_timeout{30};
 };
 
-// Serves until SIGTERM or SIGINT, then stops accepting, lets the requests in flight finish (at
-// most `drain_timeout`), and returns 0. Returns 1 when the address cannot be bound. `log` gets
-// one line at a time and is called from several threads.
+// Serves until SIGTERM or SIGINT, then stops accepting, cuts the connections without a whole
+// request, lets the requests received whole finish (at most `drain_timeout`), and returns 0.
+// Returns 1 when the address cannot be bound. `log` gets one line at a time and is called from
+// several threads.
 int serve(Service& service, const ServerConfig& config,
           const std::function<void(const std::string&)>& log);
 

@@ -33,6 +33,10 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxReasonBytes = 500;
 constexpr auto kMaxBlockLength = date::days{366};
 constexpr double kMaxPassSeconds = 3600;
+// The first and last instants with a four-digit year, to the minute.
+constexpr auto kFirstInstant = Instant{date::sys_days{date::year{1} / 1 / 1}};
+constexpr auto kLastInstant =
+    Instant{date::sys_days{date::year{9999} / 12 / 31} + std::chrono::minutes{23 * 60 + 59}};
 
 bool equal_without_case(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -63,6 +67,67 @@ bool is_program_id(std::string_view id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   });
+}
+
+// Whether `target` is an origin-form request target of the characters RFC 3986 allows in a path
+// and a query (unreserved, sub-delims, ":", "@", "/", "?", "%"): no raw byte past ASCII, no
+// control character, so that nothing unexpected reaches a route, an error message or the log.
+bool is_plain_target(std::string_view target) {
+  static constexpr std::string_view kAllowed = "-._~!$&'()*+,;=:@/?%";
+  return target.starts_with('/') && std::all_of(target.begin(), target.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) ||
+                  kAllowed.find(c) != std::string_view::npos;
+         });
+}
+
+// Whether a Host value is a plain host and optional port (RFC 9110 §7.2): a DNS name or IPv4
+// address of letters, digits, '.' and '-', or an IPv6 address in brackets; feed URLs are built
+// from it when there is no --public-url. Empty is allowed (RFC 9112 §3.2).
+bool is_plain_host(std::string_view host) {
+  if (host.empty()) return true;
+  const auto all = [](std::string_view text, auto allowed) {
+    return std::all_of(text.begin(), text.end(),
+                       [&](char c) { return allowed(static_cast<unsigned char>(c)); });
+  };
+  std::string_view name, rest;
+  bool name_ok = false;
+  if (host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    name = host.substr(1, close - 1);
+    rest = host.substr(close + 1);
+    name_ok = all(name, [](unsigned char c) { return std::isxdigit(c) || c == ':' || c == '.'; });
+  } else {
+    const auto colon = host.find(':');
+    name = host.substr(0, colon);
+    rest = colon == std::string_view::npos ? std::string_view() : host.substr(colon);
+    name_ok = name.size() <= 253 &&
+              all(name, [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-'; });
+  }
+  if (!name_ok || name.empty()) return false;
+  if (rest.empty()) return true;
+  const auto port = rest.substr(1);
+  return rest.front() == ':' && !port.empty() && port.size() <= 5 &&
+         all(port, [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
+// `text` as a log line may quote it: printable ASCII as it is, every other byte (and '\\' and
+// '"') as \xNN, at most `limit` bytes of it followed by "...".
+std::string log_quoted(std::string_view text, std::size_t limit) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  if (text.size() > limit) out += "...";
+  return out;
 }
 
 // ---- time on the wire ----
@@ -110,7 +175,8 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
 }
 
 // RFC 3339 date-time with a required offset: "2027-03-08T09:00:00+01:00", "...Z", optional
-// fraction of a second.
+// fraction of a second. A leap second (":60", in the last minute of an hour in the offset's
+// time) is read as the second before it: the tz database's clock has no leap seconds.
 std::optional<date::sys_seconds> parse_rfc3339(std::string_view s) {
   const auto year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
   const auto hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
@@ -119,7 +185,8 @@ std::optional<date::sys_seconds> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   const date::year_month_day ymd{date::year{*year}, date::month(static_cast<unsigned>(*month)),
                                  date::day(static_cast<unsigned>(*day))};
-  if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
+  if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 60 || (*second == 60 && *minute != 59))
+    return std::nullopt;
   std::size_t at = 19;
   if (at < s.size() && s[at] == '.') {
     ++at;
@@ -142,7 +209,20 @@ std::optional<date::sys_seconds> parse_rfc3339(std::string_view s) {
   }
   if (at != s.size()) return std::nullopt;
   return date::sys_days{ymd} + std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
-         std::chrono::seconds{*second} - offset;
+         std::chrono::seconds{std::min(*second, 59)} - offset;
+}
+
+// Whether `text` holds a control character: C0 (U+0000 to U+001F, so NUL, tab and line ends
+// too), DEL or C1 (U+0080 to U+009F, "\xC2\x80" to "\xC2\x9F" in UTF-8).
+bool has_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0 &&
+        static_cast<unsigned char>(text[i + 1]) >= 0x80)
+      return true;
+  }
+  return false;
 }
 
 // ---- responses ----
@@ -151,7 +231,9 @@ Response json_response(int status, const json& body) {
   Response r;
   r.status = status;
   r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::make_shared<const std::string>(body.dump(2) + "\n");
+  // Bytes that are not UTF-8 (from a path, say) become U+FFFD rather than an exception.
+  r.body = std::make_shared<const std::string>(
+      body.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   return r;
 }
 
@@ -281,6 +363,7 @@ struct Route {
   RouteKind kind = RouteKind::unknown;
   const char* pattern = "other";            // what metrics and logs show: never a token
   std::array<std::string_view, 2> methods;  // an empty one is no method
+  Audience audience = Audience::anyone;
   std::string program;
   std::string person;
   std::string_view item;  // feed token, pass id or block id: a part of the request's target
@@ -309,6 +392,7 @@ Route route_of(std::string_view target) {
     r.item = parts[1].substr(0, parts[1].size() - 4);
   } else if (n >= 3 && is(0, "api") && is(1, "programs") && !parts[2].empty()) {
     r.program = parts[2];
+    r.audience = Audience::coordinator;
     if (n == 3) {
       r.kind = RouteKind::program, r.pattern = "/api/programs/{id}", r.methods = {"GET", "PUT"};
     } else if (n == 4 && is(3, "passes")) {
@@ -320,6 +404,7 @@ Route route_of(std::string_view target) {
       r.kind = RouteKind::feed_list, r.pattern = "/api/programs/{id}/feeds", r.methods = {"GET"};
     } else if (n >= 6 && is(3, "people") && !parts[4].empty()) {
       r.person = parts[4];
+      r.audience = Audience::person;
       if (n == 6 && is(5, "blocks")) {
         r.kind = RouteKind::blocks, r.pattern = "/api/programs/{id}/people/{person}/blocks",
         r.methods = {"GET", "POST"};
@@ -494,14 +579,6 @@ struct Service::State {
     std::string salt;
   };
 
-  // Who is asking, from the Authorization header.
-  struct Caller {
-    enum class Kind { nobody, coordinator, person } kind = Kind::nobody;
-    std::string program_id;
-    std::string person_id;
-    std::string log_id;  // a hash prefix, never the token
-  };
-
   ServiceConfig config;
   std::unique_ptr<Store> store;
   std::string admin_hash;
@@ -537,14 +614,12 @@ struct Service::State {
     return it == programs.end() ? nullptr : it->second;
   }
 
-  Caller authenticate(const Request& request) {
+  // Who is asking, from the request's headers.
+  Caller authenticate(const Request& head) {
     Caller caller;
-    const auto header = request.header("authorization");
-    const auto space = header.find(' ');
-    if (space == std::string_view::npos || !equal_without_case(header.substr(0, space), "bearer"))
-      return caller;
-    const auto token = trim(header.substr(space + 1));
-    const auto hash = sha256(token);
+    const auto token = bearer_token(head.header("authorization"));
+    if (!token) return caller;
+    const auto hash = sha256(*token);
     caller.log_id = to_hex(hash).substr(0, 8);
     if (same_secret(hash, admin_hash)) {
       caller.kind = Caller::Kind::coordinator;
@@ -559,19 +634,77 @@ struct Service::State {
     return caller;
   }
 
-  // nullopt when `caller` may act for `person` of `program` (any person when `person` is
-  // empty: the coordinator only); else the refusal.
-  static std::optional<Response> refuse(const Caller& caller, const std::string& program,
-                                        const std::string& person) {
-    if (caller.kind == Caller::Kind::nobody) {
-      auto r = error_response(401, "a valid bearer token is required", "Authorization");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return r;
+  // See Service::admit.
+  Admission admit(const Request& head, const Route& route) {
+    Admission admission;
+    auto& refusal = admission.refusal;
+    if (!is_plain_target(head.target)) {
+      refusal = error_response(400,
+                               "the request target may hold only ASCII letters, digits and "
+                               "-._~!$&'()*+,;=:@/?%",
+                               "target");
+      return admission;
     }
-    if (caller.kind == Caller::Kind::coordinator) return std::nullopt;
-    if (!person.empty() && caller.program_id == program && caller.person_id == person)
-      return std::nullopt;
-    return error_response(403, "this token does not allow that", "Authorization");
+    if (!is_plain_host(head.header("host"))) {
+      refusal =
+          error_response(400, "Host must be a host name or address and an optional port", "Host");
+      return admission;
+    }
+    if (route.kind == RouteKind::unknown) {
+      refusal = error_response(404, "no such resource");
+      return admission;
+    }
+    const std::string_view method =
+        head.method == "HEAD" ? std::string_view("GET") : std::string_view(head.method);
+    const auto takes = [&](std::string_view m) {
+      return !m.empty() &&
+             std::find(route.methods.begin(), route.methods.end(), m) != route.methods.end();
+    };
+    if (!takes(method)) {
+      std::string allow;
+      for (const auto m : route.methods)
+        if (!m.empty()) allow += std::string(allow.empty() ? "" : ", ") + std::string(m);
+      if (takes("GET")) allow += ", HEAD";
+      refusal = error_response(405, head.method + " is not allowed here; use " + allow);
+      refusal->headers.emplace_back("Allow", allow);
+      return admission;
+    }
+    if (route.audience != Audience::anyone) admission.caller = authenticate(head);
+    switch (authorise(admission.caller, route.audience, route.program, route.person)) {
+      case Verdict::allowed:
+        break;
+      case Verdict::unauthenticated:
+        refusal = error_response(401, "a valid bearer token is required", "Authorization");
+        refusal->headers.emplace_back("WWW-Authenticate", "Bearer");
+        return admission;
+      case Verdict::forbidden:
+        refusal = error_response(403, "this token does not allow that", "Authorization");
+        return admission;
+    }
+    if (route.kind == RouteKind::program && method == "PUT")
+      admission.body_limit = Admission::BodyLimit::program;
+    return admission;
+  }
+
+  // The program and person the path names, as a log line may show them: each whole when the
+  // daemon knows it; else only its first bytes and its length, since it may be a secret pasted in
+  // the wrong place.
+  std::string logged_ids(const Route& route) {
+    bool known_program = false, known_person = false;
+    {
+      std::shared_lock lock(registry);
+      known_program = programs.contains(route.program);
+      known_person = token_hash_of.contains(std::make_pair(route.program, route.person));
+    }
+    const auto shown = [](const std::string& id, bool known) {
+      if (known) return log_quoted(id, 64);
+      return "\"" + log_quoted(std::string_view(id).substr(0, 4), 4) + "...\"(" +
+             std::to_string(id.size()) + " bytes)";
+    };
+    std::string out;
+    if (!route.program.empty()) out += " program=" + shown(route.program, known_program);
+    if (!route.person.empty()) out += " person=" + shown(route.person, known_person);
+    return out;
   }
 
   // ---- restoring ----
@@ -1205,6 +1338,11 @@ struct Service::State {
         reason = it->get<std::string>();
         if (reason.size() > kMaxReasonBytes)
           return error_response(422, "is longer than 500 bytes", key);
+        if (has_control_character(reason))
+          return error_response(400,
+                                "must not hold control characters (U+0000 to U+001F, U+007F "
+                                "to U+009F)",
+                                key);
       } else {
         return error_response(400, "unknown member \"" + key + "\"", key);
       }
@@ -1214,8 +1352,13 @@ struct Service::State {
     if (*end <= *start) return error_response(422, "must be after start", "end");
     if (*end - *start > kMaxBlockLength)
       return error_response(422, "a block lasts at most 366 days", "end");
-    // Busy time is kept to the minute: widen, never narrow, what the person asked for.
+    // Busy time is kept to the minute: widen, never narrow, what the person asked for. Answers
+    // give times as four-digit years, so a widened time must still have one.
     const Interval at{date::floor<Minutes>(*start), date::ceil<Minutes>(*end)};
+    if (at.start < kFirstInstant)
+      return error_response(422, "must not be before 0001-01-01T00:00:00Z", "start");
+    if (at.end > kLastInstant)
+      return error_response(422, "must not be after 9999-12-31T23:59:00Z", "end");
 
     const auto state = find_program(route.program);
     if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
@@ -1270,23 +1413,9 @@ struct Service::State {
     return json_response(200, adopt(*state, out, block));
   }
 
-  Response dispatch(const Request& request, const Route& route, Caller& caller) {
-    const bool head = request.method == "HEAD";
-    const std::string method = head ? "GET" : request.method;
-    if (route.kind == RouteKind::unknown) return error_response(404, "no such resource");
-    const auto takes = [&](std::string_view m) {
-      return !m.empty() &&
-             std::find(route.methods.begin(), route.methods.end(), m) != route.methods.end();
-    };
-    if (!takes(method)) {
-      std::string allow;
-      for (const auto m : route.methods)
-        if (!m.empty()) allow += std::string(allow.empty() ? "" : ", ") + std::string(m);
-      if (takes("GET")) allow += ", HEAD";
-      auto r = error_response(405, request.method + " is not allowed here; use " + allow);
-      r.headers.emplace_back("Allow", allow);
-      return r;
-    }
+  // Answers an admitted request.
+  Response dispatch(const Request& request, const Route& route) {
+    const std::string method = request.method == "HEAD" ? "GET" : request.method;
     switch (route.kind) {
       case RouteKind::healthz:
         return health();
@@ -1294,15 +1423,6 @@ struct Service::State {
         return metrics_text();
       case RouteKind::feed:
         return feed(request, route);
-      default:
-        break;
-    }
-    caller = authenticate(request);
-    const bool for_a_person = route.kind == RouteKind::blocks || route.kind == RouteKind::block ||
-                              route.kind == RouteKind::token;
-    if (auto refusal = refuse(caller, route.program, for_a_person ? route.person : ""))
-      return *refusal;
-    switch (route.kind) {
       case RouteKind::program:
         return method == "PUT" ? put_program(request, route) : get_program(route);
       case RouteKind::passes:
@@ -1341,19 +1461,37 @@ std::unique_ptr<Service> Service::open(ServiceConfig config, std::string* error)
   return std::unique_ptr<Service>(new Service(std::move(state)));
 }
 
+Admission Service::admit(const Request& head) {
+  try {
+    return state_->admit(head, route_of(head.target));
+  } catch (const std::exception& e) {
+    state_->config.log(std::string("internal error: ") + log_quoted(e.what(), 200));
+    Admission admission;
+    admission.refusal = error_response(500, "internal error");
+    return admission;
+  }
+}
+
 Response Service::handle(const Request& request) {
+  return handle(request, admit(request));
+}
+
+Response Service::handle(const Request& request, const Admission& admitted) {
   const auto started = Clock::now();
   const auto route = route_of(request.target);
-  State::Caller caller;
   Response response;
-  try {
-    response = state_->dispatch(request, route, caller);
-  } catch (const StoreError& e) {
-    state_->config.log(std::string("database error: ") + e.what());
-    response = error_response(500, "the change could not be stored; nothing was changed");
-  } catch (const std::exception& e) {
-    state_->config.log(std::string("internal error: ") + e.what());
-    response = error_response(500, "internal error");
+  if (admitted.refusal) {
+    response = *admitted.refusal;
+  } else {
+    try {
+      response = state_->dispatch(request, route);
+    } catch (const StoreError& e) {
+      state_->config.log(std::string("database error: ") + log_quoted(e.what(), 200));
+      response = error_response(500, "the change could not be stored; nothing was changed");
+    } catch (const std::exception& e) {
+      state_->config.log(std::string("internal error: ") + log_quoted(e.what(), 200));
+      response = error_response(500, "internal error");
+    }
   }
   if (request.method == "HEAD") response.omit_body = true;
   const auto elapsed = Clock::now() - started;
@@ -1362,14 +1500,13 @@ Response Service::handle(const Request& request) {
   // log does not list them.
   if (route.kind != RouteKind::feed && route.kind != RouteKind::healthz &&
       route.kind != RouteKind::metrics) {
+    const auto& caller = admitted.caller;
     std::ostringstream line;
-    line << request.method << ' ' << route.pattern;
-    if (!route.program.empty()) line << " program=" << route.program;
-    if (!route.person.empty()) line << " person=" << route.person;
-    line << " status=" << response.status
+    line << log_quoted(request.method, 16) << ' ' << route.pattern << state_->logged_ids(route)
+         << " status=" << response.status
          << " ms=" << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-    if (caller.kind == State::Caller::Kind::coordinator) line << " caller=coordinator";
-    if (caller.kind == State::Caller::Kind::person) line << " caller=" << caller.person_id;
+    if (caller.kind == Caller::Kind::coordinator) line << " caller=coordinator";
+    if (caller.kind == Caller::Kind::person) line << " caller=" << caller.person_id;
     if (!caller.log_id.empty()) line << " token=" << caller.log_id;
     state_->config.log(line.str());
   }

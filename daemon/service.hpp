@@ -12,11 +12,13 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "access.hpp"
 #include "mentorcal/time.hpp"
 #include "metrics.hpp"
 
@@ -51,6 +53,18 @@ struct Response {
   std::string_view header(std::string_view name) const;
 };
 
+// What a request's head (method, target, headers) decides before a byte of its body is read.
+struct Admission {
+  // Set: the final answer, sent without reading the body; the server closes the connection after
+  // it when a body was announced. Unset: read the body, then `Service::handle`.
+  std::optional<Response> refusal;
+  enum class BodyLimit {
+    small,   // the server's small limit (64 KiB by default)
+    program  // a program import's (--max-program-mb)
+  } body_limit = BodyLimit::small;
+  Caller caller;
+};
+
 struct ServiceConfig {
   std::filesystem::path database;  // the SQLite file
   std::string admin_token;         // the coordinator's bearer token
@@ -68,7 +82,16 @@ class Service {
   static std::unique_ptr<Service> open(ServiceConfig config, std::string* error);
   ~Service();
 
-  // Never throws: a failure inside becomes a 500 with a JSON error.
+  // The route, who is calling and whether they may, the body limit, or an early answer (400 for
+  // a target or Host the daemon does not take, 404, 405, 401, 403), from `head`'s method, target
+  // and headers alone: its body is not looked at. The server calls it once a request's header is
+  // in, before it reads the body. Never throws.
+  Admission admit(const Request& head);
+
+  // Answers `request`, admitted by `admit` (a refusal is answered as it is). Never throws: a
+  // failure inside becomes a 500 with a JSON error.
+  Response handle(const Request& request, const Admission& admitted);
+  // handle(request, admit(request)): for callers that have the whole request at once.
   Response handle(const Request& request);
 
   // Requests that may take long (imports, passes, blocks): the server runs them off the threads

@@ -48,6 +48,8 @@ class Daemon {
 
   void start() {
     log_ = data_.parent_path() / ("mentorcald-" + std::to_string(++starts_) + ".log");
+    // Another Daemon on this directory may have left this log: its port is not this one's.
+    fs::remove(log_);
     pid_ = ::fork();
     if (pid_ == 0) {
       ::setenv("MENTORCAL_ADMIN_TOKEN", kAdmin, 1);
@@ -92,6 +94,16 @@ class Daemon {
   }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  // The daemon's resident memory in KiB (VmRSS of /proc/PID/status).
+  long rss_kib() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+    return -1;
+  }
   std::string log() const {
     std::ifstream in(log_);
     return {std::istreambuf_iterator<char>(in), {}};
@@ -106,8 +118,18 @@ class Daemon {
   int port_ = 0;
 };
 
-int connect_to(int port) {
+// A connection to the daemon, from the loopback address `from` (any 127.x.y.z is this machine's).
+int connect_to(int port, const char* from = nullptr) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (from) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    ::inet_pton(AF_INET, from, &source.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+      ::close(fd);
+      return -1;
+    }
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -148,6 +170,26 @@ std::string round_trip(int port, std::string_view raw) {
   auto answer = read_until_closed(fd);
   ::close(fd);
   return answer;
+}
+
+// Whether the peer has closed `fd` (or reset it) within `patience`.
+bool closed_by_peer(int fd, std::chrono::milliseconds patience) {
+  pollfd p{fd, POLLIN, 0};
+  char buffer[4096];
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::poll(&p, 1, 50) == 1) {
+      const auto n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (n <= 0) return true;
+    }
+  }
+  return false;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
 }
 
 struct Reply {
@@ -453,6 +495,238 @@ TEST_F(MentorcaldTest, SigtermDrainsIdleConnectionsAndExitsZero) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
   EXPECT_EQ(::recv(idle, buffer, sizeof buffer, 0), 0) << "the idle connection was closed";
   ::close(idle);
+}
+
+// Issue 14, 1: a body without a valid token is answered 401 from its header, before it is read:
+// a client announcing 400 MiB and sending 64 KiB gets its 401 at once, and the daemon's memory
+// does not grow with what was announced or sent.
+TEST_F(MentorcaldTest, UnauthenticatedBodiesAreRefusedBeforeTheyAreRead) {
+  Daemon daemon(data());
+  request(daemon.port(), "GET", "/healthz");
+  const auto before = daemon.rss_kib();
+  const std::string chunk(64 * 1024, 'x');
+  for (const auto* target : {"/api/programs/acme-2027", "/api/programs/acme-2027/passes"}) {
+    for (int i = 0; i < 8; ++i) {
+      const int fd = connect_to(daemon.port());
+      ASSERT_GE(fd, 0);
+      send_all(fd, std::string(i % 2 ? "PUT " : "POST ") + target +
+                       " HTTP/1.1\r\nHost: x\r\nContent-Length: 419430400\r\n" +
+                       (i % 4 == 0 ? "Authorization: Bearer wrong\r\n" : "") + "\r\n");
+      send_all(fd, chunk);
+      ::shutdown(fd, SHUT_WR);
+      const auto reply = read_until_closed(fd);
+      ::close(fd);
+      const auto status = parse_reply(reply).status;
+      // PUT on passes is 405 and POST on a program too: refused from the header all the same.
+      EXPECT_TRUE(status == 401 || status == 405) << reply;
+      EXPECT_EQ(parse_reply(reply).header("Connection"), "close");
+    }
+  }
+  const auto after = daemon.rss_kib();
+  EXPECT_LT(after - before, 4 * 1024) << before << " KiB before, " << after << " KiB after";
+  EXPECT_EQ(request(daemon.port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(MentorcaldTest, NoContinueForACallerWhoMayNotSendTheBody) {
+  Daemon daemon(data());
+  const auto head = [&](const std::string& token) {
+    const int fd = connect_to(daemon.port());
+    send_all(fd,
+             "PUT /api/programs/acme-2027 HTTP/1.1\r\nHost: x\r\nContent-Length: 419430400\r\n"
+             "Expect: 100-continue\r\n" +
+                 (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n");
+    char buffer[4096];
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    ::close(fd);
+    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+  };
+  EXPECT_TRUE(head("").starts_with("HTTP/1.1 401 ")) << head("");
+  EXPECT_TRUE(head("wrong").starts_with("HTTP/1.1 401 "));
+  EXPECT_TRUE(head(kAdmin).starts_with("HTTP/1.1 100 Continue\r\n"));
+}
+
+// Issue 14, 2: every message whose body length another server could read differently is 400,
+// and the connection is closed after it, so that no smuggled bytes are read as a request.
+TEST_F(MentorcaldTest, AmbiguousFramingIs400AndClosesTheConnection) {
+  Daemon daemon(data());
+  const std::string next = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string fields : {
+           "Host: x\r\nTransfer-Encoding: chunked, identity\r\n",
+           "Host: x\r\nTransfer-Encoding: xchunked\r\n",
+           "Host: x\r\nTransfer-Encoding: identity\r\n",
+           "Host: x\r\nTransfer-Encoding: chunked, chunked\r\n",
+           "Host: x\r\nTransfer-Encoding: gzip, chunked\r\n",
+           "Host: x\r\nTransfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n",
+           "Host: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+           "Host: x\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n",
+           "Host: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+           "Host: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n",
+           "Host: x\r\nContent-Length: 5, 5\r\n",
+           "Host: x\r\nContent-Length: +5\r\n",
+           "",
+           "Host: x\r\nHost: y\r\n",
+           "Host: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n",
+       }) {
+    const auto all = round_trip(daemon.port(),
+                                "GET /healthz HTTP/1.1\r\n" + fields + "\r\n" + "0\r\n\r\n" + next);
+    const auto reply = parse_reply(all);
+    EXPECT_EQ(reply.status, 400) << fields << all;
+    EXPECT_EQ(reply.header("Connection"), "close") << fields;
+    EXPECT_EQ(count_of(all, "\r\nServer: mentorcald/"), 1u) << fields << all;
+  }
+  const auto old = round_trip(daemon.port(),
+                              "POST /healthz HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "0\r\n\r\n");
+  EXPECT_EQ(parse_reply(old).status, 400) << old;
+  // What is unambiguous still works, HTTP/1.0 without Host included.
+  EXPECT_EQ(parse_reply(round_trip(daemon.port(), "GET /healthz HTTP/1.0\r\n\r\n")).status, 200);
+  EXPECT_EQ(parse_reply(round_trip(daemon.port(),
+                                   "POST /api/programs/x/passes HTTP/1.1\r\nHost: x\r\n"
+                                   "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                                   "2\r\n{}\r\n0\r\n\r\n"))
+                .status,
+            401);
+}
+
+// Issue 14, 3: one address flooding silent connections holds at most its own cap, and only for
+// the first-header deadline; a client from another address is served meanwhile.
+TEST_F(MentorcaldTest, OneAddressFloodingSilentConnectionsDoesNotKeepOthersOut) {
+  Daemon daemon(data(), {"--max-connections", "50", "--max-connections-per-address", "20",
+                         "--first-header-timeout", "1"});
+  std::vector<int> flood;
+  for (int i = 0; i < 200; ++i) {
+    const int fd = connect_to(daemon.port(), "127.0.0.2");
+    ASSERT_GE(fd, 0);
+    flood.push_back(fd);
+  }
+  std::this_thread::sleep_for(200ms);
+  for (int i = 0; i < 5; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(request(daemon.port(), "GET", "/healthz").status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms);
+  }
+  // The flood's own cap: 180 were turned away with a 503 at once.
+  const auto turned_away = [&] {
+    int n = 0;
+    for (const int fd : flood) {
+      char buffer[256];
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 0) == 1 &&
+          ::recv(fd, buffer, sizeof buffer, MSG_PEEK | MSG_DONTWAIT) >= 12 &&
+          std::string_view(buffer, 12) == "HTTP/1.1 503")
+        ++n;
+    }
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 700ms;
+  while (turned_away() < 180 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(turned_away(), 180);
+  // The 20 it kept are closed once the first-header deadline passes; the address may connect
+  // again.
+  std::this_thread::sleep_for(1200ms);
+  int closed = 0;
+  for (const int fd : flood) closed += closed_by_peer(fd, 100ms);
+  EXPECT_EQ(closed, 200);
+  for (const int fd : flood) ::close(fd);
+  const int again = connect_to(daemon.port(), "127.0.0.2");
+  send_all(again, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(parse_reply(read_until_closed(again)).status, 200);
+  ::close(again);
+}
+
+// Issue 14, 4: raw bytes the daemon does not expect, in any segment of the path, get a 4xx and
+// reach no log line.
+TEST_F(MentorcaldTest, RawBytesInThePathAre4xxAndNeverLogged) {
+  Daemon daemon(data());
+  publish_sample(daemon.port());
+  for (const std::string target :
+       {"/api/programs/\xff", "/api/programs/acme-2027/people/\xff/blocks",
+        "/api/programs/acme-2027/passes/\xff", "/api/programs/acme-2027/people/m-01/blocks/\xff",
+        "/feeds/\xff.ics", "/api/programs/\xfe\xff/feeds"}) {
+    const auto method = target.ends_with("blocks/\xff") ? "DELETE" : "GET";
+    const auto reply = request(daemon.port(), method, target);
+    EXPECT_GE(reply.status, 400) << target;
+    EXPECT_LT(reply.status, 500) << target << reply.body;
+  }
+  EXPECT_EQ(daemon.log().find('\xff'), std::string::npos) << daemon.log();
+  EXPECT_EQ(daemon.log().find("internal error"), std::string::npos) << daemon.log();
+}
+
+// Issue 14, 5: SIGTERM does not wait for a client that never finishes its request.
+TEST_F(MentorcaldTest, SigtermCutsHalfSentRequestsAndExitsAtOnce) {
+  Daemon daemon(data());
+  const int header = connect_to(daemon.port());
+  send_all(header, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  const int body = connect_to(daemon.port());
+  send_all(body,
+           "POST /api/programs/acme-2027/passes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+               std::string(kAdmin) + "\r\nContent-Length: 100\r\n\r\n{\"publish\"");
+  std::this_thread::sleep_for(200ms);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(daemon.stop(SIGTERM), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  EXPECT_TRUE(closed_by_peer(header, 100ms));
+  EXPECT_TRUE(closed_by_peer(body, 100ms));
+  ::close(header);
+  ::close(body);
+}
+
+// Issue 14, 6: feed URLs never carry a Host that is not a plain host and port, and with
+// --public-url they come from it alone.
+TEST_F(MentorcaldTest, FeedUrlsComeFromAPlainHostOrThePublicUrl) {
+  {
+    Daemon daemon(data());
+    publish_sample(daemon.port());
+    const auto list = [&](const std::string& host) {
+      return parse_reply(
+          round_trip(daemon.port(), "GET /api/programs/acme-2027/feeds HTTP/1.1\r\nHost: " + host +
+                                        "\r\nAuthorization: Bearer " + kAdmin +
+                                        "\r\nConnection: close\r\n\r\n"));
+    };
+    const auto evil = list("evil.example/x?y=");
+    EXPECT_EQ(evil.status, 400);
+    EXPECT_EQ(json::parse(evil.body)["field"], "Host");
+    const auto plain = list("cal.example:8443");
+    ASSERT_EQ(plain.status, 200);
+    EXPECT_TRUE(json::parse(plain.body)["feeds"][0]["url"].get<std::string>().starts_with(
+        "http://cal.example:8443/feeds/"));
+    EXPECT_EQ(daemon.stop(SIGTERM), 0);
+  }
+  Daemon daemon(data(), {"--public-url", "https://cal.example.org/"});
+  const auto reply =
+      parse_reply(round_trip(daemon.port(),
+                             "GET /api/programs/acme-2027/feeds HTTP/1.1\r\n"
+                             "Host: other.example\r\nAuthorization: Bearer " +
+                                 std::string(kAdmin) + "\r\nConnection: close\r\n\r\n"));
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_TRUE(json::parse(reply.body)["feeds"][0]["url"].get<std::string>().starts_with(
+      "https://cal.example.org/feeds/"));
+}
+
+TEST_F(MentorcaldTest, FilesUnderTheDataDirectoryAreTheOwnersAlone) {
+  const auto modes = [&] {
+    std::map<std::string, fs::perms> found;
+    for (const auto& entry : fs::directory_iterator(data()))
+      found[entry.path().filename().string()] = entry.status().permissions();
+    return found;
+  };
+  {
+    Daemon daemon(data());
+    publish_sample(daemon.port());
+    const auto files = modes();
+    for (const auto* name : {"mentorcal.db", "mentorcal.db-wal", "mentorcal.db-shm", "feed.key"})
+      EXPECT_TRUE(files.contains(name)) << name;
+    for (const auto& [name, perms] : files)
+      EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none) << name;
+    EXPECT_EQ(daemon.stop(SIGTERM), 0);
+  }
+  // A database an older version left readable by others is made the owner's alone.
+  fs::permissions(data() / "mentorcal.db", fs::perms::owner_read | fs::perms::owner_write |
+                                               fs::perms::group_read | fs::perms::others_read);
+  Daemon daemon(data());
+  for (const auto& [name, perms] : modes())
+    EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none) << name;
 }
 
 }  // namespace

@@ -500,5 +500,129 @@ TEST_F(ServiceTest, EverythingIsRestoredFromTheDatabase) {
   EXPECT_FALSE(body_of(removed)["changes"].empty());
 }
 
+TEST_F(ServiceTest, AdmissionRefusesFromTheHeadAloneWithoutLookingAtTheBody) {
+  const auto paths = publish_sample();
+  // No body at all: the refusal comes from method, target and headers.
+  const Request no_token{"PUT", kProgram, {{"Host", "cal.test"}}, {}};
+  const auto refused = service_->admit(no_token);
+  ASSERT_TRUE(refused.refusal);
+  expect_error(*refused.refusal, 401, "Authorization");
+  const Request person{
+      "PUT", kProgram, {{"Authorization", "Bearer " + token_of(paths.at("m-01"))}}, {}};
+  expect_error(*service_->admit(person).refusal, 403, "Authorization");
+  const Request wrong_method{"PATCH", kProgram, {}, {}};
+  expect_error(*service_->admit(wrong_method).refusal, 405, "");
+
+  const Request import{"PUT", kProgram, {{"Authorization", std::string("Bearer ") + kAdmin}}, {}};
+  const auto admitted = service_->admit(import);
+  EXPECT_FALSE(admitted.refusal);
+  EXPECT_EQ(admitted.body_limit, Admission::BodyLimit::program);
+  EXPECT_EQ(admitted.caller.kind, Caller::Kind::coordinator);
+  const Request mine{
+      "POST", blocks_of("m-01"), {{"Authorization", "Bearer " + token_of(paths.at("m-01"))}}, {}};
+  const auto own = service_->admit(mine);
+  EXPECT_FALSE(own.refusal);
+  EXPECT_EQ(own.body_limit, Admission::BodyLimit::small);
+  EXPECT_EQ(own.caller.person_id, "m-01");
+  EXPECT_FALSE(service_->admit({"GET", paths.at("m-01"), {}, {}}).refusal);
+}
+
+TEST_F(ServiceTest, BytesOutsideAPlainTargetAre400NeverA500) {
+  publish_sample();
+  for (const std::string segment : {"\xff", "a\x01", "caf\xc3\xa9", "a b"}) {
+    for (const auto& target :
+         {"/api/programs/" + segment, std::string(kProgram) + "/people/" + segment + "/blocks",
+          std::string(kProgram) + "/passes/" + segment, blocks_of("m-01") + "/" + segment,
+          "/feeds/" + segment + ".ics"}) {
+      const auto r = call(target.find("blocks/") != std::string::npos ? "DELETE" : "GET", target);
+      expect_error(r, 400, "target");
+    }
+  }
+  EXPECT_EQ(log_.find('\xff'), std::string::npos);
+}
+
+TEST_F(ServiceTest, HostMustBeAPlainHostAndPort) {
+  publish_sample();
+  for (const std::string host : {"cal.test", "cal.test:8443", "127.0.0.1:80", "[::1]:8080", ""}) {
+    const Request r{"GET",
+                    std::string(kProgram) + "/feeds",
+                    {{"Host", host}, {"Authorization", std::string("Bearer ") + kAdmin}},
+                    {}};
+    EXPECT_EQ(service_->handle(r).status, 200) << host;
+  }
+  for (const std::string host : {"evil.example/x?y=", "a b", "cal.test:", "cal.test:80:80", "[::1",
+                                 "x@y", ":80", "cal.test:123456", "\xff"}) {
+    const Request r{"GET",
+                    std::string(kProgram) + "/feeds",
+                    {{"Host", host}, {"Authorization", std::string("Bearer ") + kAdmin}},
+                    {}};
+    expect_error(service_->handle(r), 400, "Host");
+  }
+}
+
+TEST_F(ServiceTest, BlockReasonsWithControlCharactersAre400) {
+  publish_sample();
+  const std::vector<std::string> reasons = {std::string("a\0b", 3), "line\nbreak", "tab\there",
+                                            "\x7f", "c1 \xc2\x85 next line"};
+  for (const auto& reason : reasons) {
+    const auto body =
+        json{{"start", "2027-03-01T09:00:00Z"}, {"end", "2027-03-01T10:00:00Z"}, {"reason", reason}}
+            .dump();
+    expect_error(call("POST", blocks_of("m-01"), body), 400, "reason");
+  }
+  EXPECT_EQ(call("POST", blocks_of("m-01"),
+                 block("2027-03-01T09:00:00Z", "2027-03-01T10:00:00Z", "caf\xc3\xa9 \xc2\xa0 ok"))
+                .status,
+            201);
+}
+
+TEST_F(ServiceTest, ALeapSecondIsReadAsTheSecondBeforeIt) {
+  publish_sample();
+  const auto r =
+      call("POST", blocks_of("m-01"), block("2027-03-01T09:00:00Z", "2027-06-30T23:59:60Z"));
+  ASSERT_EQ(r.status, 201) << *r.body;
+  EXPECT_EQ(body_of(r)["block"]["end"], "2027-07-01T00:00:00Z");
+  EXPECT_EQ(
+      call("POST", blocks_of("m-01"), block("2027-03-02T00:00:00Z", "2027-03-02T09:59:60+09:00"))
+          .status,
+      201);
+  expect_error(
+      call("POST", blocks_of("m-01"), block("2027-03-01T09:00:00Z", "2027-03-01T10:00:60Z")), 400,
+      "end");
+}
+
+TEST_F(ServiceTest, BlocksKeepToFourDigitYearsSoTheApiAcceptsWhatItAnswers) {
+  publish_sample();
+  expect_error(
+      call("POST", blocks_of("m-01"), block("9999-12-31T00:00:00Z", "9999-12-31T23:59:59Z")), 422,
+      "end");
+  expect_error(
+      call("POST", blocks_of("m-01"), block("9999-12-31T00:00:00Z", "9999-12-31T23:30:00-01:00")),
+      422, "end");
+  const auto last =
+      call("POST", blocks_of("m-01"), block("9999-12-31T00:00:00Z", "9999-12-31T23:59:00Z"));
+  ASSERT_EQ(last.status, 201) << *last.body;
+  const auto stored = body_of(last)["block"];
+  EXPECT_EQ(call("POST", blocks_of("m-02"),
+                 block(stored["start"].get<std::string>(), stored["end"].get<std::string>()))
+                .status,
+            201);
+  expect_error(
+      call("POST", blocks_of("m-01"), block("0000-12-31T23:00:00Z", "0001-01-01T01:00:00Z")), 422,
+      "start");
+}
+
+TEST_F(ServiceTest, LogLinesQuoteUnknownIdsOnlyByAPrefix) {
+  const auto paths = publish_sample();
+  const auto token = token_of(paths.at("m-01"));
+  call("GET", blocks_of("m-01"));
+  call("GET", std::string(kProgram) + "/people/" + token + "/blocks");
+  call("GET", "/api/programs/" + token + "/feeds");
+  EXPECT_EQ(log_.find(token), std::string::npos) << log_;
+  EXPECT_NE(log_.find("person=\"" + token.substr(0, 4) + "...\"(32 bytes)"), std::string::npos)
+      << log_;
+  EXPECT_NE(log_.find("program=acme-2027 person=m-01"), std::string::npos) << log_;
+}
+
 }  // namespace
 }  // namespace mentorcal::daemon

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "mentorcal/feed.hpp"
 #include "mentorcal/program.hpp"
+#include "mentorcal/report.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
 #include "mentorcal/summary.hpp"
@@ -36,8 +37,7 @@ std::optional<Instant> revision_of(const Program& program) {
   return Instant{program.start.time_since_epoch()};
 }
 
-void print_summary(const Program& program, const Schedule& schedule) {
-  const auto s = summarize(program, schedule);
+void print_summary(const Schedule& schedule, const PassSummary& s) {
   std::cout << "scheduled " << s.scheduled << " of " << s.pairs << " pairs";
   if (schedule.outcome == PassOutcome::time_limit) std::cout << " (stopped by --time-limit)";
   std::cout << "\noccurrences: " << s.held << " held, " << s.moved << " moved, " << s.skipped
@@ -144,12 +144,24 @@ int run_schedule(const ScheduleCommandOptions& options) {
       std::cerr << "  " << violations[i] << '\n';
     return 1;
   }
+  // The reports, from the same schedule as the feeds.
+  const auto summary = summarize(program, schedule);
+  const auto changes = changes_since(previous ? &*previous : nullptr, schedule);
+  const auto figures = tally(program, schedule);
+  files["sessions.csv"] = sessions_csv(program, schedule);
+  files["load.csv"] = load_csv(figures);
+  files["report.html"] =
+      report_html(program, schedule, summary, figures, changes, previous.has_value());
+  timer.done("render reports");
   if (const auto error = write_output_dir(options.out_dir, files); !error.empty()) {
     std::cerr << error << '\n';
     return 1;
   }
   timer.done("write");
-  print_summary(program, schedule);
+  if (options.json)
+    std::cout << summary_json(program, schedule, summary, changes);
+  else
+    print_summary(schedule, summary);
   return 0;
 }
 

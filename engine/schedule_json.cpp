@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -262,6 +263,23 @@ const char* occurrence_state_name(OccurrenceState s) {
       return "skipped";
   }
   return "held";
+}
+
+const char* weekday_name(date::weekday weekday) {
+  static constexpr const char* kNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                           "Thursday", "Friday", "Saturday"};
+  return kNames[weekday.c_encoding()];
+}
+
+std::string cadence_phrase(const Series& series) {
+  const std::string day = weekday_name(series.weekday);
+  if (series.cadence.kind == Cadence::Kind::monthly) {
+    static constexpr const char* kOrdinals[] = {"", "1st", "2nd", "3rd", "4th"};
+    assert(series.monthly_ordinal >= 1 && series.monthly_ordinal <= 4);
+    return std::string{"Monthly on the "} + kOrdinals[series.monthly_ordinal] + " " + day;
+  }
+  if (series.cadence.weeks == 1) return "Weekly on " + day;
+  return "Every " + std::to_string(series.cadence.weeks) + " weeks on " + day;
 }
 
 std::string rrule_of(const Series& s) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "mentorcal/parallel.hpp"
+#include "mentorcal/schedule_json.hpp"
 #include "vtimezone.hpp"
 
 namespace mentorcal {
@@ -172,12 +173,6 @@ void add_party(icalcomponent* event, bool organizer, const Person* person,
   icalcomponent_add_property(event, property);
 }
 
-const char* weekday_name(date::weekday weekday) {
-  static constexpr const char* kNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                           "Thursday", "Friday", "Saturday"};
-  return kNames[weekday.c_encoding()];
-}
-
 // "09:05". Written by hand: date::format sets up a stream for each call, and the feeds of a
 // large cohort show millions of times.
 std::string clock(LocalMinute t) {
@@ -190,18 +185,6 @@ std::string clock(LocalMinute t) {
 std::string day_and_time(LocalMinute t) {
   const LocalDay day = date::floor<date::days>(t);
   return std::string{weekday_name(date::weekday{day})} + " " + format_day(day) + " " + clock(t);
-}
-
-// "Every 2 weeks on Monday", "Monthly on the 2nd Tuesday".
-std::string cadence_phrase(const Series& series) {
-  const std::string day = weekday_name(series.weekday);
-  if (series.cadence.kind == Cadence::Kind::monthly) {
-    static constexpr const char* kOrdinals[] = {"", "1st", "2nd", "3rd", "4th"};
-    assert(series.monthly_ordinal >= 1 && series.monthly_ordinal <= 4);
-    return std::string{"Monthly on the "} + kOrdinals[series.monthly_ordinal] + " " + day;
-  }
-  if (series.cadence.weeks == 1) return "Weekly on " + day;
-  return "Every " + std::to_string(series.cadence.weeks) + " weeks on " + day;
 }
 
 std::string rrule(const Series& series) {

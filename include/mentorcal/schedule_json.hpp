@@ -25,4 +25,9 @@ const char* occurrence_state_name(OccurrenceState state);
 // "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=13": the RRULE of a series, as feeds publish it.
 std::string rrule_of(const Series& series);
 
+// "Wednesday". And a series' rule in words, as feeds and reports show it: "Weekly on Monday",
+// "Every 2 weeks on Wednesday", "Monthly on the 2nd Tuesday".
+const char* weekday_name(date::weekday weekday);
+std::string cadence_phrase(const Series& series);
+
 }  // namespace mentorcal

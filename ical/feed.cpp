@@ -11,6 +11,7 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstdlib>
 #include <map>
@@ -44,6 +45,35 @@ std::string text_of(icalproperty* property) {
   icalproperty_free(property);
   return text;
 }
+
+// Who a feed speaks to: the program feed is neutral, a person's feed speaks to that person.
+enum class Reader { program, mentor, mentee };
+constexpr std::size_t kReaders = 3;
+
+// A VEVENT's text, built from properties serialised one by one as libical serialises a component
+// (its BEGIN line, each property in the order added, its END line): the parts around SUMMARY and
+// DESCRIPTION are made once, and only those two are made for each reader.
+class EventText {
+ public:
+  EventText() : head_("BEGIN:VEVENT\r\n") {}
+  void add(icalproperty* property) { (texts_started_ ? tail_ : head_) += text_of(property); }
+  void add_texts(const std::array<std::pair<std::string, std::string>, kReaders>& texts) {
+    for (std::size_t r = 0; r < kReaders; ++r)
+      texts_[r] = text_of(icalproperty_new_summary(texts[r].first.c_str())) +
+                  text_of(icalproperty_new_description(texts[r].second.c_str()));
+    texts_started_ = true;
+  }
+  void append_to(std::array<std::string, kReaders>& events) const {
+    for (std::size_t r = 0; r < kReaders; ++r) events[r] += head_ + texts_[r] + tail_ + kEnd;
+  }
+
+ private:
+  static constexpr const char* kEnd = "END:VEVENT\r\n";
+  std::string head_;
+  std::array<std::string, kReaders> texts_;
+  std::string tail_;
+  bool texts_started_ = false;
+};
 
 // One series of the feed with the people and the pair it belongs to.
 struct Session {
@@ -157,8 +187,7 @@ std::string parameter_text(std::string text) {
   return text;
 }
 
-void add_party(icalcomponent* event, bool organizer, const Person* person,
-               const std::string& email) {
+void add_party(EventText& event, bool organizer, const Person* person, const std::string& email) {
   if (email.empty()) return;
   const std::string address = "mailto:" + email;
   icalproperty* property = organizer ? icalproperty_new_organizer(address.c_str())
@@ -170,7 +199,7 @@ void add_party(icalcomponent* event, bool organizer, const Person* person,
   if (!organizer) {
     icalproperty_add_parameter(property, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
   }
-  icalcomponent_add_property(event, property);
+  event.add(property);
 }
 
 // "09:05". Written by hand: date::format sets up a stream for each call, and the feeds of a
@@ -286,45 +315,47 @@ std::string display_name(const Person* person, const std::string& email) {
   return person ? person->name : email;
 }
 
+std::string neutral_summary(const Session& session) {
+  return "Mentoring: " + display_name(session.mentor, session.mentor_email) + " / " +
+         display_name(session.mentee, session.mentee_email);
+}
+
 // The properties a series' master event and its moved occurrences share, after their times.
-void add_common(icalcomponent* event, const Session& session, const std::string& description) {
+void add_common(EventText& event, const Session& session,
+                const std::array<std::pair<std::string, std::string>, kReaders>& texts) {
   const Series& series = *session.series;
-  icalcomponent_add_property(event, icalproperty_new_sequence(series.sequence));
-  const std::string summary = "Mentoring: " + display_name(session.mentor, session.mentor_email) +
-                              " / " + display_name(session.mentee, session.mentee_email);
-  icalcomponent_add_property(event, icalproperty_new_summary(summary.c_str()));
-  icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
-  if (session.pair && !session.pair->location.empty()) {
-    icalcomponent_add_property(event, icalproperty_new_location(session.pair->location.c_str()));
-  }
+  event.add(icalproperty_new_sequence(series.sequence));
+  event.add_texts(texts);
+  if (session.pair && !session.pair->location.empty())
+    event.add(icalproperty_new_location(session.pair->location.c_str()));
   add_party(event, true, session.mentor, session.mentor_email);
   add_party(event, false, session.mentee, session.mentee_email);
-  icalcomponent_add_property(
-      event,
+  event.add(
       icalproperty_new_status(session.cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
 }
 
-ComponentPtr new_event(const Series& series) {
-  ComponentPtr event{icalcomponent_new_vevent()};
-  icalcomponent_add_property(event.get(), icalproperty_new_uid(series.uid.c_str()));
-  icalcomponent_add_property(event.get(), icalproperty_new_dtstamp(utc_value(series.dtstamp)));
+EventText new_event(const Series& series) {
+  EventText event;
+  event.add(icalproperty_new_uid(series.uid.c_str()));
+  event.add(icalproperty_new_dtstamp(utc_value(series.dtstamp)));
   return event;
 }
 
-// A session's part of every feed that shows it: its VEVENTs, serialised, and the dates its
-// zone's VTIMEZONE must cover for it: the program's, and those of every occurrence, which a
-// cancelled series from an earlier pass may have outside them.
+// A session's part of every feed that shows it: its VEVENTs, serialised for each reader, and the
+// dates its zone's VTIMEZONE must cover for it: the program's, and those of every occurrence,
+// which a cancelled series from an earlier pass may have outside them.
 struct RenderedSession {
+  std::string_view mentor_id;
   std::string_view zone;
   LocalDay first;
   LocalDay last;
-  std::string events;
+  std::array<std::string, kReaders> events;
 };
 
 RenderedSession render_session(const Program& program, const Session& session) {
   const Series& series = *session.series;
   const Zone zone = zone_of(series);
-  RenderedSession rendered{series.zone, program.start, program.end, {}};
+  RenderedSession rendered{series.mentor_id, series.zone, program.start, program.end, {}};
   for (const auto& occurrence : series.occurrences) {
     for (const LocalDay day :
          {date::floor<date::days>(occurrence.nominal), local_day(zone, occurrence.at.start)}) {
@@ -333,34 +364,31 @@ RenderedSession render_session(const Program& program, const Session& session) {
     }
   }
 
-  const ComponentPtr master = new_event(series);
-  icalcomponent_add_property(
-      master.get(),
-      with_tzid(icalproperty_new_dtstart(wall_clock_value(series.first)), zone.name()));
-  icalcomponent_add_property(master.get(), zoned(icalproperty_new_dtend, zone,
-                                                 zone.to_instant(series.first) + series.duration));
-  icalcomponent_add_property(
-      master.get(), icalproperty_new_rrule(icalrecurrencetype_from_string(rrule(series).c_str())));
+  EventText master = new_event(series);
+  master.add(with_tzid(icalproperty_new_dtstart(wall_clock_value(series.first)), zone.name()));
+  master.add(zoned(icalproperty_new_dtend, zone, zone.to_instant(series.first) + series.duration));
+  master.add(icalproperty_new_rrule(icalrecurrencetype_from_string(rrule(series).c_str())));
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::skipped) continue;
-    icalcomponent_add_property(
-        master.get(),
+    master.add(
         with_tzid(icalproperty_new_exdate(wall_clock_value(occurrence.nominal)), zone.name()));
   }
-  add_common(master.get(), session, series_description(session, zone));
-  rendered.events = text_of(master);
+  const auto texts = [&](const std::string& description) {
+    const std::pair<std::string, std::string> text{neutral_summary(session), description};
+    return std::array<std::pair<std::string, std::string>, kReaders>{text, text, text};
+  };
+  add_common(master, session, texts(series_description(session, zone)));
+  master.append_to(rendered.events);
 
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::moved) continue;
-    const ComponentPtr moved = new_event(series);
-    icalcomponent_add_property(
-        moved.get(), with_tzid(icalproperty_new_recurrenceid(wall_clock_value(occurrence.nominal)),
-                               zone.name()));
-    icalcomponent_add_property(moved.get(),
-                               zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
-    icalcomponent_add_property(moved.get(), zoned(icalproperty_new_dtend, zone, occurrence.at.end));
-    add_common(moved.get(), session, moved_description(session, zone, occurrence));
-    rendered.events += text_of(moved);
+    EventText moved = new_event(series);
+    moved.add(with_tzid(icalproperty_new_recurrenceid(wall_clock_value(occurrence.nominal)),
+                        zone.name()));
+    moved.add(zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
+    moved.add(zoned(icalproperty_new_dtend, zone, occurrence.at.end));
+    add_common(moved, session, texts(moved_description(session, zone, occurrence)));
+    moved.append_to(rendered.events);
   }
   return rendered;
 }
@@ -408,7 +436,12 @@ class FeedRenderer {
                              text_of(x_property("X-WR-CALNAME", name)) + refresh_;
     std::vector<const std::string*> parts{&properties};
     for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
-    for (const auto* session : sessions) parts.push_back(&session->events);
+    for (const auto* session : sessions) {
+      const Reader reader = person_id.empty()                 ? Reader::program
+                            : session->mentor_id == person_id ? Reader::mentor
+                                                              : Reader::mentee;
+      parts.push_back(&session->events[static_cast<std::size_t>(reader)]);
+    }
     static const std::string end = "END:VCALENDAR\r\n";
     parts.push_back(&end);
 

@@ -271,15 +271,19 @@ const char* weekday_name(date::weekday weekday) {
   return kNames[weekday.c_encoding()];
 }
 
-std::string cadence_phrase(const Series& series) {
-  const std::string day = weekday_name(series.weekday);
-  if (series.cadence.kind == Cadence::Kind::monthly) {
+std::string cadence_phrase(const Cadence& cadence, date::weekday weekday, int monthly_ordinal) {
+  const std::string day = weekday_name(weekday);
+  if (cadence.kind == Cadence::Kind::monthly) {
     static constexpr const char* kOrdinals[] = {"", "1st", "2nd", "3rd", "4th"};
-    assert(series.monthly_ordinal >= 1 && series.monthly_ordinal <= 4);
-    return std::string{"Monthly on the "} + kOrdinals[series.monthly_ordinal] + " " + day;
+    assert(monthly_ordinal >= 1 && monthly_ordinal <= 4);
+    return std::string{"Monthly on the "} + kOrdinals[monthly_ordinal] + " " + day;
   }
-  if (series.cadence.weeks == 1) return "Weekly on " + day;
-  return "Every " + std::to_string(series.cadence.weeks) + " weeks on " + day;
+  if (cadence.weeks == 1) return "Weekly on " + day;
+  return "Every " + std::to_string(cadence.weeks) + " weeks on " + day;
+}
+
+std::string cadence_phrase(const Series& series) {
+  return cadence_phrase(series.cadence, series.weekday, series.monthly_ordinal);
 }
 
 std::string rrule_of(const Series& s) {

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -226,41 +227,93 @@ std::string rrule(const Series& series) {
          ";COUNT=" + count;
 }
 
-// What the other party's clock shows for `at`: "Monday 14:00-14:45".
-std::string other_reading(const Zone& zone, const Interval& at) {
+// How one party's clock shows a series' held occurrences: a weekday and times ("Wednesday",
+// "16:00-16:45") with that party's dates. A series fixed in one zone drifts in another for the
+// weeks between their DST changes, and may fall on another weekday there.
+struct Reading {
+  date::weekday weekday;
+  std::string times;
+  std::vector<LocalDay> days;
+};
+
+struct Readings {
+  Reading usual;                // the reading most held occurrences have (the first such)
+  std::vector<Reading> others;  // the rest, in date order of their first day
+};
+
+Reading reading_at(const Zone& zone, const Interval& at) {
   const LocalMinute start = zone.to_local(at.start);
-  return std::string{weekday_name(date::weekday{date::floor<date::days>(start)})} + " " +
-         clock(start) + "-" + clock(zone.to_local(at.end));
+  const LocalDay day = date::floor<date::days>(start);
+  return {date::weekday{day}, clock(start) + "-" + clock(zone.to_local(at.end)), {day}};
 }
 
-std::string other_label(const Person& other) {
-  return other.name + "'s time (" + std::string{other.zone.name()} + "): ";
-}
-
-// The other party's time for the held occurrences. A series fixed in one zone drifts in
-// another for the weeks between their DST changes; those weeks are named, by the other
-// party's date.
-std::string other_times(const Series& series, const Person& other) {
-  std::vector<std::pair<std::string, std::vector<LocalDay>>> readings;  // in first-seen order
+// `party`'s readings of `series`. A series with no held occurrence reads as its rule's first one.
+Readings readings_of(const Series& series, const Zone& series_zone, const Zone& party) {
+  std::vector<Reading> all;
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::held) continue;
-    const std::string reading = other_reading(other.zone, occurrence.at);
-    auto same = std::find_if(readings.begin(), readings.end(),
-                             [&](const auto& r) { return r.first == reading; });
-    if (same == readings.end()) same = readings.insert(readings.end(), {reading, {}});
-    same->second.push_back(local_day(other.zone, occurrence.at.start));
+    Reading reading = reading_at(party, occurrence.at);
+    const auto same = std::find_if(all.begin(), all.end(), [&](const Reading& r) {
+      return r.weekday == reading.weekday && r.times == reading.times;
+    });
+    if (same == all.end())
+      all.push_back(std::move(reading));
+    else
+      same->days.push_back(reading.days.front());
   }
-  if (readings.empty()) return "";
-  const auto usual = std::max_element(
-      readings.begin(), readings.end(),
-      [](const auto& a, const auto& b) { return a.second.size() < b.second.size(); });
-  std::string text = other_label(other) + usual->first;
-  for (const auto& [reading, days] : readings) {
-    if (reading == usual->first) continue;
-    text += "; " + reading + " on";
-    for (std::size_t i = 0; i < days.size(); ++i) text += (i ? ", " : " ") + format_day(days[i]);
+  if (all.empty()) {
+    const Instant first = series_zone.to_instant(series.first);
+    all.push_back(reading_at(party, {first, first + series.duration}));
   }
+  const auto usual = std::max_element(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.days.size() < b.days.size();
+  });
+  Readings readings{std::move(*usual), {}};
+  all.erase(usual);
+  readings.others = std::move(all);
+  return readings;
+}
+
+// One party as a feed names them: the reader of their own feed is "you".
+struct Party {
+  const Person* person = nullptr;
+  const Readings* readings = nullptr;
+  bool reader = false;
+
+  // "(your time, Europe/Berlin)" or "for Ana Ruiz in America/New_York".
+  std::string label() const {
+    const std::string zone{person->zone.name()};
+    return reader ? "(your time, " + zone + ")" : "for " + person->name + " in " + zone;
+  }
+  // "your time" or "for Ana Ruiz".
+  std::string short_label() const { return reader ? "your time" : "for " + person->name; }
+};
+
+// "Every 2 weeks on Wednesday", on the weekday the first party reads; a monthly series whose
+// weekday differs there names the rule's weekday in the series zone too.
+std::string cadence_for(const Series& series, const Reading& usual) {
+  if (usual.weekday == series.weekday || series.cadence.kind != Cadence::Kind::monthly)
+    return cadence_phrase(series.cadence, usual.weekday, series.monthly_ordinal);
+  // "Monthly on the 2nd Monday" without its first two words: "the 2nd Monday".
+  const std::string rule = cadence_phrase(series);
+  return "Monthly, on " + std::string{weekday_name(usual.weekday)} + " (" +
+         rule.substr(rule.find("the ")) + " in " + series.zone + ")";
+}
+
+std::string dates(const std::vector<LocalDay>& days) {
+  std::string text;
+  for (std::size_t i = 0; i < days.size(); ++i) text += (i ? ", " : "") + format_day(days[i]);
   return text;
+}
+
+// The lines naming the dates on which a party's clock shows another time than usual.
+void add_other_readings(std::vector<std::string>& lines, const Party& party) {
+  for (const auto& r : party.readings->others) {
+    const bool other_day = r.weekday != party.readings->usual.weekday;
+    lines.push_back("On " + dates(r.days) + ": " +
+                    (other_day ? std::string{weekday_name(r.weekday)} + " " : "") + r.times + " " +
+                    party.short_label());
+  }
 }
 
 std::string join_lines(const std::vector<std::string>& lines) {
@@ -275,39 +328,52 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 constexpr const char* kCancelled = "This mentoring series is cancelled and no longer takes place.";
 
-std::string series_description(const Session& session, const Zone& zone) {
+// The series in words, the first party's time first: the reader's in their own feed, the anchor
+// party's in the program feed.
+std::string series_description(const Session& session, const Party& first, const Party& second) {
   const Series& series = *session.series;
   if (session.cancelled) return kCancelled;
   std::vector<std::string> lines;
   if (!session.pair->focus.empty()) lines.push_back("Focus: " + session.pair->focus);
-  const LocalMinute last =
-      series.occurrences.empty() ? series.first : series.occurrences.back().nominal;
-  lines.push_back(cadence_phrase(series) + ", " + clock(series.first) + "-" +
-                  clock(series.first + series.duration) + " " + std::string{zone.name()} +
-                  ", from " + format_day(date::floor<date::days>(series.first)) + " to " +
-                  format_day(date::floor<date::days>(last)));
-  lines.push_back(other_times(series, *session.other));
+  const Reading& mine = first.readings->usual;
+  const Reading& theirs = second.readings->usual;
+  lines.push_back(
+      cadence_for(series, mine) + ", " + mine.times + " " + first.label() + "; " +
+      (theirs.weekday != mine.weekday ? std::string{weekday_name(theirs.weekday)} + " " : "") +
+      theirs.times + " " + second.label());
+  std::vector<LocalDay> days;
   std::string skipped;
   for (const auto& occurrence : series.occurrences) {
-    if (occurrence.state != OccurrenceState::skipped) continue;
-    skipped += (skipped.empty() ? "Not taking place on " : ", ") +
-               format_day(date::floor<date::days>(occurrence.nominal));
+    const LocalDay day = local_day(first.person->zone, occurrence.at.start);
+    if (occurrence.state == OccurrenceState::skipped)
+      skipped += (skipped.empty() ? "Not taking place on " : ", ") + format_day(day);
+    else
+      days.push_back(day);
   }
+  if (!days.empty())
+    lines.push_back("From " + format_day(days.front()) + " to " + format_day(days.back()));
+  add_other_readings(lines, first);
+  add_other_readings(lines, second);
   lines.push_back(skipped);
   return join_lines(lines);
 }
 
 std::string moved_description(const Session& session, const Zone& zone,
-                              const Occurrence& occurrence) {
-  const Series& series = *session.series;
+                              const Occurrence& occurrence, const Party& first,
+                              const Party& second) {
   if (session.cancelled) return kCancelled;
-  const LocalMinute other_start = session.other->zone.to_local(occurrence.at.start);
+  const auto at = [&](const Party& party) {
+    const Zone& z = party.person->zone;
+    return day_and_time(z.to_local(occurrence.at.start)) + "-" +
+           clock(z.to_local(occurrence.at.end)) + " " + party.label();
+  };
   return join_lines({
       session.pair->focus.empty() ? "" : "Focus: " + session.pair->focus,
-      "Moved from " + day_and_time(occurrence.nominal) + " " + std::string{zone.name()},
-      other_label(*session.other) + day_and_time(other_start) + "-" +
-          clock(session.other->zone.to_local(occurrence.at.end)),
-      "Series: " + cadence_phrase(series),
+      "Moved to " + at(first) + "; " + at(second),
+      "Instead of " +
+          day_and_time(first.person->zone.to_local(zone.to_instant(occurrence.nominal))) + " " +
+          first.short_label(),
+      "Series: " + cadence_for(*session.series, first.readings->usual),
   });
 }
 
@@ -315,9 +381,20 @@ std::string display_name(const Person* person, const std::string& email) {
   return person ? person->name : email;
 }
 
-std::string neutral_summary(const Session& session) {
-  return "Mentoring: " + display_name(session.mentor, session.mentor_email) + " / " +
-         display_name(session.mentee, session.mentee_email);
+// "Mentoring: Ana Ruiz / Jo Lee" in the program feed; in a person's own feed, the other party:
+// "Mentoring Jo Lee" for the mentor, "Mentoring with Ana Ruiz" for the mentee.
+std::string summary_for(const Session& session, Reader reader) {
+  const std::string mentor = display_name(session.mentor, session.mentor_email);
+  const std::string mentee = display_name(session.mentee, session.mentee_email);
+  switch (reader) {
+    case Reader::mentor:
+      return "Mentoring " + mentee;
+    case Reader::mentee:
+      return "Mentoring with " + mentor;
+    case Reader::program:
+      break;
+  }
+  return "Mentoring: " + mentor + " / " + mentee;
 }
 
 // The properties a series' master event and its moved occurrences share, after their times.
@@ -373,11 +450,30 @@ RenderedSession render_session(const Program& program, const Session& session) {
     master.add(
         with_tzid(icalproperty_new_exdate(wall_clock_value(occurrence.nominal)), zone.name()));
   }
-  const auto texts = [&](const std::string& description) {
-    const std::pair<std::string, std::string> text{neutral_summary(session), description};
-    return std::array<std::pair<std::string, std::string>, kReaders>{text, text, text};
+  // Each reader's SUMMARY and DESCRIPTION: the program feed's from the anchor party's side, each
+  // person's from their own. A cancelled series says only that it is cancelled.
+  std::optional<Readings> mentor_readings, mentee_readings;
+  std::array<std::pair<Party, Party>, kReaders> voices;
+  if (!session.cancelled) {
+    mentor_readings = readings_of(series, zone, session.mentor->zone);
+    mentee_readings = readings_of(series, zone, session.mentee->zone);
+    const Party mentor{session.mentor, &*mentor_readings, false};
+    const Party mentee{session.mentee, &*mentee_readings, false};
+    const bool mentor_anchors = session.other == session.mentee;
+    voices[0] = mentor_anchors ? std::pair{mentor, mentee} : std::pair{mentee, mentor};
+    voices[1] = {Party{mentor.person, mentor.readings, true}, mentee};
+    voices[2] = {Party{mentee.person, mentee.readings, true}, mentor};
+  }
+  const auto texts = [&](const auto& describe) {
+    std::array<std::pair<std::string, std::string>, kReaders> out;
+    for (std::size_t r = 0; r < kReaders; ++r)
+      out[r] = {summary_for(session, static_cast<Reader>(r)),
+                describe(voices[r].first, voices[r].second)};
+    return out;
   };
-  add_common(master, session, texts(series_description(session, zone)));
+  add_common(master, session, texts([&](const Party& first, const Party& second) {
+               return series_description(session, first, second);
+             }));
   master.append_to(rendered.events);
 
   for (const auto& occurrence : series.occurrences) {
@@ -387,7 +483,9 @@ RenderedSession render_session(const Program& program, const Session& session) {
                         zone.name()));
     moved.add(zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
     moved.add(zoned(icalproperty_new_dtend, zone, occurrence.at.end));
-    add_common(moved, session, texts(moved_description(session, zone, occurrence)));
+    add_common(moved, session, texts([&](const Party& first, const Party& second) {
+                 return moved_description(session, zone, occurrence, first, second);
+               }));
     moved.append_to(rendered.events);
   }
   return rendered;

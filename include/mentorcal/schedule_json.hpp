@@ -29,5 +29,7 @@ std::string rrule_of(const Series& series);
 // "Every 2 weeks on Wednesday", "Monthly on the 2nd Tuesday".
 const char* weekday_name(date::weekday weekday);
 std::string cadence_phrase(const Series& series);
+// The same rule on another weekday (as another zone reads a series): `monthly_ordinal` 1..4.
+std::string cadence_phrase(const Cadence& cadence, date::weekday weekday, int monthly_ordinal);
 
 }  // namespace mentorcal

@@ -55,7 +55,7 @@ border-top:2px solid #e4e7eb}h3{font-size:15px;margin:16px 0 4px}
 nav ul{list-style:none;padding:0;margin:12px 0;display:flex;flex-wrap:wrap;gap:6px 18px}
 nav a{color:#1d4ed8}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
-.card{border:1px solid #d9dee4;border-radius:6px;padding:10px 14px;min-width:150px}
+.card{flex:1 1 0;border:1px solid #d9dee4;border-radius:6px;padding:10px 14px;min-width:130px}
 .card b{display:block;font-size:24px}
 table{border-collapse:collapse;margin:8px 0;width:100%}
 th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid #e4e7eb}
@@ -69,6 +69,7 @@ svg{display:block}svg text{font:11px system-ui,sans-serif;fill:#52606d}
 .legend{font-size:13px;color:#52606d}.sw{display:inline-block;width:10px;height:10px;
 margin:0 4px 0 12px;vertical-align:baseline}
 ul.reasons{margin:0;padding-left:18px}
+table.unplaced td:nth-child(-n+2){width:15%}table.unplaced td:nth-child(4){width:27%}
 @media print{body{background:#fff}main{padding:0}h2{break-after:avoid}
 .mentor,.zone,tr{break-inside:avoid}}
 )";
@@ -76,6 +77,11 @@ ul.reasons{margin:0;padding-left:18px}
 constexpr const char* kBar = "#3b82f6";
 constexpr const char* kFull = "#d97706";
 constexpr const char* kLimit = "#dc2626";
+
+// "1 session", "2 sessions".
+std::string sessions_text(int n) {
+  return std::to_string(n) + (n == 1 ? " session" : " sessions");
+}
 
 std::string number(double value, int decimals) {
   char text[32];
@@ -317,11 +323,11 @@ class Page {
         month_bars.labels.push_back(name);
         month_bars.tooltips.push_back(std::string{name} + ": " + std::to_string(t.minutes.count()) +
                                       limit_words(p.limits.max_minutes_per_month, " min") + ", " +
-                                      std::to_string(t.sessions) + " sessions");
+                                      sessions_text(t.sessions));
       }
       out_ += "<div class=mentor><div>" + person_html(people_, p.id) + "<br><span class=note>" +
               html_escape(p.zone.name()) + "<br>" + duration_text(m->term.minutes) + " in " +
-              std::to_string(m->term.sessions) + " sessions</span></div>" + bar_chart(week_bars) +
+              sessions_text(m->term.sessions) + "</span></div>" + bar_chart(week_bars) +
               bar_chart(month_bars) + "</div>\n";
     }
     std::vector<std::string> idle;
@@ -350,8 +356,7 @@ class Page {
       for (std::size_t d = 0; d < 7; ++d) {
         days.values.push_back(z.by_weekday[d]);
         days.labels.push_back(kDays[d]);
-        days.tooltips.push_back(std::string{kDays[d]} + ": " + std::to_string(z.by_weekday[d]) +
-                                " sessions");
+        days.tooltips.push_back(std::string{kDays[d]} + ": " + sessions_text(z.by_weekday[d]));
       }
       Bars hours;
       hours.width = 560;
@@ -361,7 +366,7 @@ class Page {
         hours.labels.push_back(h % 3 == 0 ? (h < 10 ? "0" : "") + std::to_string(h) : "");
         hours.tooltips.push_back((h < 10 ? "0" : "") + std::to_string(h) + ":00-" +
                                  (h < 9 ? "0" : "") + std::to_string(h + 1) +
-                                 ":00: " + std::to_string(z.by_hour[h]) + " sessions");
+                                 ":00: " + sessions_text(z.by_hour[h]));
       }
       int total = 0;
       for (const int n : z.by_weekday) total += n;
@@ -412,8 +417,13 @@ class Page {
       if (c.kind == SeriesChange::Kind::kept) continue;
       rows += std::string{"<tr><td>"} + change_kind_name(c.kind) + "<td>" +
               person_html(people_, c.mentor_id) + " / " + person_html(people_, c.mentee_id) +
-              "<td>" + (c.before ? html_escape(series_time_text(*c.before)) : "") + "<td>" +
-              (c.after ? html_escape(series_time_text(*c.after)) : "") + "</tr>";
+              "<td>" +
+              (c.before ? html_escape(series_time_text(*c.before))
+                        : std::string{"<span class=note>none</span>"}) +
+              "<td>" +
+              (c.after ? html_escape(series_time_text(*c.after))
+                       : std::string{"<span class=note>no longer scheduled</span>"}) +
+              "</tr>";
     }
     out_ += "<p>" + std::to_string(counts[0]) + " series kept at their time, " +
             std::to_string(counts[1]) + " re-timed, " + std::to_string(counts[2]) + " new, " +
@@ -458,7 +468,7 @@ class Page {
               html_escape(who) + ": " + duration_text(m.term.minutes) + "</title></rect>";
       out_ += "<text x=\"" + number(label + length + 6, 1) + "\" y=\"" + std::to_string(y + 15) +
               "\" style=\"font-size:13px\">" + duration_text(m.term.minutes) + ", " +
-              std::to_string(m.term.sessions) + " sessions</text>";
+              sessions_text(m.term.sessions) + "</text>";
     }
     out_ += "</svg>\n";
   }

@@ -120,7 +120,7 @@ def main():
         # report.html: each mentor's hours held, as the recognition chart writes them.
         shown = {m.group(2): (m.group(3), int(m.group(4))) for m in re.finditer(
             r'>([^<]*) \(([^()<]*)\)</text><rect[^>]*><title>[^<]*</title></rect>'
-            r'<text[^>]*>([^<]*), (\d+) sessions</text>', page)}
+            r'<text[^>]*>([^<]*), (\d+) sessions?</text>', page)}
         mentors = sorted(p for p in term_minutes if roles.get(p) == "mentor")
         check(sorted(html.unescape(k) for k in shown) == mentors,
               f"report.html shows hours for {sorted(shown)}, mentors with sessions {mentors}")

@@ -56,7 +56,7 @@ TEST_F(ReportHtml, ShowsNamesBesideIdsForUnplacedPairsAndHoursHeld) {
   const auto html = page();
   EXPECT_NE(html.find("Taro &lt;Tokyo&gt; &amp; Co <span class=id>t</span>"), std::string::npos);
   EXPECT_NE(html.find("Ng, &quot;Ana&quot; (m)</text>"), std::string::npos);
-  EXPECT_NE(html.find(">45 min, 1 sessions</text>"), std::string::npos);
+  EXPECT_NE(html.find(">45 min, 1 session</text>"), std::string::npos);
 }
 
 TEST_F(ReportHtml, SaysWhatChangedSinceThePreviousPass) {

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "commands.hpp"
@@ -37,7 +38,14 @@ std::optional<Instant> revision_of(const Program& program) {
   return Instant{program.start.time_since_epoch()};
 }
 
-void print_summary(const Schedule& schedule, const PassSummary& s) {
+void print_summary(const Program& program, const Schedule& schedule, const PassSummary& s) {
+  std::unordered_map<std::string_view, const Person*> people;
+  for (const auto& p : program.people) people.emplace(p.id, &p);
+  // "Priya Raghunathan (m-04)": names beside ids.
+  const auto who = [&](const std::string& id) {
+    const auto it = people.find(id);
+    return it == people.end() ? id : it->second->name + " (" + id + ")";
+  };
   std::cout << "scheduled " << s.scheduled << " of " << s.pairs << " pairs";
   if (schedule.outcome == PassOutcome::time_limit) std::cout << " (stopped by --time-limit)";
   std::cout << "\noccurrences: " << s.held << " held, " << s.moved << " moved, " << s.skipped
@@ -45,9 +53,11 @@ void print_summary(const Schedule& schedule, const PassSummary& s) {
   if (s.cancelled > 0) std::cout << "; " << s.cancelled << " series cancelled";
   std::cout << "\nmentors at a weekly or monthly limit: " << s.mentors_at_limit.size();
   for (std::size_t i = 0; i < s.mentors_at_limit.size() && i < 10; ++i)
-    std::cout << (i == 0 ? " (" : ", ") << s.mentors_at_limit[i];
-  if (!s.mentors_at_limit.empty()) std::cout << (s.mentors_at_limit.size() > 10 ? ", ...)" : ")");
-  std::cout << "\nfairness by zone (sessions within an hour of the working day's edge):\n";
+    std::cout << (i == 0 ? ": " : ", ") << who(s.mentors_at_limit[i]);
+  if (s.mentors_at_limit.size() > 10) std::cout << ", ...";
+  std::cout << "\nfairness by zone (each session once per party, in their zone; \"near an edge\": "
+               "within an hour of the person's working day's start or end; \"mean margin\": the "
+               "average minutes between a session and the nearer edge):\n";
   for (const auto& z : s.zones) {
     char line[160];
     std::snprintf(
@@ -60,7 +70,7 @@ void print_summary(const Schedule& schedule, const PassSummary& s) {
     if (r.series) continue;
     if (listed++ == 0) std::cout << "not scheduled:\n";
     if (listed > 20) continue;
-    std::cout << "  " << r.mentor_id << " / " << r.mentee_id << ": "
+    std::cout << "  " << who(r.mentor_id) << " / " << who(r.mentee_id) << ": "
               << (r.reasons.empty() ? "" : r.reasons.front()) << '\n';
     for (std::size_t k = 1; k < r.reasons.size(); ++k)
       std::cout << "      " << r.reasons[k] << '\n';
@@ -161,7 +171,7 @@ int run_schedule(const ScheduleCommandOptions& options) {
   if (options.json)
     std::cout << summary_json(program, schedule, summary, changes);
   else
-    print_summary(schedule, summary);
+    print_summary(program, schedule, summary);
   return 0;
 }
 

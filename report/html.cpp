@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
+#include <unordered_set>
 
 #include "mentorcal/report.hpp"
 #include "mentorcal/schedule_json.hpp"
@@ -330,12 +331,11 @@ class Page {
               sessions_text(m->term.sessions) + "</span></div>" + bar_chart(week_bars) +
               bar_chart(month_bars) + "</div>\n";
     }
+    std::unordered_set<const Person*> busy;
+    for (const auto& l : figures_.people) busy.insert(l.person);
     std::vector<std::string> idle;
     for (const auto& p : program_.people)
-      if (p.role == Role::mentor &&
-          std::none_of(figures_.people.begin(), figures_.people.end(),
-                       [&](const PersonLoad& l) { return l.person == &p; }))
-        idle.push_back(person_html(people_, p.id));
+      if (p.role == Role::mentor && !busy.contains(&p)) idle.push_back(person_html(people_, p.id));
     if (!idle.empty()) {
       out_ += "<p>Mentors without a session: ";
       for (std::size_t i = 0; i < idle.size(); ++i) out_ += (i ? ", " : "") + idle[i];

@@ -19,6 +19,7 @@ struct ScheduleCommandOptions {
   std::optional<std::string> previous;
   double time_limit_seconds = 0;  // 0: no limit
   bool timings = false;           // print each phase's duration on standard error
+  bool json = false;              // print the summary as JSON
 };
 int run_schedule(const ScheduleCommandOptions& options);
 

@@ -29,14 +29,17 @@ int main(int argc, char** argv) {
   b->add_flag("--json", busy.json, "Print the intervals as JSON");
 
   ScheduleCommandOptions schedule;
-  auto* s = app.add_subcommand("schedule", "Run a schedule pass and write schedule.json and feeds");
+  auto* s = app.add_subcommand("schedule",
+                               "Run a schedule pass and write schedule.json, feeds and reports");
   s->add_option("PROGRAM_DIR", schedule.program_dir, "The program directory")->required();
-  s->add_option("--out", schedule.out_dir, "Where to write schedule.json and feeds/")->required();
+  s->add_option("--out", schedule.out_dir, "Where to write schedule.json, feeds/ and the reports")
+      ->required();
   s->add_option("--previous", schedule.previous,
                 "The previous pass's output: keep what is still valid, with its UIDs");
   s->add_option("--time-limit", schedule.time_limit_seconds,
                 "Stop improving after this many seconds (the result stays valid)")
       ->check(CLI::PositiveNumber);
+  s->add_flag("--json", schedule.json, "Print the summary as JSON");
   s->add_flag("--timings", schedule.timings, "Print how long each phase took on standard error");
 
   PushOptions push;

@@ -11,4 +11,8 @@ namespace mentorcal::cli {
 
 std::optional<Program> load_program_input(const std::string& program_dir);
 
+// The same, printing nothing: the program (absent when any problem is an error) and every
+// problem found.
+LoadedProgram read_program_input(const std::string& program_dir);
+
 }  // namespace mentorcal::cli

@@ -6,11 +6,13 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "commands.hpp"
 #include "mentorcal/feed.hpp"
 #include "mentorcal/program.hpp"
+#include "mentorcal/report.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
 #include "mentorcal/summary.hpp"
@@ -37,8 +39,14 @@ std::optional<Instant> revision_of(const Program& program) {
   return Instant{program.start.time_since_epoch()};
 }
 
-void print_summary(const Program& program, const Schedule& schedule) {
-  const auto s = summarize(program, schedule);
+void print_summary(const Program& program, const Schedule& schedule, const PassSummary& s) {
+  std::unordered_map<std::string_view, const Person*> people;
+  for (const auto& p : program.people) people.emplace(p.id, &p);
+  // "Priya Raghunathan (m-04)": names beside ids.
+  const auto who = [&](const std::string& id) {
+    const auto it = people.find(id);
+    return it == people.end() ? id : it->second->name + " (" + id + ")";
+  };
   if (schedule.tz_update)
     for (const auto& line : schedule.tz_update->lines) std::cout << line << '\n';
   std::cout << "scheduled " << s.scheduled << " of " << s.pairs << " pairs";
@@ -48,9 +56,11 @@ void print_summary(const Program& program, const Schedule& schedule) {
   if (s.cancelled > 0) std::cout << "; " << s.cancelled << " series cancelled";
   std::cout << "\nmentors at a weekly or monthly limit: " << s.mentors_at_limit.size();
   for (std::size_t i = 0; i < s.mentors_at_limit.size() && i < 10; ++i)
-    std::cout << (i == 0 ? " (" : ", ") << s.mentors_at_limit[i];
-  if (!s.mentors_at_limit.empty()) std::cout << (s.mentors_at_limit.size() > 10 ? ", ...)" : ")");
-  std::cout << "\nfairness by zone (sessions within an hour of the working day's edge):\n";
+    std::cout << (i == 0 ? ": " : ", ") << who(s.mentors_at_limit[i]);
+  if (s.mentors_at_limit.size() > 10) std::cout << ", ...";
+  std::cout << "\nfairness by zone (each session once per party, in their zone; \"near an edge\": "
+               "within an hour of the person's working day's start or end; \"mean margin\": the "
+               "average minutes between a session and the nearer edge):\n";
   for (const auto& z : s.zones) {
     char line[160];
     std::snprintf(
@@ -63,7 +73,7 @@ void print_summary(const Program& program, const Schedule& schedule) {
     if (r.series) continue;
     if (listed++ == 0) std::cout << "not scheduled:\n";
     if (listed > 20) continue;
-    std::cout << "  " << r.mentor_id << " / " << r.mentee_id << ": "
+    std::cout << "  " << who(r.mentor_id) << " / " << who(r.mentee_id) << ": "
               << (r.reasons.empty() ? "" : r.reasons.front()) << '\n';
     for (std::size_t k = 1; k < r.reasons.size(); ++k)
       std::cout << "      " << r.reasons[k] << '\n';
@@ -152,12 +162,24 @@ int run_schedule(const ScheduleCommandOptions& options) {
       std::cerr << "  " << violations[i] << '\n';
     return 1;
   }
+  // The reports, from the same schedule as the feeds.
+  const auto summary = summarize(program, schedule);
+  const auto changes = changes_since(previous ? &*previous : nullptr, schedule);
+  const auto figures = tally(program, schedule);
+  files["sessions.csv"] = sessions_csv(program, schedule);
+  files["load.csv"] = load_csv(figures);
+  files["report.html"] =
+      report_html(program, schedule, summary, figures, changes, previous.has_value());
+  timer.done("render reports");
   if (const auto error = write_output_dir(options.out_dir, files); !error.empty()) {
     std::cerr << error << '\n';
     return 1;
   }
   timer.done("write");
-  print_summary(program, schedule);
+  if (options.json)
+    std::cout << summary_json(program, schedule, summary, changes);
+  else
+    print_summary(program, schedule, summary);
   return 0;
 }
 

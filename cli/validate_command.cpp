@@ -48,8 +48,23 @@ void print_text(const Program& program, const ProgramOverview& overview) {
             << " pair(s) share no working hour in some week\n";
 }
 
-void print_json(const Program& program, const ProgramOverview& overview) {
+// Every problem found, errors and warnings, as JSON: on standard output with --json, whether or
+// not the program is valid.
+nlohmann::ordered_json problems_json(const Diagnostics& diagnostics) {
+  auto problems = nlohmann::ordered_json::array();
+  for (const auto& d : diagnostics.all())
+    problems.push_back({{"severity", d.severity == Severity::error ? "error" : "warning"},
+                        {"file", d.file},
+                        {"line", d.line},
+                        {"message", d.message}});
+  return problems;
+}
+
+void print_json(const Program& program, const ProgramOverview& overview,
+                const Diagnostics& diagnostics) {
   nlohmann::ordered_json out;
+  out["valid"] = true;
+  out["problems"] = problems_json(diagnostics);
   out["program"] = {{"id", program.id},
                     {"name", program.name},
                     {"start", format_day(program.start)},
@@ -77,13 +92,23 @@ void print_json(const Program& program, const ProgramOverview& overview) {
 }  // namespace
 
 int run_validate(const ValidateOptions& options) {
+  if (options.json) {
+    // The problems go to standard output as JSON, for a script to read, even when there are
+    // errors; the exit status still says whether the program is valid.
+    const auto loaded = read_program_input(options.program_dir);
+    if (!loaded.program) {
+      nlohmann::ordered_json out;
+      out["valid"] = false;
+      out["problems"] = problems_json(loaded.diagnostics);
+      std::cout << out.dump(2) << '\n';
+      return 2;
+    }
+    print_json(*loaded.program, describe(*loaded.program), loaded.diagnostics);
+    return 0;
+  }
   const auto program = load_program_input(options.program_dir);
   if (!program) return 2;
-  const auto overview = describe(*program);
-  if (options.json)
-    print_json(*program, overview);
-  else
-    print_text(*program, overview);
+  print_text(*program, describe(*program));
   return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -395,6 +396,27 @@ const char* occurrence_state_name(OccurrenceState s) {
       return "skipped";
   }
   return "held";
+}
+
+const char* weekday_name(date::weekday weekday) {
+  static constexpr const char* kNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                           "Thursday", "Friday", "Saturday"};
+  return kNames[weekday.c_encoding()];
+}
+
+std::string cadence_phrase(const Cadence& cadence, date::weekday weekday, int monthly_ordinal) {
+  const std::string day = weekday_name(weekday);
+  if (cadence.kind == Cadence::Kind::monthly) {
+    static constexpr const char* kOrdinals[] = {"", "1st", "2nd", "3rd", "4th"};
+    assert(monthly_ordinal >= 1 && monthly_ordinal <= 4);
+    return std::string{"Monthly on the "} + kOrdinals[monthly_ordinal] + " " + day;
+  }
+  if (cadence.weeks == 1) return "Weekly on " + day;
+  return "Every " + std::to_string(cadence.weeks) + " weeks on " + day;
+}
+
+std::string cadence_phrase(const Series& series) {
+  return cadence_phrase(series.cadence, series.weekday, series.monthly_ordinal);
 }
 
 std::string rrule_of(const Series& s) {

@@ -11,16 +11,19 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "mentorcal/parallel.hpp"
+#include "mentorcal/schedule_json.hpp"
 #include "vtimezone.hpp"
 
 namespace mentorcal {
@@ -43,6 +46,35 @@ std::string text_of(icalproperty* property) {
   icalproperty_free(property);
   return text;
 }
+
+// Who a feed speaks to: the program feed is neutral, a person's feed speaks to that person.
+enum class Reader { program, mentor, mentee };
+constexpr std::size_t kReaders = 3;
+
+// A VEVENT's text, built from properties serialised one by one as libical serialises a component
+// (its BEGIN line, each property in the order added, its END line): the parts around SUMMARY and
+// DESCRIPTION are made once, and only those two are made for each reader.
+class EventText {
+ public:
+  EventText() : head_("BEGIN:VEVENT\r\n") {}
+  void add(icalproperty* property) { (texts_started_ ? tail_ : head_) += text_of(property); }
+  void add_texts(const std::array<std::pair<std::string, std::string>, kReaders>& texts) {
+    for (std::size_t r = 0; r < kReaders; ++r)
+      texts_[r] = text_of(icalproperty_new_summary(texts[r].first.c_str())) +
+                  text_of(icalproperty_new_description(texts[r].second.c_str()));
+    texts_started_ = true;
+  }
+  void append_to(std::array<std::string, kReaders>& events) const {
+    for (std::size_t r = 0; r < kReaders; ++r) events[r] += head_ + texts_[r] + tail_ + kEnd;
+  }
+
+ private:
+  static constexpr const char* kEnd = "END:VEVENT\r\n";
+  std::string head_;
+  std::array<std::string, kReaders> texts_;
+  std::string tail_;
+  bool texts_started_ = false;
+};
 
 // One series of the feed with the people and the pair it belongs to.
 struct Session {
@@ -156,8 +188,7 @@ std::string parameter_text(std::string text) {
   return text;
 }
 
-void add_party(icalcomponent* event, bool organizer, const Person* person,
-               const std::string& email) {
+void add_party(EventText& event, bool organizer, const Person* person, const std::string& email) {
   if (email.empty()) return;
   const std::string address = "mailto:" + email;
   icalproperty* property = organizer ? icalproperty_new_organizer(address.c_str())
@@ -169,13 +200,7 @@ void add_party(icalcomponent* event, bool organizer, const Person* person,
   if (!organizer) {
     icalproperty_add_parameter(property, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
   }
-  icalcomponent_add_property(event, property);
-}
-
-const char* weekday_name(date::weekday weekday) {
-  static constexpr const char* kNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                           "Thursday", "Friday", "Saturday"};
-  return kNames[weekday.c_encoding()];
+  event.add(property);
 }
 
 // "09:05". Written by hand: date::format sets up a stream for each call, and the feeds of a
@@ -192,18 +217,6 @@ std::string day_and_time(LocalMinute t) {
   return std::string{weekday_name(date::weekday{day})} + " " + format_day(day) + " " + clock(t);
 }
 
-// "Every 2 weeks on Monday", "Monthly on the 2nd Tuesday".
-std::string cadence_phrase(const Series& series) {
-  const std::string day = weekday_name(series.weekday);
-  if (series.cadence.kind == Cadence::Kind::monthly) {
-    static constexpr const char* kOrdinals[] = {"", "1st", "2nd", "3rd", "4th"};
-    assert(series.monthly_ordinal >= 1 && series.monthly_ordinal <= 4);
-    return std::string{"Monthly on the "} + kOrdinals[series.monthly_ordinal] + " " + day;
-  }
-  if (series.cadence.weeks == 1) return "Weekly on " + day;
-  return "Every " + std::to_string(series.cadence.weeks) + " weeks on " + day;
-}
-
 std::string rrule(const Series& series) {
   const std::string count = std::to_string(series.occurrences.size());
   const std::string day = weekday_code(series.weekday);
@@ -214,41 +227,93 @@ std::string rrule(const Series& series) {
          ";COUNT=" + count;
 }
 
-// What the other party's clock shows for `at`: "Monday 14:00-14:45".
-std::string other_reading(const Zone& zone, const Interval& at) {
+// How one party's clock shows a series' held occurrences: a weekday and times ("Wednesday",
+// "16:00-16:45") with that party's dates. A series fixed in one zone drifts in another for the
+// weeks between their DST changes, and may fall on another weekday there.
+struct Reading {
+  date::weekday weekday;
+  std::string times;
+  std::vector<LocalDay> days;
+};
+
+struct Readings {
+  Reading usual;                // the reading most held occurrences have (the first such)
+  std::vector<Reading> others;  // the rest, in date order of their first day
+};
+
+Reading reading_at(const Zone& zone, const Interval& at) {
   const LocalMinute start = zone.to_local(at.start);
-  return std::string{weekday_name(date::weekday{date::floor<date::days>(start)})} + " " +
-         clock(start) + "-" + clock(zone.to_local(at.end));
+  const LocalDay day = date::floor<date::days>(start);
+  return {date::weekday{day}, clock(start) + "-" + clock(zone.to_local(at.end)), {day}};
 }
 
-std::string other_label(const Person& other) {
-  return other.name + "'s time (" + std::string{other.zone.name()} + "): ";
-}
-
-// The other party's time for the held occurrences. A series fixed in one zone drifts in
-// another for the weeks between their DST changes; those weeks are named, by the other
-// party's date.
-std::string other_times(const Series& series, const Person& other) {
-  std::vector<std::pair<std::string, std::vector<LocalDay>>> readings;  // in first-seen order
+// `party`'s readings of `series`. A series with no held occurrence reads as its rule's first one.
+Readings readings_of(const Series& series, const Zone& series_zone, const Zone& party) {
+  std::vector<Reading> all;
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::held) continue;
-    const std::string reading = other_reading(other.zone, occurrence.at);
-    auto same = std::find_if(readings.begin(), readings.end(),
-                             [&](const auto& r) { return r.first == reading; });
-    if (same == readings.end()) same = readings.insert(readings.end(), {reading, {}});
-    same->second.push_back(local_day(other.zone, occurrence.at.start));
+    Reading reading = reading_at(party, occurrence.at);
+    const auto same = std::find_if(all.begin(), all.end(), [&](const Reading& r) {
+      return r.weekday == reading.weekday && r.times == reading.times;
+    });
+    if (same == all.end())
+      all.push_back(std::move(reading));
+    else
+      same->days.push_back(reading.days.front());
   }
-  if (readings.empty()) return "";
-  const auto usual = std::max_element(
-      readings.begin(), readings.end(),
-      [](const auto& a, const auto& b) { return a.second.size() < b.second.size(); });
-  std::string text = other_label(other) + usual->first;
-  for (const auto& [reading, days] : readings) {
-    if (reading == usual->first) continue;
-    text += "; " + reading + " on";
-    for (std::size_t i = 0; i < days.size(); ++i) text += (i ? ", " : " ") + format_day(days[i]);
+  if (all.empty()) {
+    const Instant first = series_zone.to_instant(series.first);
+    all.push_back(reading_at(party, {first, first + series.duration}));
   }
+  const auto usual = std::max_element(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.days.size() < b.days.size();
+  });
+  Readings readings{std::move(*usual), {}};
+  all.erase(usual);
+  readings.others = std::move(all);
+  return readings;
+}
+
+// One party as a feed names them: the reader of their own feed is "you".
+struct Party {
+  const Person* person = nullptr;
+  const Readings* readings = nullptr;
+  bool reader = false;
+
+  // "(your time, Europe/Berlin)" or "for Ana Ruiz in America/New_York".
+  std::string label() const {
+    const std::string zone{person->zone.name()};
+    return reader ? "(your time, " + zone + ")" : "for " + person->name + " in " + zone;
+  }
+  // "your time" or "for Ana Ruiz".
+  std::string short_label() const { return reader ? "your time" : "for " + person->name; }
+};
+
+// "Every 2 weeks on Wednesday", on the weekday the first party reads; a monthly series whose
+// weekday differs there names the rule's weekday in the series zone too.
+std::string cadence_for(const Series& series, const Reading& usual) {
+  if (usual.weekday == series.weekday || series.cadence.kind != Cadence::Kind::monthly)
+    return cadence_phrase(series.cadence, usual.weekday, series.monthly_ordinal);
+  // "Monthly on the 2nd Monday" without its first two words: "the 2nd Monday".
+  const std::string rule = cadence_phrase(series);
+  return "Monthly, on " + std::string{weekday_name(usual.weekday)} + " (" +
+         rule.substr(rule.find("the ")) + " in " + series.zone + ")";
+}
+
+std::string dates(const std::vector<LocalDay>& days) {
+  std::string text;
+  for (std::size_t i = 0; i < days.size(); ++i) text += (i ? ", " : "") + format_day(days[i]);
   return text;
+}
+
+// The lines naming the dates on which a party's clock shows another time than usual.
+void add_other_readings(std::vector<std::string>& lines, const Party& party) {
+  for (const auto& r : party.readings->others) {
+    const bool other_day = r.weekday != party.readings->usual.weekday;
+    lines.push_back("On " + dates(r.days) + ": " +
+                    (other_day ? std::string{weekday_name(r.weekday)} + " " : "") + r.times + " " +
+                    party.short_label());
+  }
 }
 
 std::string join_lines(const std::vector<std::string>& lines) {
@@ -263,39 +328,52 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 constexpr const char* kCancelled = "This mentoring series is cancelled and no longer takes place.";
 
-std::string series_description(const Session& session, const Zone& zone) {
+// The series in words, the first party's time first: the reader's in their own feed, the anchor
+// party's in the program feed.
+std::string series_description(const Session& session, const Party& first, const Party& second) {
   const Series& series = *session.series;
   if (session.cancelled) return kCancelled;
   std::vector<std::string> lines;
   if (!session.pair->focus.empty()) lines.push_back("Focus: " + session.pair->focus);
-  const LocalMinute last =
-      series.occurrences.empty() ? series.first : series.occurrences.back().nominal;
-  lines.push_back(cadence_phrase(series) + ", " + clock(series.first) + "-" +
-                  clock(series.first + series.duration) + " " + std::string{zone.name()} +
-                  ", from " + format_day(date::floor<date::days>(series.first)) + " to " +
-                  format_day(date::floor<date::days>(last)));
-  lines.push_back(other_times(series, *session.other));
+  const Reading& mine = first.readings->usual;
+  const Reading& theirs = second.readings->usual;
+  lines.push_back(
+      cadence_for(series, mine) + ", " + mine.times + " " + first.label() + "; " +
+      (theirs.weekday != mine.weekday ? std::string{weekday_name(theirs.weekday)} + " " : "") +
+      theirs.times + " " + second.label());
+  std::vector<LocalDay> days;
   std::string skipped;
   for (const auto& occurrence : series.occurrences) {
-    if (occurrence.state != OccurrenceState::skipped) continue;
-    skipped += (skipped.empty() ? "Not taking place on " : ", ") +
-               format_day(date::floor<date::days>(occurrence.nominal));
+    const LocalDay day = local_day(first.person->zone, occurrence.at.start);
+    if (occurrence.state == OccurrenceState::skipped)
+      skipped += (skipped.empty() ? "Not taking place on " : ", ") + format_day(day);
+    else
+      days.push_back(day);
   }
+  if (!days.empty())
+    lines.push_back("From " + format_day(days.front()) + " to " + format_day(days.back()));
+  add_other_readings(lines, first);
+  add_other_readings(lines, second);
   lines.push_back(skipped);
   return join_lines(lines);
 }
 
 std::string moved_description(const Session& session, const Zone& zone,
-                              const Occurrence& occurrence) {
-  const Series& series = *session.series;
+                              const Occurrence& occurrence, const Party& first,
+                              const Party& second) {
   if (session.cancelled) return kCancelled;
-  const LocalMinute other_start = session.other->zone.to_local(occurrence.at.start);
+  const auto at = [&](const Party& party) {
+    const Zone& z = party.person->zone;
+    return day_and_time(z.to_local(occurrence.at.start)) + "-" +
+           clock(z.to_local(occurrence.at.end)) + " " + party.label();
+  };
   return join_lines({
       session.pair->focus.empty() ? "" : "Focus: " + session.pair->focus,
-      "Moved from " + day_and_time(occurrence.nominal) + " " + std::string{zone.name()},
-      other_label(*session.other) + day_and_time(other_start) + "-" +
-          clock(session.other->zone.to_local(occurrence.at.end)),
-      "Series: " + cadence_phrase(series),
+      "Moved to " + at(first) + "; " + at(second),
+      "Instead of " +
+          day_and_time(first.person->zone.to_local(zone.to_instant(occurrence.nominal))) + " " +
+          first.short_label(),
+      "Series: " + cadence_for(*session.series, first.readings->usual),
   });
 }
 
@@ -303,45 +381,58 @@ std::string display_name(const Person* person, const std::string& email) {
   return person ? person->name : email;
 }
 
-// The properties a series' master event and its moved occurrences share, after their times.
-void add_common(icalcomponent* event, const Session& session, const std::string& description) {
-  const Series& series = *session.series;
-  icalcomponent_add_property(event, icalproperty_new_sequence(series.sequence));
-  const std::string summary = "Mentoring: " + display_name(session.mentor, session.mentor_email) +
-                              " / " + display_name(session.mentee, session.mentee_email);
-  icalcomponent_add_property(event, icalproperty_new_summary(summary.c_str()));
-  icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
-  if (session.pair && !session.pair->location.empty()) {
-    icalcomponent_add_property(event, icalproperty_new_location(session.pair->location.c_str()));
+// "Mentoring: Ana Ruiz / Jo Lee" in the program feed; in a person's own feed, the other party:
+// "Mentoring Jo Lee" for the mentor, "Mentoring with Ana Ruiz" for the mentee.
+std::string summary_for(const Session& session, Reader reader) {
+  const std::string mentor = display_name(session.mentor, session.mentor_email);
+  const std::string mentee = display_name(session.mentee, session.mentee_email);
+  switch (reader) {
+    case Reader::mentor:
+      return "Mentoring " + mentee;
+    case Reader::mentee:
+      return "Mentoring with " + mentor;
+    case Reader::program:
+      break;
   }
+  return "Mentoring: " + mentor + " / " + mentee;
+}
+
+// The properties a series' master event and its moved occurrences share, after their times.
+void add_common(EventText& event, const Session& session,
+                const std::array<std::pair<std::string, std::string>, kReaders>& texts) {
+  const Series& series = *session.series;
+  event.add(icalproperty_new_sequence(series.sequence));
+  event.add_texts(texts);
+  if (session.pair && !session.pair->location.empty())
+    event.add(icalproperty_new_location(session.pair->location.c_str()));
   add_party(event, true, session.mentor, session.mentor_email);
   add_party(event, false, session.mentee, session.mentee_email);
-  icalcomponent_add_property(
-      event,
+  event.add(
       icalproperty_new_status(session.cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
 }
 
-ComponentPtr new_event(const Series& series) {
-  ComponentPtr event{icalcomponent_new_vevent()};
-  icalcomponent_add_property(event.get(), icalproperty_new_uid(series.uid.c_str()));
-  icalcomponent_add_property(event.get(), icalproperty_new_dtstamp(utc_value(series.dtstamp)));
+EventText new_event(const Series& series) {
+  EventText event;
+  event.add(icalproperty_new_uid(series.uid.c_str()));
+  event.add(icalproperty_new_dtstamp(utc_value(series.dtstamp)));
   return event;
 }
 
-// A session's part of every feed that shows it: its VEVENTs, serialised, and the dates its
-// zone's VTIMEZONE must cover for it: the program's, and those of every occurrence, which a
-// cancelled series from an earlier pass may have outside them.
+// A session's part of every feed that shows it: its VEVENTs, serialised for each reader, and the
+// dates its zone's VTIMEZONE must cover for it: the program's, and those of every occurrence,
+// which a cancelled series from an earlier pass may have outside them.
 struct RenderedSession {
+  std::string_view mentor_id;
   std::string_view zone;
   LocalDay first;
   LocalDay last;
-  std::string events;
+  std::array<std::string, kReaders> events;
 };
 
 RenderedSession render_session(const Program& program, const Session& session) {
   const Series& series = *session.series;
   const Zone zone = zone_of(series);
-  RenderedSession rendered{series.zone, program.start, program.end, {}};
+  RenderedSession rendered{series.mentor_id, series.zone, program.start, program.end, {}};
   for (const auto& occurrence : series.occurrences) {
     for (const LocalDay day :
          {date::floor<date::days>(occurrence.nominal), local_day(zone, occurrence.at.start)}) {
@@ -350,34 +441,52 @@ RenderedSession render_session(const Program& program, const Session& session) {
     }
   }
 
-  const ComponentPtr master = new_event(series);
-  icalcomponent_add_property(
-      master.get(),
-      with_tzid(icalproperty_new_dtstart(wall_clock_value(series.first)), zone.name()));
-  icalcomponent_add_property(master.get(), zoned(icalproperty_new_dtend, zone,
-                                                 zone.to_instant(series.first) + series.duration));
-  icalcomponent_add_property(
-      master.get(), icalproperty_new_rrule(icalrecurrencetype_from_string(rrule(series).c_str())));
+  EventText master = new_event(series);
+  master.add(with_tzid(icalproperty_new_dtstart(wall_clock_value(series.first)), zone.name()));
+  master.add(zoned(icalproperty_new_dtend, zone, zone.to_instant(series.first) + series.duration));
+  master.add(icalproperty_new_rrule(icalrecurrencetype_from_string(rrule(series).c_str())));
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::skipped) continue;
-    icalcomponent_add_property(
-        master.get(),
+    master.add(
         with_tzid(icalproperty_new_exdate(wall_clock_value(occurrence.nominal)), zone.name()));
   }
-  add_common(master.get(), session, series_description(session, zone));
-  rendered.events = text_of(master);
+  // Each reader's SUMMARY and DESCRIPTION: the program feed's from the anchor party's side, each
+  // person's from their own. A cancelled series says only that it is cancelled.
+  std::optional<Readings> mentor_readings, mentee_readings;
+  std::array<std::pair<Party, Party>, kReaders> voices;
+  if (!session.cancelled) {
+    mentor_readings = readings_of(series, zone, session.mentor->zone);
+    mentee_readings = readings_of(series, zone, session.mentee->zone);
+    const Party mentor{session.mentor, &*mentor_readings, false};
+    const Party mentee{session.mentee, &*mentee_readings, false};
+    const bool mentor_anchors = session.other == session.mentee;
+    voices[0] = mentor_anchors ? std::pair{mentor, mentee} : std::pair{mentee, mentor};
+    voices[1] = {Party{mentor.person, mentor.readings, true}, mentee};
+    voices[2] = {Party{mentee.person, mentee.readings, true}, mentor};
+  }
+  const auto texts = [&](const auto& describe) {
+    std::array<std::pair<std::string, std::string>, kReaders> out;
+    for (std::size_t r = 0; r < kReaders; ++r)
+      out[r] = {summary_for(session, static_cast<Reader>(r)),
+                describe(voices[r].first, voices[r].second)};
+    return out;
+  };
+  add_common(master, session, texts([&](const Party& first, const Party& second) {
+               return series_description(session, first, second);
+             }));
+  master.append_to(rendered.events);
 
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::moved) continue;
-    const ComponentPtr moved = new_event(series);
-    icalcomponent_add_property(
-        moved.get(), with_tzid(icalproperty_new_recurrenceid(wall_clock_value(occurrence.nominal)),
-                               zone.name()));
-    icalcomponent_add_property(moved.get(),
-                               zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
-    icalcomponent_add_property(moved.get(), zoned(icalproperty_new_dtend, zone, occurrence.at.end));
-    add_common(moved.get(), session, moved_description(session, zone, occurrence));
-    rendered.events += text_of(moved);
+    EventText moved = new_event(series);
+    moved.add(with_tzid(icalproperty_new_recurrenceid(wall_clock_value(occurrence.nominal)),
+                        zone.name()));
+    moved.add(zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
+    moved.add(zoned(icalproperty_new_dtend, zone, occurrence.at.end));
+    add_common(moved, session, texts([&](const Party& first, const Party& second) {
+                 return moved_description(session, zone, occurrence, first, second);
+               }));
+    moved.append_to(rendered.events);
   }
   return rendered;
 }
@@ -425,7 +534,12 @@ class FeedRenderer {
                              text_of(x_property("X-WR-CALNAME", name)) + refresh_;
     std::vector<const std::string*> parts{&properties};
     for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
-    for (const auto* session : sessions) parts.push_back(&session->events);
+    for (const auto* session : sessions) {
+      const Reader reader = person_id.empty()                 ? Reader::program
+                            : session->mentor_id == person_id ? Reader::mentor
+                                                              : Reader::mentee;
+      parts.push_back(&session->events[static_cast<std::size_t>(reader)]);
+    }
     static const std::string end = "END:VCALENDAR\r\n";
     parts.push_back(&end);
 

@@ -25,4 +25,11 @@ const char* occurrence_state_name(OccurrenceState state);
 // "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=13": the RRULE of a series, as feeds publish it.
 std::string rrule_of(const Series& series);
 
+// "Wednesday". And a series' rule in words, as feeds and reports show it: "Weekly on Monday",
+// "Every 2 weeks on Wednesday", "Monthly on the 2nd Tuesday".
+const char* weekday_name(date::weekday weekday);
+std::string cadence_phrase(const Series& series);
+// The same rule on another weekday (as another zone reads a series): `monthly_ordinal` 1..4.
+std::string cadence_phrase(const Cadence& cadence, date::weekday weekday, int monthly_ordinal);
+
 }  // namespace mentorcal

@@ -271,21 +271,87 @@ TEST(Feed, WritesASeriesAsOneRuleWithExdatesAndOverrides) {
   EXPECT_TRUE(lines_starting(feed, "LOCATION").empty());
 }
 
-TEST(Feed, DescribesTheOtherPartysTimeIncludingTheWeeksItDrifts) {
+TEST(Feed, DescribesTheSeriesInTheProgramFeedFromTheAnchorPartysSide) {
   const auto cohort = new_york_london();
   const auto feed = render_feed(cohort.program, cohort.schedule, "", {});
+  EXPECT_EQ(lines_starting(feed, "SUMMARY:"),
+            std::vector<std::string>(3, "SUMMARY:Mentoring: Ana Souza / Oliver Hughes"));
   const auto descriptions = lines_starting(feed, "DESCRIPTION:");
   ASSERT_EQ(descriptions.size(), 3u);
   // Of the weeks between the two countries' changes only March 22 is held at the series time.
   EXPECT_EQ(descriptions[0],
-            "DESCRIPTION:Focus: Leading through change\\nWeekly on Monday\\, 09:00-09:45 "
-            "America/New_York\\, from 2027-03-01 to 2027-11-29\\nOliver Hughes's time "
-            "(Europe/London): Monday 14:00-14:45\\; Monday 13:00-13:45 on 2027-03-22\\nNot "
-            "taking place on 2027-03-15");
+            "DESCRIPTION:Focus: Leading through change\\nWeekly on Monday\\, 09:00-09:45 for Ana "
+            "Souza in America/New_York\\; 14:00-14:45 for Oliver Hughes in Europe/London\\nFrom "
+            "2027-03-01 to 2027-11-29\\nOn 2027-03-22: 13:00-13:45 for Oliver Hughes\\nNot taking "
+            "place on 2027-03-15");
   EXPECT_EQ(descriptions[1],
-            "DESCRIPTION:Focus: Leading through change\\nMoved from Monday 2027-03-08 09:00 "
-            "America/New_York\\nOliver Hughes's time (Europe/London): Wednesday 2027-03-10 "
-            "13:00-13:45\\nSeries: Weekly on Monday");
+            "DESCRIPTION:Focus: Leading through change\\nMoved to Wednesday 2027-03-10 "
+            "08:00-08:45 for Ana Souza in America/New_York\\; Wednesday 2027-03-10 13:00-13:45 "
+            "for Oliver Hughes in Europe/London\\nInstead of Monday 2027-03-08 09:00 for Ana "
+            "Souza\\nSeries: Weekly on Monday");
+}
+
+// The mentee's own feed speaks to them, in their own time first, and moves in their time.
+TEST(Feed, SpeaksToTheMenteeInTheirOwnTimeFirst) {
+  const auto cohort = new_york_london();
+  const auto feed = render_feed(cohort.program, cohort.schedule, "oliver-hughes", {});
+  EXPECT_EQ(lines_starting(feed, "SUMMARY:"),
+            std::vector<std::string>(3, "SUMMARY:Mentoring with Ana Souza"));
+  const auto descriptions = lines_starting(feed, "DESCRIPTION:");
+  ASSERT_EQ(descriptions.size(), 3u);
+  EXPECT_EQ(descriptions[0],
+            "DESCRIPTION:Focus: Leading through change\\nWeekly on Monday\\, 14:00-14:45 (your "
+            "time\\, Europe/London)\\; 09:00-09:45 for Ana Souza in America/New_York\\nFrom "
+            "2027-03-01 to 2027-11-29\\nOn 2027-03-22: 13:00-13:45 your time\\nNot taking place "
+            "on 2027-03-15");
+  EXPECT_EQ(descriptions[1],
+            "DESCRIPTION:Focus: Leading through change\\nMoved to Wednesday 2027-03-10 "
+            "13:00-13:45 (your time\\, Europe/London)\\; Wednesday 2027-03-10 08:00-08:45 for "
+            "Ana Souza in America/New_York\\nInstead of Monday 2027-03-08 14:00 your "
+            "time\\nSeries: Weekly on Monday");
+  for (const auto& d : descriptions) EXPECT_EQ(d.find("Oliver"), std::string::npos) << d;
+}
+
+TEST(Feed, SpeaksToTheMentorInTheirOwnTimeFirst) {
+  const auto cohort = new_york_london();
+  const auto feed = render_feed(cohort.program, cohort.schedule, "ana-souza", {});
+  EXPECT_EQ(lines_starting(feed, "SUMMARY:"),
+            std::vector<std::string>(3, "SUMMARY:Mentoring Oliver Hughes"));
+  const auto descriptions = lines_starting(feed, "DESCRIPTION:");
+  ASSERT_EQ(descriptions.size(), 3u);
+  EXPECT_EQ(descriptions[0],
+            "DESCRIPTION:Focus: Leading through change\\nWeekly on Monday\\, 09:00-09:45 (your "
+            "time\\, America/New_York)\\; 14:00-14:45 for Oliver Hughes in "
+            "Europe/London\\nFrom 2027-03-01 to 2027-11-29\\nOn 2027-03-22: 13:00-13:45 for "
+            "Oliver Hughes\\nNot taking place on 2027-03-15");
+  for (const auto& d : descriptions) EXPECT_EQ(d.find("Ana Souza"), std::string::npos) << d;
+}
+
+// Monday 19:00 in New York is Tuesday 09:00 in Tokyo (EST, before 14 March): the mentee's feed
+// gives their own weekday, and a monthly rule keeps its meaning.
+TEST(Feed, GivesTheReadersOwnWeekday) {
+  Cohort cohort{date::year{2027} / January / 11, date::year{2027} / March / 10};
+  cohort.pair("Ana Souza", "America/New_York", "Ken Tanaka", "Asia/Tokyo",
+              weekly("ana-ken@mentorcal", "America/New_York",
+                     local(date::year{2027} / January / 11, 19h), 2, 4));
+  cohort.pair("Eve Stone", "America/New_York", "Aya Mori", "Asia/Tokyo",
+              monthly("eve-aya@mentorcal", "America/New_York",
+                      local(date::year{2027} / January / 11, 19h), 2, 2));
+  const auto ken = lines_starting(render_feed(cohort.program, cohort.schedule, "ken-tanaka", {}),
+                                  "DESCRIPTION:");
+  ASSERT_EQ(ken.size(), 1u);
+  EXPECT_EQ(ken[0],
+            "DESCRIPTION:Every 2 weeks on Tuesday\\, 09:00-09:45 (your time\\, Asia/Tokyo)\\; "
+            "Monday 19:00-19:45 for Ana Souza in America/New_York\\nFrom 2027-01-12 to "
+            "2027-02-23");
+  const auto aya =
+      lines_starting(render_feed(cohort.program, cohort.schedule, "aya-mori", {}), "DESCRIPTION:");
+  ASSERT_EQ(aya.size(), 1u);
+  EXPECT_EQ(aya[0].rfind("DESCRIPTION:Monthly\\, on Tuesday (the 2nd Monday in "
+                         "America/New_York)\\, 09:00-09:45 (your time\\, Asia/Tokyo)",
+                         0),
+            0u)
+      << aya[0];
 }
 
 TEST(Feed, WritesMonthlySeriesAsTheNthWeekday) {
@@ -350,7 +416,10 @@ TEST(Feed, PublishesACancelledSeriesWithStatusCancelledAndItsSequence) {
             (std::vector<std::string>{"STATUS:CONFIRMED", "STATUS:CONFIRMED", "STATUS:CONFIRMED",
                                       "STATUS:CANCELLED", "STATUS:CANCELLED"}));
   EXPECT_EQ(lines_starting(feed, "SEQUENCE:").back(), "SEQUENCE:3");
-  EXPECT_EQ(lines_starting(feed, "SUMMARY:").back(),
+  EXPECT_EQ(lines_starting(feed, "SUMMARY:").back(), "SUMMARY:Mentoring gone@example.com");
+  EXPECT_EQ(lines_starting(feed, "DESCRIPTION:").back(),
+            "DESCRIPTION:This mentoring series is cancelled and no longer takes place.");
+  EXPECT_EQ(lines_starting(render_feed(cohort.program, cohort.schedule, "", {}), "SUMMARY:").back(),
             "SUMMARY:Mentoring: Ana Souza / gone@example.com");
   EXPECT_EQ(lines_starting(feed, "ATTENDEE").back(),
             "ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:gone@example.com");

@@ -566,6 +566,19 @@ class Loader {
 
 }  // namespace
 
+std::size_t cadence_occurrences(const Cadence& cadence, LocalDay start, LocalDay end,
+                                std::size_t rule_instances) {
+  if (cadence.kind != Cadence::Kind::monthly) return rule_instances;
+  std::size_t months = 0;
+  const date::year_month_day first{start};
+  for (auto ym = first.year() / first.month(); LocalDay{ym / 1} <= end; ym += date::months{1}) {
+    const LocalDay from = std::max(start, LocalDay{ym / 1});
+    const LocalDay to = std::min(end, LocalDay{ym / date::last});
+    if ((to - from).count() + 1 >= 7) ++months;
+  }
+  return months;
+}
+
 std::optional<Cadence> Cadence::parse(std::string_view text) {
   if (text == "weekly") return Cadence{Kind::every_weeks, 1};
   if (text == "biweekly") return Cadence{Kind::every_weeks, 2};

@@ -49,7 +49,7 @@ Counts optimum_of(const Program& program) {
   EXPECT_EQ(verify_schedule(program, best.schedule), std::vector<std::string>{});
   const auto schedule = engine_schedule(program);
   EXPECT_EQ(verify_schedule(program, schedule), std::vector<std::string>{});
-  const auto engine = counts_of(schedule);
+  const auto engine = counts_of(program, schedule);
   EXPECT_EQ(engine.pairs, best.counts.pairs) << "engine " << engine;
   EXPECT_EQ(engine.skipped, best.counts.skipped) << "engine " << engine;
   return best.counts;
@@ -149,7 +149,7 @@ TEST_P(GeneratedProgram, TheEngineReachesTheOptimumsPairsAndSkips) {
   EXPECT_EQ(verify_schedule(program, best.schedule), std::vector<std::string>{});
   const auto schedule = engine_schedule(program);
   EXPECT_EQ(verify_schedule(program, schedule), std::vector<std::string>{});
-  const auto engine = counts_of(schedule);
+  const auto engine = counts_of(program, schedule);
   EXPECT_EQ(engine.pairs, best.counts.pairs)
       << "engine " << engine << ", optimum " << best.counts << '\n'
       << optimality::program_files(program);

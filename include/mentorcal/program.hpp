@@ -120,6 +120,9 @@ struct ProgramSources {
 struct LoadedProgram {
   std::optional<Program> program;  // present exactly when diagnostics has no error
   Diagnostics diagnostics;
+  // When there are errors: what did load (the people whose rows read, the dates when valid),
+  // so that their calendars can be checked in the same run.
+  Program partial;
 };
 
 LoadedProgram load_program(const ProgramSources& sources);

@@ -123,4 +123,33 @@ TEST_F(ScheduleOutput, APreviousPassOfAnotherProgramOrUnreadableIsInvalidInput) 
   EXPECT_FALSE(fs::exists(out));
 }
 
+// Every problem of a run at once: a calendar's errors are reported with those of people.csv.
+TEST_F(ScheduleOutput, ReportsACalendarsProblemsInTheSameRunAsPeopleCsvs) {
+  const auto program = root_ / "program";
+  fs::copy(fs::path(MENTORCAL_SOURCE_DIR) / "samples/acme-2027", program,
+           fs::copy_options::recursive);
+  auto people = read(program / "people.csv");
+  const auto at =
+      people.find("m-02,Oliver Bennett-Hughes,oliver.bennett-hughes@acme.example,mentor");
+  ASSERT_NE(at, std::string::npos);
+  people.replace(people.find(",mentor,", at), 8, ",mentro,");
+  write(program / "people.csv", people);
+  write(program / "calendars/m-01.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+        "DTSTAMP:20270101T000000Z\r\nDTSTART;TZID=Mars/Olympus:20270301T090000\r\n"
+        "DTEND;TZID=Mars/Olympus:20270301T100000\r\nSUMMARY:Caf\xE9\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n");
+  const std::string command = std::string(MENTORCAL_PATH) + " validate " + program.string() +
+                              " > " + (root_ / "stdout.txt").string() + " 2>&1";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const auto said = read(root_ / "stdout.txt");
+  EXPECT_NE(said.find("people.csv:3: role 'mentro' must be mentor or mentee"), std::string::npos)
+      << said;
+  EXPECT_NE(said.find("calendars/m-01.ics:9: invalid UTF-8"), std::string::npos) << said;
+  EXPECT_NE(said.find("calendars/m-01.ics:7: TZID 'Mars/Olympus' is neither"), std::string::npos)
+      << said;
+}
+
 }  // namespace

@@ -306,9 +306,10 @@ class Solver {
   // The greedy schedule of the open pairs, unless the exact search finds a better one.
   void search_exactly(const std::vector<std::size_t>& open,
                       std::map<std::size_t, std::unique_ptr<PairSpace>>& spaces) {
-    // Every pair placed and nothing skipped: nothing can score better.
-    if (std::all_of(open.begin(), open.end(),
-                    [&](std::size_t i) { return plans_[i] && plans_[i]->skipped == 0; }))
+    // Every pair placed and nothing skipped (no month missed either): nothing can score better.
+    if (std::all_of(open.begin(), open.end(), [&](std::size_t i) {
+          return plans_[i] && plans_[i]->skipped + plans_[i]->missing == 0;
+        }))
       return;
     std::vector<std::optional<Plan>> kept;
     for (const auto i : open) {

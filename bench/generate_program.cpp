@@ -328,6 +328,9 @@ struct Options {
   int busy_per_week = 3;
   int calendar_mentees_percent = 50;
   std::string start = "2027-01-11";
+  // How mentees' zones are drawn: "matched" as coordinators match them (near their mentor's),
+  // or "global" from the whole workforce whatever the mentor's zone.
+  std::string zone_mix = "matched";
 };
 
 struct Term {
@@ -375,8 +378,9 @@ const ZoneRules& any_zone(Draw& draw) {
 
 // Most mentees share at least two working hours with their mentor, as coordinators match them;
 // one in twenty is drawn from anywhere, which gives the cohort a few pairs that cannot meet.
-const ZoneRules& mentee_zone(const ZoneRules& mentor, Draw& draw) {
-  if (draw.one_in(20)) return any_zone(draw);
+// With the global mix every mentee is drawn from anywhere: many pairs cannot meet at all.
+const ZoneRules& mentee_zone(const ZoneRules& mentor, bool global, Draw& draw) {
+  if (global || draw.one_in(20)) return any_zone(draw);
   for (;;) {
     const ZoneRules& zone = any_zone(draw);
     if (shared_hours(mentor, zone) >= 2h) return zone;
@@ -438,7 +442,8 @@ Cohort draw_cohort(const Options& o) {
   for (int m = 0; m < o.mentors; ++m) {
     for (int k = 0; k < o.mentees_per_mentor; ++k) {
       const int number = m * o.mentees_per_mentor + k + 1;
-      const ZoneRules& zone = mentee_zone(*cohort.people[static_cast<std::size_t>(m)].zone, draw);
+      const ZoneRules& zone = mentee_zone(*cohort.people[static_cast<std::size_t>(m)].zone,
+                                          o.zone_mix == "global", draw);
       Person mentee = draw_person('e', number, mentee_count, zone, draw);
       // Drawn even without busy time, so that --busy-per-week 0 leaves the cohort as it was.
       const bool shares_calendar = draw.percent(o.calendar_mentees_percent);
@@ -858,6 +863,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
   app.add_option("--start", o.start, "First day of the term, YYYY-MM-DD")->capture_default_str();
+  app.add_option("--zone-mix", o.zone_mix,
+                 "Mentees' zones: matched (near their mentor's) or global (from anywhere)")
+      ->check(CLI::IsMember({"matched", "global"}))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

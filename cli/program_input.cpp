@@ -8,11 +8,17 @@ namespace mentorcal::cli {
 
 LoadedProgram read_program_input(const std::string& program_dir) {
   auto loaded = load_program_dir(program_dir);
+  auto& diagnostics = loaded.diagnostics;
+  auto label = std::filesystem::path(program_dir).generic_string();
+  if (!label.empty() && label.back() != '/') label += '/';
   if (loaded.program) {
-    auto label = std::filesystem::path(program_dir).generic_string();
-    if (!label.empty() && label.back() != '/') label += '/';
-    attach_calendars(*loaded.program, label, loaded.diagnostics);
-    if (loaded.diagnostics.has_errors()) loaded.program.reset();
+    attach_calendars(*loaded.program, label, diagnostics);
+    if (diagnostics.has_errors()) loaded.program.reset();
+  } else if (auto& partial = loaded.partial; partial.start != LocalDay{} &&
+                                             partial.end != LocalDay{} &&
+                                             partial.start <= partial.end) {
+    // Every problem of a run at once: the calendars of the people that did load are read too.
+    attach_calendars(partial, label, diagnostics);
   }
   return loaded;
 }

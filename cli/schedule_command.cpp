@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -54,7 +55,7 @@ void print_summary(const Program& program, const Schedule& schedule, const PassS
   std::cout << "\noccurrences: " << s.held << " held, " << s.moved << " moved, " << s.skipped
             << " skipped";
   if (s.cancelled > 0) std::cout << "; " << s.cancelled << " series cancelled";
-  std::cout << "\nmentors at a weekly or monthly limit: " << s.mentors_at_limit.size();
+  std::cout << "\nat a weekly or monthly limit, or kept a pair out by one: " << s.mentors_at_limit.size();
   for (std::size_t i = 0; i < s.mentors_at_limit.size() && i < 10; ++i)
     std::cout << (i == 0 ? ": " : ", ") << who(s.mentors_at_limit[i]);
   if (s.mentors_at_limit.size() > 10) std::cout << ", ...";
@@ -67,6 +68,25 @@ void print_summary(const Program& program, const Schedule& schedule, const PassS
         line, sizeof line, "  %-24s %5d sessions, %3d%% near an edge, mean margin %.0f min\n",
         z.zone.c_str(), z.sessions, z.sessions ? 100 * z.near_edge / z.sessions : 0, z.mean_margin);
     std::cout << line;
+  }
+  if (schedule.changes) {
+    std::map<SeriesChange::Kind, int> count;
+    for (const auto& c : *schedule.changes) count[c.kind] += 1;
+    std::cout << "since the previous pass: " << count[SeriesChange::Kind::kept] << " kept, "
+              << count[SeriesChange::Kind::replanned] << " with new exceptions, "
+              << count[SeriesChange::Kind::retimed] << " re-timed, "
+              << count[SeriesChange::Kind::added] << " new, "
+              << count[SeriesChange::Kind::cancelled] << " cancelled\n";
+    int shown = 0;
+    for (const auto& c : *schedule.changes) {
+      if (c.kind == SeriesChange::Kind::kept) continue;
+      if (++shown > 20) continue;
+      std::cout << "  " << change_kind_name(c.kind) << " " << c.mentor_id << " / " << c.mentee_id
+                << ": " << (c.before.empty() ? "" : c.before + " -> ")
+                << (c.after.empty() ? "cancelled" : c.after) << '\n';
+      if (!c.why.empty()) std::cout << "      why: " << c.why << '\n';
+    }
+    if (shown > 20) std::cout << "  ... and " << shown - 20 << " more (see schedule.json)\n";
   }
   int listed = 0;
   for (const auto& r : schedule.pairs) {
@@ -115,7 +135,13 @@ int run_schedule(const ScheduleCommandOptions& options) {
     std::string error;
     if (text) previous = schedule_from_json(*text, &error);
     if (!previous) {
-      std::cerr << path.generic_string() << ": " << (text ? error : "cannot be read") << '\n';
+      std::cerr << path.generic_string() << ": " << (text ? error : "cannot be read")
+                << "; nothing was written\n";
+      return 2;
+    }
+    if (previous->program_id != program.id) {
+      std::cerr << path.generic_string() << ": is a schedule of program '" << previous->program_id
+                << "', not of '" << program.id << "'; nothing was written\n";
       return 2;
     }
   }

@@ -180,9 +180,15 @@ std::optional<CsvTable> read_csv(std::string_view text, const std::string& file,
     }
     if (!reader.next(record)) continue;
     if (record.fields.size() != table.header.size()) {
-      diagnostics.error(file, record.line,
-                        "record has " + std::to_string(record.fields.size()) +
-                            " fields, the header has " + std::to_string(table.header.size()));
+      diagnostics.error(
+          file, record.line,
+          "record has " + std::to_string(record.fields.size()) + " fields, the header has " +
+              std::to_string(table.header.size()) +
+              (record.fields.size() > table.header.size()
+                   ? " (a comma in a field that is not in double quotes? write \"Mon-Fri "
+                     "09:00-12:00,13:00-17:00\")"
+                   : ""));
+      table.misshapen.push_back(record);
       continue;
     }
     table.rows.push_back(record);

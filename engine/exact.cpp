@@ -90,7 +90,8 @@ struct ClassFacts {
   // own ISO week, or month, that holds all of the occurrence's week; kNone when it spans two.
   std::vector<std::array<std::array<std::size_t, 2>, 2>> periods;
   int need = 0;
-  int forced = 0;  // occurrences with no such slot
+  int forced = 0;   // occurrences with no such slot
+  int missing = 0;  // months of the term a monthly rule misses: skipped in effect
   bool viable = false;
 };
 
@@ -182,7 +183,8 @@ class Search {
           f.possible.push_back(span.has_value());
           f.forced += !f.possible.back();
         }
-        f.need = std::max(1, needed(space.pair(), c.weeks.size()));
+        f.need = std::max(1, needed(space, c.weeks.size()));
+        f.missing = space.missing(c.weeks.size());
         f.viable = static_cast<int>(c.weeks.size()) - f.forced >= f.need;
       }
       auto& state = states_.emplace_back();
@@ -203,7 +205,7 @@ class Search {
       std::iota(classes.begin(), classes.end(), std::size_t{0});
       const auto rank = [&](std::size_t c) {
         const auto n = static_cast<long>(facts[c].week_starts.size());
-        return std::pair{facts[c].forced, order == Order::by_demand ? -n : n};
+        return std::pair{facts[c].forced + facts[c].missing, order == Order::by_demand ? -n : n};
       };
       std::stable_sort(classes.begin(), classes.end(),
                        [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
@@ -263,7 +265,7 @@ class Search {
     if (s.cls < 0) {
       int least = std::numeric_limits<int>::max();
       for (const auto& f : facts_[m])
-        if (f.viable) least = std::min(least, f.forced);
+        if (f.viable) least = std::min(least, f.forced + f.missing);
       return least;
     }
     const auto& p = facts(m).possible;
@@ -637,9 +639,11 @@ class Search {
         if (enough()) break;
         if (!facts_[m][c].viable) continue;
         state.cls = static_cast<int>(c);
+        state.skipped = facts_[m][c].missing;
         booked_[m].assign(facts_[m][c].week_starts.size(), std::nullopt);
         consider(search(), Step{m, true, c, std::nullopt});
         booked_[m].clear();
+        state.skipped = 0;
         state.cls = -1;
       }
       if (!enough()) {
@@ -871,7 +875,7 @@ Score score_of(const std::vector<std::optional<Plan>>& plans,
   for (const auto m : part) {
     if (!plans[m]) continue;
     score.pairs += 1;
-    score.skipped += plans[m]->skipped;
+    score.skipped += plans[m]->skipped + plans[m]->missing;
   }
   return score;
 }
@@ -929,7 +933,7 @@ Searched search_part(std::vector<Member>& members,
     auto& c = found.choices[m];
     const auto held =
         std::count_if(c.begin(), c.end(), [](const Choice& x) { return x.has_value(); });
-    const auto need = std::max(1, needed(sub[m].space.pair(), c.size()));
+    const auto need = std::max(1, needed(sub[m].space, c.size()));
     if (held < need) c.clear();
   }
   out.plans = plans_by_series_time(sub, sub_classes, found);

@@ -13,6 +13,7 @@
 #include "mentorcal/csv.hpp"
 #include "mentorcal/parallel.hpp"
 #include "mentorcal/program.hpp"
+#include "mentorcal/zone_names.hpp"
 
 namespace mentorcal {
 namespace {
@@ -116,7 +117,10 @@ class Loader {
     if (load_people()) load_pairs();
     LoadedProgram out;
     out.diagnostics = std::move(d_);
-    if (!out.diagnostics.has_errors()) out.program = std::move(program_);
+    if (out.diagnostics.has_errors())
+      out.partial = std::move(program_);
+    else
+      out.program = std::move(program_);
     return out;
   }
 
@@ -132,8 +136,8 @@ class Loader {
     try {
       root = toml::parse(*sources_.program_toml, toml_file_);
     } catch (const toml::parse_error& e) {
-      d_.error(toml_file_, static_cast<int>(e.source().begin.line),
-               "TOML syntax: " + std::string(e.description()));
+      const auto line = static_cast<int>(e.source().begin.line);
+      d_.error(toml_file_, line, impossible_date(line, e.description()));
       return;
     }
     check_keys(root,
@@ -295,9 +299,40 @@ class Loader {
       return std::nullopt;
     }
     const auto day = as_day(*node);
-    if (!day)
+    if (day) return day;
+    if (const auto* text = node->as_string(); text && parse_day(text->get()))
+      error_at(node, std::string(key) + " \"" + text->get() +
+                         "\" is text in quotes; TOML writes a date without them: " +
+                         std::string(key) + " = " + text->get());
+    else
       error_at(node, std::string(key) + " " + node_text(*node) + " is not a date like 2027-01-11");
     return day;
+  }
+
+  // toml++ rejects a date that is not in the calendar (2027-02-30) as a syntax error ("expected
+  // day between 1 and 28"): named here with its setting and value, any other as TOML syntax.
+  std::string impossible_date(int line, std::string_view description) const {
+    std::string_view text = *sources_.program_toml;
+    for (int l = 1; l < line; ++l) {
+      const auto next = text.find('\n');
+      if (next == std::string_view::npos) break;
+      text.remove_prefix(next + 1);
+    }
+    text = text.substr(0, text.find('\n'));
+    const auto equals = text.find('=');
+    for (std::size_t at = 0; equals != std::string_view::npos && at + 10 <= text.size(); ++at) {
+      const auto token = text.substr(at, 10);
+      const bool shaped = std::all_of(token.begin(), token.end(),
+                                      [](char c) { return c == '-' || (c >= '0' && c <= '9'); }) &&
+                          token[4] == '-' && token[7] == '-';
+      if (!shaped || parse_day(token)) continue;
+      auto key = std::string(text.substr(0, equals));
+      key.erase(0, key.find_first_not_of(" \t"));
+      key.erase(key.find_last_not_of(" \t") + 1);
+      return key + " " + std::string(token) + " is not a date in the calendar (" +
+             std::string(description) + ")";
+    }
+    return "TOML syntax: " + std::string(description);
   }
 
   static std::optional<LocalDay> as_day(const toml::node& node) {
@@ -329,6 +364,11 @@ class Loader {
          kMaxMinutesPerMonth.key, kBufferMinutes.key, "calendar"});
     if (!table) return false;
     const auto cell = cell_reader(*table);
+    // A row that did not read (a comma outside quotes) is reported once, at that row: the pairs
+    // that name its id are not reported again as naming someone missing.
+    if (const auto id = table->column("id"))
+      for (const auto& row : table->misshapen)
+        if (*id < row.fields.size()) misread_people_.insert(row.fields[*id]);
     // The calendars, tens of thousands of files in a large program, are read first on the
     // machine's threads; each row's is then checked and attached in row order.
     std::vector<std::optional<std::string>> calendar_paths;
@@ -372,13 +412,25 @@ class Loader {
         p.role = Role::mentor;
       else if (role == "mentee")
         p.role = Role::mentee;
-      else
+      else {
         at("role " + in_quotes(role) + " must be mentor or mentee");
+        ok = false;  // so that the pairs naming this person are not reported for it again
+      }
       const auto zone_name = cell(row, "timezone");
-      if (const auto zone = Zone::find(zone_name))
+      if (const auto zone = Zone::find(zone_name)) {
         p.zone = *zone;
-      else
-        at("timezone " + in_quotes(zone_name) + " is not a known IANA zone (e.g. Europe/Berlin)");
+        if (const auto hint = legacy_zone_hint(zone_name))
+          d_.warning(people_file_, row.line, "timezone " + in_quotes(zone_name) + " " + *hint);
+      } else if (const auto iana = iana_of_windows_zone(zone_name)) {
+        at("timezone " + in_quotes(zone_name) + " is a Windows zone name; write its IANA name, " +
+           *iana);
+      } else if (const auto near = nearest_zone_name(zone_name)) {
+        at("timezone " + in_quotes(zone_name) + " is not a known IANA zone; did you mean " + *near +
+           "?");
+      } else {
+        at("timezone " + in_quotes(zone_name) +
+           " is not a known IANA zone (Region/City, e.g. Europe/Berlin)");
+      }
 
       const auto& defaults = role_defaults_[p.role];
       p.limits = defaults.limits;
@@ -421,7 +473,10 @@ class Loader {
         p.calendar_file = std::move(*calendar_paths[index]);
         p.calendar_text = std::move(*calendar_texts[index]);
       }
-      if (ok) program_.people.push_back(std::move(p));
+      if (ok)
+        program_.people.push_back(std::move(p));
+      else
+        misread_people_.insert(p.id);
     }
     return true;
   }
@@ -505,7 +560,8 @@ class Loader {
       return std::nullopt;
     }
     if (it == person_index_.end()) {
-      at(std::string(column) + " " + in_quotes(id) + " is not in people.csv");
+      if (!misread_people_.contains(id))
+        at(std::string(column) + " " + in_quotes(id) + " is not in people.csv");
       return std::nullopt;
     }
     const auto& p = program_.people[it->second];
@@ -526,6 +582,17 @@ class Loader {
                                      std::initializer_list<std::string_view> optional) {
     if (!text) {
       d_.error(file, 0, "file not found");
+      return std::nullopt;
+    }
+    // A spreadsheet set to a European locale saves "CSV" with semicolons: a header of one
+    // column whose name holds the real ones. Said once, rather than as every column missing
+    // and every row misshapen.
+    const auto header = std::string_view(*text).substr(0, text->find('\n'));
+    if (header.find(';') != std::string_view::npos && header.find(',') == std::string_view::npos &&
+        header.find(*required.begin()) != std::string_view::npos) {
+      d_.error(file, 1,
+               "the columns are separated by ';', not ','; save the sheet as \"CSV UTF-8 (comma "
+               "delimited)\" or export it with ',' as the separator");
       return std::nullopt;
     }
     auto table = read_csv(*text, file, d_);
@@ -558,6 +625,7 @@ class Loader {
   std::string people_file_;
   std::string pairs_file_;
   Diagnostics d_;
+  std::set<std::string> misread_people_;  // ids of people.csv rows that did not read
   Program program_;
   std::map<Role, RoleDefaults> role_defaults_;
   PairDefaults pair_defaults_;
@@ -565,6 +633,19 @@ class Loader {
 };
 
 }  // namespace
+
+std::size_t cadence_occurrences(const Cadence& cadence, LocalDay start, LocalDay end,
+                                std::size_t rule_instances) {
+  if (cadence.kind != Cadence::Kind::monthly) return rule_instances;
+  std::size_t months = 0;
+  const date::year_month_day first{start};
+  for (auto ym = first.year() / first.month(); LocalDay{ym / 1} <= end; ym += date::months{1}) {
+    const LocalDay from = std::max(start, LocalDay{ym / 1});
+    const LocalDay to = std::min(end, LocalDay{ym / date::last});
+    if ((to - from).count() + 1 >= 7) ++months;
+  }
+  return months;
+}
 
 std::optional<Cadence> Cadence::parse(std::string_view text) {
   if (text == "weekly") return Cadence{Kind::every_weeks, 1};

@@ -127,7 +127,7 @@ std::vector<Replanned> ReplanIndex::replan(const Program& program, Schedule& sch
     if (changes.size() == first_change) continue;
     series.sequence += 1;
     series.dtstamp = std::max(revision, series.dtstamp + Minutes{1});
-    const bool below = series.held_count() < engine::needed(pair, days.size());
+    const bool below = series.held_count() < engine::needed(space, days.size());
     for (auto c = first_change; c < changes.size(); ++c) changes[c].below_min_held = below;
   }
   return changes;

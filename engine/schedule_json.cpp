@@ -474,6 +474,9 @@ std::string schedule_to_json(const Schedule& schedule) {
       append_array(j.member("reasons"), 3, r.reasons.size(),
                    [&](std::size_t k) { append_string(out, r.reasons[k]); });
       j.text("relaxation", r.relaxation);
+      if (!r.limited_by.empty())
+        append_array(j.member("limited_by"), 3, r.limited_by.size(),
+                     [&](std::size_t k) { append_string(out, r.limited_by[k]); });
     }
     j.close();
     return out;
@@ -495,6 +498,22 @@ std::string schedule_to_json(const Schedule& schedule) {
   append_top_level_array(text, schedule.pairs.size(), pair_text);
   text += ",\n  \"cancelled\": ";
   append_top_level_array(text, schedule.cancelled.size(), cancelled_text);
+  if (schedule.changes) {
+    const auto& changes = *schedule.changes;
+    text += ",\n  \"changes\": ";
+    append_array(text, 1, changes.size(), [&](std::size_t i) {
+      const auto& c = changes[i];
+      ObjectText j(text, 2);
+      j.text("change", change_kind_name(c.kind));
+      j.text("mentor", c.mentor_id);
+      j.text("mentee", c.mentee_id);
+      j.text("uid", c.uid);
+      if (!c.before.empty()) j.text("before", c.before);
+      if (!c.after.empty()) j.text("after", c.after);
+      if (!c.why.empty()) j.text("why", c.why);
+      j.close();
+    });
+  }
   text += "\n}\n";
   return text;
 }
@@ -535,6 +554,9 @@ std::optional<Schedule> schedule_from_json(std::string_view text, std::string* e
           for (const auto& reason : j["reasons"])
             if (reason.is_string()) p.reasons.push_back(reason.get<std::string>());
         if (j.contains("relaxation")) p.relaxation = r.text(j, where, "relaxation");
+        if (j.contains("limited_by") && j["limited_by"].is_array())
+          for (const auto& id : j["limited_by"])
+            if (id.is_string()) p.limited_by.push_back(id.get<std::string>());
       }
       s.pairs.push_back(std::move(p));
     }

@@ -96,6 +96,29 @@ Occupancy::Clash Occupancy::clash(Interval session, const PersonCalendar& calend
   return overlaps_a_session() ? Clash::session : Clash::none;
 }
 
+Occupancy::Use Occupancy::use_behind(Clash kind, Interval session,
+                                     const PersonCalendar& calendar) const {
+  const auto& limits = calendar.person->limits;
+  const auto keys = keys_of(session, calendar);
+  const auto use = [](Tally t, const std::optional<int>& limit) {
+    return Use{t.sessions, t.minutes, limit.value_or(0)};
+  };
+  switch (kind) {
+    case Clash::day_sessions:
+      return use(tally(days_, keys.day), limits.max_sessions_per_day);
+    case Clash::week_sessions:
+      return use(tally(weeks_, keys.week), limits.max_sessions_per_week);
+    case Clash::week_minutes:
+      return use(tally(weeks_, keys.week), limits.max_minutes_per_week);
+    case Clash::month_minutes:
+      return use(tally(months_, keys.month), limits.max_minutes_per_month);
+    case Clash::none:
+    case Clash::session:
+      break;
+  }
+  return {};
+}
+
 std::string Occupancy::why_not(Interval session, const PersonCalendar& calendar) const {
   const auto& limits = calendar.person->limits;
   const auto& who = calendar.person->id;
@@ -227,7 +250,8 @@ PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalen
       anchor_(anchor),
       granularity_(program.granularity),
       slots_per_day_(static_cast<int>(date::days{1} / program.granularity)),
-      words_per_day_((slots_per_day_ + 63) / 64) {
+      words_per_day_((slots_per_day_ + 63) / 64),
+      term_months_(cadence_occurrences(pair.cadence, program.start, program.end, 0)) {
   for (LocalDay d = program.start; d <= program.end; d += date::days{1}) {
     days_.push_back(d);
     steady_.push_back(anchor.clock.steady_on(d));
@@ -362,7 +386,8 @@ std::pair<int, int> PairSpace::week_of(int day) const {
 
 bool Plan::better_than(const Plan& other) const {
   if (accepted != other.accepted) return accepted;
-  if (skipped != other.skipped) return skipped < other.skipped;
+  if (skipped + missing != other.skipped + other.missing)
+    return skipped + missing < other.skipped + other.missing;
   if (moved != other.moved) return moved < other.moved;
   if (comfort != other.comfort) return comfort < other.comfort;
   if (placement.weekday != other.placement.weekday)
@@ -477,7 +502,7 @@ std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& 
       const auto c = count[static_cast<std::size_t>(s)];
       if (c == 0) continue;
       ranked.push_back({{shape.weekday, shape.phase, s},
-                        static_cast<int>(days.size()) - c,
+                        static_cast<int>(days.size()) - c + space.missing(days.size()),
                         first_free[static_cast<std::size_t>(s)],
                         0});
     }
@@ -520,10 +545,13 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
   Plan plan;
   plan.placement = placement;
   const auto days = space.rule_days(placement);
-  const int need = needed(space.pair(), days.size());
-  const int max_skipped = std::min(effort.max_skipped, effort.stop_when_unacceptable
-                                                           ? static_cast<int>(days.size()) - need
-                                                           : std::numeric_limits<int>::max());
+  const int need = needed(space, days.size());
+  plan.missing = space.missing(days.size());
+  // Skips past which the plan cannot be accepted, or cannot beat the plan `effort` knows of.
+  const int max_skipped =
+      std::min(effort.max_skipped - plan.missing, effort.stop_when_unacceptable
+                                                      ? static_cast<int>(days.size()) - need
+                                                      : std::numeric_limits<int>::max());
   const long spread = kSameWeekdayPenalty * parties.mentor_weekdays[placement.weekday];
   for (std::size_t k = 0; k < days.size(); ++k) {
     const int day = days[k];
@@ -601,7 +629,7 @@ std::optional<Plan> best_plan(const PairSpace& space, std::span<const Placement>
     Effort effort;
     effort.stop_when_unacceptable = !keep_rejected;
     // A plan that skips more than the best accepted one so far cannot beat it.
-    if (best && best->accepted) effort.max_skipped = best->skipped;
+    if (best && best->accepted) effort.max_skipped = best->skipped + best->missing;
     auto plan = evaluate(space, ranked[i], parties, effort);
     if (plan.complete && (!best || plan.better_than(*best))) best = std::move(plan);
   }

@@ -54,6 +54,14 @@ class Occupancy {
   bool fits(Interval session, const PersonCalendar& calendar) const {
     return clash(session, calendar) == Clash::none;
   }
+  // What the person has booked in the local day, ISO week or month a limit clash of `kind` at
+  // `session` counts by (sessions, minutes), and that limit; {0, 0, 0} for other clashes.
+  struct Use {
+    int sessions = 0;
+    int minutes = 0;
+    int limit = 0;
+  };
+  Use use_behind(Clash kind, Interval session, const PersonCalendar& calendar) const;
   // The clash as a sentence naming the limit or the other session; empty if it fits.
   std::string why_not(Interval session, const PersonCalendar& calendar) const;
   void book(Interval session, const PersonCalendar& calendar);
@@ -160,6 +168,16 @@ class PairSpace {
   std::vector<int> rule_days(const Placement& placement) const;
   // Every placement the cadence allows, weekday and phase only (slot 0).
   std::vector<Placement> rule_shapes() const;
+  // How many occurrences min_held is a share of, for a rule that makes `rule_instances`
+  // (cadence_occurrences), and how many of those the rule has no instance for: the months of
+  // the term a monthly rule misses, which count as skipped.
+  std::size_t occurrences_in_term(std::size_t rule_instances) const {
+    return pair_.cadence.kind == Cadence::Kind::monthly ? term_months_ : rule_instances;
+  }
+  int missing(std::size_t rule_instances) const {
+    return static_cast<int>(occurrences_in_term(rule_instances) -
+                            std::min(rule_instances, occurrences_in_term(rule_instances)));
+  }
   // How many placements have every occurrence free of both parties' fixed commitments: the
   // pair's flexibility, before any other pair is placed.
   std::size_t fully_free_placements() const;
@@ -180,6 +198,7 @@ class PairSpace {
   Minutes granularity_;
   int slots_per_day_;
   int words_per_day_;
+  std::size_t term_months_;  // cadence_occurrences of a monthly cadence
   std::vector<LocalDay> days_;
   std::vector<Instant> day_starts_;   // instant of each day's 00:00
   std::vector<std::uint8_t> steady_;  // whether the day's offset is the same all day
@@ -197,11 +216,13 @@ struct Plan {
   int held = 0;  // at the series time
   int moved = 0;
   int skipped = 0;
+  int missing = 0;        // months of the term a monthly rule has no instance in: skipped in effect
   long comfort = 0;       // penalty: lower is better
   bool accepted = false;  // held + moved reaches min_held
   bool complete = false;  // every occurrence evaluated (an evaluation may stop early)
 
-  // Lexicographic: accepted first, then fewest skipped, then fewest moved, then comfort.
+  // Lexicographic: accepted first, then fewest skipped (missing included), then fewest moved,
+  // then comfort.
   bool better_than(const Plan& other) const;
 };
 
@@ -236,9 +257,10 @@ struct Decided {
 
 // How much of an evaluation to do.
 struct Effort {
-  bool reasons = false;                               // write each exception's reason (costs text)
-  bool stop_when_unacceptable = true;                 // stop once min_held can no longer be reached
-  int max_skipped = std::numeric_limits<int>::max();  // stop once more are skipped
+  bool reasons = false;                // write each exception's reason (costs text)
+  bool stop_when_unacceptable = true;  // stop once min_held can no longer be reached
+  // Stop once more are skipped, the rule's missing months included.
+  int max_skipped = std::numeric_limits<int>::max();
   // One entry per occurrence of the rule, or none: every occurrence open.
   const std::vector<Decided>* decided = nullptr;
 };
@@ -278,6 +300,11 @@ std::string why_not_held(const PairSpace& space, int day, int slot, const Partie
 
 // How many of `total` occurrences must take place under the pair's min_held.
 int needed(const Pair& pair, std::size_t total);
+// How many occurrences a rule making `rule_instances` must hold: min_held of the cadence's
+// occurrences in the term.
+inline int needed(const PairSpace& space, std::size_t rule_instances) {
+  return needed(space.pair(), space.occurrences_in_term(rule_instances));
+}
 
 // The placement of an existing series, when it fits the pair's current cadence, duration,
 // anchor zone and grid.

@@ -1,7 +1,10 @@
 #include "mentorcal/solver.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,7 +71,15 @@ class Solver {
         options_(options),
         load_(program.people.size()),
         weekdays_(program.people.size()),
-        plans_(program.pairs.size()) {
+        plans_(program.pairs.size()),
+        why_changed_(program.pairs.size()),
+        changes_(program.pairs.size()),
+        pairs_of_(program.people.size()),
+        needs_other_mentor_(program.pairs.size()) {
+    for (std::size_t i = 0; i < program.pairs.size(); ++i) {
+      pairs_of_[program.pairs[i].mentor].push_back(i);
+      pairs_of_[program.pairs[i].mentee].push_back(i);
+    }
     const auto horizon = engine::search_horizon(program);
     std::vector<std::optional<PersonCalendar>> calendars(program.people.size());
     for_each_index_in_parallel(calendars.size(), [&](std::size_t i) {
@@ -104,7 +115,14 @@ class Solver {
       options_.progress(done, program_.pairs.size());
     });
     if (stopped) out.outcome = PassOutcome::time_limit;
+    suggest_other_mentors(out);
     cancel_dropped(out);
+    if (options_.previous) {
+      out.changes.emplace();
+      for (auto& c : changes_)
+        if (c) out.changes->push_back(std::move(*c));
+      out.changes->insert(out.changes->end(), cancelled_changes_.begin(), cancelled_changes_.end());
+    }
     return out;
   }
 
@@ -171,10 +189,15 @@ class Solver {
       parties.other_load.book(o.at, parties.other);
     }
     engine::unbook(kept, parties);
-    kept.accepted = kept.held + kept.moved >= engine::needed(space.pair(), days.size());
+    kept.missing = space.missing(days.size());
+    kept.accepted = kept.held + kept.moved >= engine::needed(space, days.size());
     return kept.accepted;
   }
 
+  // Each previous series stays byte for byte when every occurrence is still valid where it is.
+  // Else it keeps its series time, its exceptions planned again, when that time itself still
+  // holds min_held of its occurrences; else the search places the pair afresh. Either way the
+  // series keeps its UID at a higher SEQUENCE (result_of), and why it changed is kept.
   void keep_previous_series() {
     if (!options_.previous) return;
     for (std::size_t i = 0; i < program_.pairs.size(); ++i) {
@@ -182,18 +205,73 @@ class Solver {
       if (!prev) continue;
       const auto space = space_of(i);
       const auto placement = engine::placement_of(*prev->series, *space);
-      if (!placement) continue;
+      if (!placement) {
+        why_changed_[i] = setting_changed(*prev->series, program_.pairs[i]);
+        continue;
+      }
       auto parties = parties_of(i);
       Plan kept;
       if (still_valid(*space, *placement, *prev->series, parties, kept)) {
         commit(i, std::move(kept));
         unchanged_.insert(i);
+        held_over_.insert(i);
         continue;
       }
-      // Same rule, exceptions planned again: the series keeps its UID at a higher SEQUENCE.
-      if (auto plan = engine::evaluate(*space, *placement, parties); plan.accepted)
+      engine::Effort effort;
+      effort.reasons = true;
+      effort.stop_when_unacceptable = false;
+      auto plan = engine::evaluate(*space, *placement, parties, effort);
+      const auto total = space->occurrences_in_term(plan.occurrences.size());
+      const int need = engine::needed(*space, plan.occurrences.size());
+      if (plan.accepted && plan.held >= need) {
+        why_changed_[i] = exceptions_changed(*prev->series, plan);
         commit(i, std::move(plan));
+        held_over_.insert(i);
+        continue;
+      }
+      why_changed_[i] = "its time now holds " + std::to_string(plan.held) + " of " +
+                        std::to_string(total) + " occurrences, min_held needs " +
+                        std::to_string(need) + commonest_reason(plan.occurrences, nullptr);
     }
+  }
+
+  // Why a previous series cannot keep its rule: the pair's settings changed.
+  std::string setting_changed(const Series& s, const Pair& pair) const {
+    const auto zone = std::string(program_.anchor_of(pair).zone.name());
+    if (s.zone != zone) return "the series' zone is now " + zone + " (was " + s.zone + ")";
+    if (!(s.cadence == pair.cadence))
+      return "the cadence is now " + pair.cadence.to_string() + " (was " + s.cadence.to_string() +
+             ")";
+    if (s.duration != pair.duration)
+      return "sessions now last " + std::to_string(pair.duration.count()) + " minutes (was " +
+             std::to_string(s.duration.count()) + ")";
+    return "its time is off the " + std::to_string(program_.granularity.count()) + "-minute grid";
+  }
+
+  // "; 5 of them: e-03 is busy then", the reason most of the occurrences that are not held at
+  // the series time (and, with `before`, changed since) give; empty when none gives one.
+  static std::string commonest_reason(const std::vector<Occurrence>& occurrences,
+                                      const std::vector<Occurrence>* before) {
+    std::map<std::string, int> count;
+    for (std::size_t k = 0; k < occurrences.size(); ++k) {
+      const auto& o = occurrences[k];
+      if (o.state == OccurrenceState::held || o.reason.empty()) continue;
+      if (before && k < before->size() && (*before)[k] == o) continue;
+      count[o.reason.substr(0, o.reason.find(';'))] += 1;
+    }
+    const auto most =
+        std::max_element(count.begin(), count.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (most == count.end()) return {};
+    return "; " + std::to_string(most->second) + " of them: " + most->first;
+  }
+
+  static std::string exceptions_changed(const Series& before, const Plan& plan) {
+    int changed = 0;
+    for (std::size_t k = 0; k < plan.occurrences.size(); ++k)
+      changed += k >= before.occurrences.size() || !(before.occurrences[k] == plan.occurrences[k]);
+    return std::to_string(changed) + " of " + std::to_string(plan.occurrences.size()) +
+           " occurrences changed" + commonest_reason(plan.occurrences, &before.occurrences);
   }
 
   // ---- the search ----
@@ -229,9 +307,10 @@ class Solver {
   // The greedy schedule of the open pairs, unless the exact search finds a better one.
   void search_exactly(const std::vector<std::size_t>& open,
                       std::map<std::size_t, std::unique_ptr<PairSpace>>& spaces) {
-    // Every pair placed and nothing skipped: nothing can score better.
-    if (std::all_of(open.begin(), open.end(),
-                    [&](std::size_t i) { return plans_[i] && plans_[i]->skipped == 0; }))
+    // Every pair placed and nothing skipped (no month missed either): nothing can score better.
+    if (std::all_of(open.begin(), open.end(), [&](std::size_t i) {
+          return plans_[i] && plans_[i]->skipped + plans_[i]->missing == 0;
+        }))
       return;
     std::vector<std::optional<Plan>> kept;
     for (const auto i : open) {
@@ -259,7 +338,7 @@ class Solver {
     const auto& pu = program_.pairs[u];
     for (const auto v : group) {
       // A series kept from the previous pass stays as it was: only what must change changes.
-      if (v == u || !plans_[v] || unchanged_.contains(v)) continue;
+      if (v == u || !plans_[v] || held_over_.contains(v)) continue;
       const auto& pv = program_.pairs[v];
       if (pv.mentor != pu.mentor && pv.mentee != pu.mentee && pv.mentor != pu.mentee &&
           pv.mentee != pu.mentor)
@@ -309,13 +388,18 @@ class Solver {
     r.mentee_email = program_.mentee_of(pair).email;
     const auto* prev = previous_of(i);
     if (!plans_[i]) {
-      auto explanation = engine::explain_unplaced(program_, i, calendars_, load_);
+      auto explanation =
+          engine::explain_unplaced(program_, i, calendars_, load_, {plans_, pairs_of_});
       r.reasons = std::move(explanation.reasons);
       r.relaxation = std::move(explanation.relaxation);
+      for (const auto person : explanation.limited_by)
+        r.limited_by.push_back(program_.people[person].id);
+      needs_other_mentor_[i] = explanation.shares_no_hour && r.relaxation.empty();
       return r;
     }
     if (unchanged_.contains(i)) {
       r.series = *prev->series;
+      note_change(i, SeriesChange::Kind::kept, &*prev->series, *r.series);
       return r;
     }
     const auto& plan = *plans_[i];
@@ -338,23 +422,140 @@ class Solver {
       if (same.occurrences == s.occurrences && same.first == s.first && same.zone == s.zone &&
           same.cadence == s.cadence && same.duration == s.duration) {
         r.series = same;
+        note_change(i, SeriesChange::Kind::kept, &same, *r.series);
         return r;
       }
       s.dtstamp = std::max(options_.revision, prev->series->dtstamp + Minutes{1});
+      const bool same_time = series_time_text(*prev->series) == series_time_text(s);
+      note_change(i, same_time ? SeriesChange::Kind::replanned : SeriesChange::Kind::retimed,
+                  &*prev->series, s);
     } else {
       s.uid = uid_for(pair);
+      note_change(i, SeriesChange::Kind::added, nullptr, s);
     }
     r.series = std::move(s);
     return r;
   }
 
-  void cancel_dropped(Schedule& out) const {
+  void note_change(std::size_t i, SeriesChange::Kind kind, const Series* before,
+                   const Series& after) {
+    if (!options_.previous) return;
+    SeriesChange c;
+    c.kind = kind;
+    c.mentor_id = after.mentor_id;
+    c.mentee_id = after.mentee_id;
+    c.uid = after.uid;
+    if (before) c.before = series_time_text(*before);
+    c.after = series_time_text(after);
+    if (kind == SeriesChange::Kind::replanned || kind == SeriesChange::Kind::retimed)
+      c.why =
+          why_changed_[i].empty() ? "placed again to make room for another pair" : why_changed_[i];
+    changes_[i] = std::move(c);
+  }
+
+  // A pair whose people's hours never meet, and that no widening of them places, is told of
+  // another mentor: the first in people.csv whose working week shares a session's length with
+  // the mentee's and whose weekly and monthly limits leave room for what the pair needs. Hours
+  // are compared as 15-minute slots of the term's second ISO week in UTC (a whole week), so each
+  // candidate costs a few word operations; this runs after every group is searched, as the
+  // candidate may be of any group.
+  void suggest_other_mentors(Schedule& out) {
+    std::vector<std::size_t> asking;
+    for (std::size_t i = 0; i < needs_other_mentor_.size(); ++i)
+      if (needs_other_mentor_[i]) asking.push_back(i);
+    if (asking.empty()) return;
+    constexpr Minutes kSlot{15};
+    constexpr int kSlots = 7 * 24 * 4;
+    using Week = std::array<std::uint64_t, (kSlots + 63) / 64>;
+    const Instant from{(iso_week_start(program_.start) + date::days{7}).time_since_epoch()};
+    const Instant to = from + date::days{7};
+    std::vector<Week> weeks(program_.people.size());
+    std::vector<std::size_t> mentors;
+    for (std::size_t p = 0; p < program_.people.size(); ++p)
+      if (program_.people[p].role == Role::mentor) mentors.push_back(p);
+    const auto week_of = [&](std::size_t p) {
+      Week w{};
+      for (const auto& open : calendars_[p].open) {
+        if (open.end <= from || open.start >= to) continue;
+        const auto first = (std::max(open.start, from) - from + kSlot - Minutes{1}) / kSlot;
+        const auto last = (std::min(open.end, to) - from) / kSlot;
+        for (auto slot = first; slot < last; ++slot)
+          w[static_cast<std::size_t>(slot / 64)] |= std::uint64_t{1} << (slot % 64);
+      }
+      return w;
+    };
+    for_each_index_in_parallel(mentors.size(),
+                               [&](std::size_t k) { weeks[mentors[k]] = week_of(mentors[k]); });
+    const long term_weeks = (program_.end - iso_week_start(program_.start)).count() / 7 + 1;
+    for_each_index_in_parallel(asking.size(), [&](std::size_t k) {
+      const auto i = asking[k];
+      const auto& pair = program_.pairs[i];
+      const auto mentee_week = week_of(pair.mentee);
+      const auto run = static_cast<int>((pair.duration + kSlot - Minutes{1}) / kSlot);
+      const auto occurrences =
+          cadence_occurrences(pair.cadence, program_.start, program_.end,
+                              static_cast<std::size_t>((term_weeks + pair.cadence.weeks - 1) /
+                                                       std::max(1, pair.cadence.weeks)));
+      const int need = std::max(1, engine::needed(pair, occurrences));
+      const auto shares = [&](const Week& a) {
+        bool any = false;
+        for (std::size_t w = 0; w < a.size(); ++w) any = any || (a[w] & mentee_week[w]) != 0;
+        if (!any) return false;
+        int length = 0;
+        for (int slot = 0; slot < kSlots; ++slot) {
+          const auto bit = std::uint64_t{1} << (slot % 64);
+          const auto word = static_cast<std::size_t>(slot / 64);
+          length = (a[word] & mentee_week[word] & bit) ? length + 1 : 0;
+          if (length >= run) return true;
+        }
+        return false;
+      };
+      const auto paired = [&](std::size_t m) {
+        return std::any_of(pairs_of_[m].begin(), pairs_of_[m].end(),
+                           [&](std::size_t q) { return program_.pairs[q].mentee == pair.mentee; });
+      };
+      const Instant start{program_.start.time_since_epoch()};
+      // From the mentor after the pair's own, wrapping round, so that the pairs of one mentor
+      // are not all sent to the same other one.
+      const auto own = static_cast<std::size_t>(
+          std::lower_bound(mentors.begin(), mentors.end(), pair.mentor) - mentors.begin());
+      for (std::size_t step = 1; step <= mentors.size(); ++step) {
+        const auto m = mentors[(own + step) % mentors.size()];
+        if (m == pair.mentor || !shares(weeks[m]) || paired(m)) continue;
+        if (load_[m].capacity(start, pair.duration, calendars_[m]) < need) continue;
+        const auto& mentor = program_.people[m];
+        out.pairs[i].relaxation = "mentor " + engine::named(mentor) + ", " +
+                                  std::string(mentor.zone.name()) + ", shares working hours with " +
+                                  engine::named(program_.mentee_of(pair)) +
+                                  " and has room: pair them instead";
+        return;
+      }
+    });
+  }
+
+  void cancel_dropped(Schedule& out) {
     if (!options_.previous) return;
     std::set<std::pair<std::string, std::string>> live;
+    std::map<std::pair<std::string, std::string>, const PairResult*> unplaced;
     for (const auto& r : out.pairs)
-      if (r.series) live.insert({r.mentor_id, r.mentee_id});
+      if (r.series)
+        live.insert({r.mentor_id, r.mentee_id});
+      else
+        unplaced[{r.mentor_id, r.mentee_id}] = &r;
     for (const auto& r : options_.previous->pairs) {
       if (!r.series || live.contains({r.mentor_id, r.mentee_id})) continue;
+      SeriesChange change;
+      change.kind = SeriesChange::Kind::cancelled;
+      change.mentor_id = r.mentor_id;
+      change.mentee_id = r.mentee_id;
+      change.uid = r.series->uid;
+      change.before = series_time_text(*r.series);
+      const auto still = unplaced.find({r.mentor_id, r.mentee_id});
+      change.why = still == unplaced.end() ? "the pair is no longer in pairs.csv"
+                   : still->second->reasons.empty()
+                       ? "the pair can no longer be placed"
+                       : "the pair can no longer be placed: " + still->second->reasons.front();
+      cancelled_changes_.push_back(std::move(change));
       CancelledSeries c;
       c.series = *r.series;
       c.series.sequence += 1;
@@ -371,11 +572,52 @@ class Solver {
   std::vector<Occupancy> load_;
   std::vector<std::array<int, 7>> weekdays_;
   std::vector<std::optional<Plan>> plans_;
-  std::set<std::size_t> unchanged_;
+  std::set<std::size_t> unchanged_;  // kept byte for byte
+  std::set<std::size_t> held_over_;  // kept at their previous series time, changed or not
+  std::vector<std::string> why_changed_;
+  std::vector<std::optional<SeriesChange>> changes_;
+  std::vector<SeriesChange> cancelled_changes_;
+  std::vector<std::vector<std::size_t>> pairs_of_;  // each person's pairs
+  std::vector<std::uint8_t> needs_other_mentor_;    // by pair: suggest_other_mentors' work
   std::map<std::pair<std::string, std::string>, const PairResult*> previous_;
 };
 
+constexpr std::array<const char*, 7> kWeekdayNames{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+
 }  // namespace
+
+const char* change_kind_name(SeriesChange::Kind kind) {
+  switch (kind) {
+    case SeriesChange::Kind::kept:
+      return "kept";
+    case SeriesChange::Kind::replanned:
+      return "replanned";
+    case SeriesChange::Kind::retimed:
+      return "retimed";
+    case SeriesChange::Kind::added:
+      return "new";
+    case SeriesChange::Kind::cancelled:
+      return "cancelled";
+  }
+  return "kept";
+}
+
+std::string series_time_text(const Series& s) {
+  constexpr std::array<const char*, 5> kOrdinals{"", "1st ", "2nd ", "3rd ", "4th "};
+  const auto start = s.first - LocalMinute{date::floor<date::days>(s.first)};
+  const auto hhmm = [](Minutes m) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(m.count() / 60) % 100,
+                  static_cast<int>(m.count() % 60));
+    return std::string(text);
+  };
+  const auto ordinal =
+      s.cadence.kind == Cadence::Kind::monthly && s.monthly_ordinal >= 1 && s.monthly_ordinal <= 4
+          ? kOrdinals[static_cast<std::size_t>(s.monthly_ordinal)]
+          : "";
+  return s.cadence.to_string() + ", " + ordinal + kWeekdayNames[s.weekday.c_encoding()] + " " +
+         hhmm(start) + "-" + hhmm(start + s.duration) + " " + s.zone;
+}
 
 int Series::held_count() const {
   return static_cast<int>(std::count_if(occurrences.begin(), occurrences.end(), [](const auto& o) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <vector>
 
 namespace mentorcal {
@@ -94,15 +95,19 @@ PassSummary summarize(const Program& program, const Schedule& schedule) {
     if (z.sessions > 0) z.mean_margin /= z.sessions;
     out.zones.push_back(z);
   }
+  // Mentors who reach a limit, and anyone whose limit kept a pair out, though it was not reached
+  // (45 of 60 minutes used, a 30-minute session to place).
+  std::set<std::string> blocked;
+  for (const auto& r : schedule.pairs) blocked.insert(r.limited_by.begin(), r.limited_by.end());
   for (const auto& p : program.people) {
-    if (p.role != Role::mentor) continue;
     const auto reaches = [](const auto& tally, const std::optional<int>& limit) {
       return limit && std::any_of(tally.begin(), tally.end(),
                                   [&](const auto& kv) { return kv.second >= *limit; });
     };
-    if (reaches(week_minutes[p.id], p.limits.max_minutes_per_week) ||
-        reaches(week_sessions[p.id], p.limits.max_sessions_per_week) ||
-        reaches(month_minutes[p.id], p.limits.max_minutes_per_month))
+    if (blocked.contains(p.id) ||
+        (p.role == Role::mentor && (reaches(week_minutes[p.id], p.limits.max_minutes_per_week) ||
+                                    reaches(week_sessions[p.id], p.limits.max_sessions_per_week) ||
+                                    reaches(month_minutes[p.id], p.limits.max_minutes_per_month))))
       out.mentors_at_limit.push_back(p.id);
   }
   return out;

@@ -122,10 +122,12 @@ class Verifier {
         bookings_[index_[p->id]].push_back({o.at, where});
       }
     }
-    const auto need = std::ceil(pair.min_held * static_cast<double>(nominals.size()) - 1e-9);
+    const auto total =
+        cadence_occurrences(pair.cadence, program_.start, program_.end, nominals.size());
+    const auto need = std::ceil(pair.min_held * static_cast<double>(total) - 1e-9);
     if (taking_place < static_cast<int>(need))
-      fail(name + ": holds " + std::to_string(taking_place) + " of " +
-           std::to_string(nominals.size()) + ", below min_held");
+      fail(name + ": holds " + std::to_string(taking_place) + " of " + std::to_string(total) +
+           ", below min_held");
   }
 
   // The instances of the series' rule from its first date to the program's end.

@@ -18,8 +18,10 @@
 #include <vector>
 
 #include "mentorcal/availability.hpp"
+#include "mentorcal/csv.hpp"
 #include "mentorcal/ical.hpp"
 #include "mentorcal/parallel.hpp"
+#include "mentorcal/zone_names.hpp"
 
 namespace mentorcal {
 namespace {
@@ -823,10 +825,12 @@ class CalendarReader {
                      std::string(owner_.name()) + ", the owner's zone");
       clock.emplace(owner_);
     } else {
-      warn(line, "TZID '" + tzid +
+      // Guessing a zone could put a session on top of a real meeting: the file is wrong.
+      const auto near = nearest_zone_name(tzid);
+      fail(line, "TZID '" + tzid +
                      "' is neither an IANA nor a Windows zone name and the file has no VTIMEZONE "
-                     "for it; its times are read in " +
-                     std::string(owner_.name()) + ", the owner's zone");
+                     "for it" +
+                     (near ? "; did you mean " + *near + "?" : std::string()));
       clock.emplace(owner_);
     }
     return clocks_.emplace(tzid, *clock).first->second;
@@ -1403,6 +1407,12 @@ std::optional<Tree> parse(std::string_view ics, LineTags tags, const std::string
 
 BusyCalendar read_busy_calendar(std::string_view ics, const Zone& owner, Interval window,
                                 const std::string& file, Diagnostics& diagnostics) {
+  if (std::size_t bad = 0; !is_valid_utf8(ics, &bad)) {
+    const auto line = 1 + std::count(ics.begin(), ics.begin() + static_cast<long>(bad), '\n');
+    diagnostics.error(file, static_cast<int>(line),
+                      "invalid UTF-8 (a calendar export is UTF-8; export it again, or save it as "
+                      "UTF-8)");
+  }
   auto tree = parse(ics, LineTags::absent, file, diagnostics);
   if (!tree) return {};
   if (tree->root) {

@@ -1,10 +1,12 @@
 // TZIDs as exports write them: IANA names, and the Windows zone names Outlook and Exchange use,
 // mapped by CLDR's windowsZones table (generated at build time from Debian's unicode-cldr-core,
-// see generate_windows_zones.cmake), so that nothing is read at run time.
+// see generate_windows_zones.cmake), so that nothing is read at run time. Compiled into the
+// engine, which names them in people.csv's messages too.
 #include <array>
 #include <string_view>
 
 #include "mentorcal/ical.hpp"
+#include "mentorcal/zone_names.hpp"
 
 namespace mentorcal {
 namespace {
@@ -28,6 +30,18 @@ std::optional<Zone> find_tzid_zone(std::string_view tzid) {
     if (entry.windows == tzid) return Zone::find(entry.iana);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> iana_of_windows_zone(std::string_view name) {
+  for (const auto& entry : kWindowsZones)
+    if (entry.windows == name) return std::string(entry.iana);
+  return std::nullopt;
+}
+
+std::vector<std::string_view> windows_zone_names() {
+  std::vector<std::string_view> out;
+  for (const auto& entry : kWindowsZones) out.push_back(entry.windows);
+  return out;
 }
 
 }  // namespace mentorcal

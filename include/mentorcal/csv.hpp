@@ -26,6 +26,9 @@ struct CsvRecord {
 struct CsvTable {
   std::vector<std::string> header;  // names as written, trimmed of surrounding blanks
   std::vector<CsvRecord> rows;      // records after the header, blank lines skipped
+  // Records whose field count differs from the header's: reported, and not in `rows`. Kept so
+  // that what they name is not reported again as missing.
+  std::vector<CsvRecord> misshapen;
 
   // Index of the column named `name`, or nullopt.
   std::optional<std::size_t> column(std::string_view name) const;

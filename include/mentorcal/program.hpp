@@ -66,6 +66,13 @@ struct Cadence {
   friend bool operator==(const Cadence&, const Cadence&) = default;
 };
 
+// How many occurrences min_held is a share of, for a series whose rule makes `rule_instances`
+// between `start` and `end`: those instances for every-N-weeks cadences; for monthly ones, the
+// calendar months of which at least seven days (so every weekday) lie between `start` and
+// `end`, whichever weekday rule the series uses (2027-01-11 to 2027-06-30: six).
+std::size_t cadence_occurrences(const Cadence& cadence, LocalDay start, LocalDay end,
+                                std::size_t rule_instances);
+
 struct Pair {
   std::size_t mentor = 0;  // index into Program::people, role mentor
   std::size_t mentee = 0;  // index into Program::people, role mentee
@@ -113,6 +120,9 @@ struct ProgramSources {
 struct LoadedProgram {
   std::optional<Program> program;  // present exactly when diagnostics has no error
   Diagnostics diagnostics;
+  // When there are errors: what did load (the people whose rows read, the dates when valid),
+  // so that their calendars can be checked in the same run.
+  Program partial;
 };
 
 LoadedProgram load_program(const ProgramSources& sources);

@@ -66,6 +66,8 @@ struct PairResult {
   // input that would place it. Empty when scheduled.
   std::vector<std::string> reasons;
   std::string relaxation;
+  // The ids of the people whose limits kept the pair out, if any did.
+  std::vector<std::string> limited_by;
 };
 
 // A series that an earlier pass published and this pass dropped: published once more with
@@ -124,6 +126,30 @@ struct TzUpdate {
   std::vector<std::string> lines;        // all of it in a coordinator's words, names beside ids
 };
 
+// What a pass did to a pair's series against the previous pass's result.
+struct SeriesChange {
+  enum class Kind {
+    kept,       // byte for byte as before
+    replanned,  // same series time, exceptions planned again: SEQUENCE + 1
+    retimed,    // placed afresh at another series time, same UID: SEQUENCE + 1
+    added,      // a series the previous pass did not have
+    cancelled,  // published before, dropped now: in Schedule::cancelled
+  };
+  Kind kind = Kind::kept;
+  std::string mentor_id;
+  std::string mentee_id;
+  std::string uid;
+  std::string before;  // the series time before ("biweekly, Tue 10:00-10:45 Europe/London")
+  std::string after;   // and now; empty when cancelled
+  std::string why;     // for replanned, retimed and cancelled: why it had to change
+  friend bool operator==(const SeriesChange&, const SeriesChange&) = default;
+};
+
+const char* change_kind_name(SeriesChange::Kind kind);  // "kept", "replanned", ... "new", ...
+// A series' time in a reader's words: "biweekly, Tue 10:00-10:45 Europe/London"; for a monthly
+// series "monthly, 2nd Tue 10:00-10:45 Europe/London".
+std::string series_time_text(const Series& series);
+
 enum class PassOutcome {
   complete,    // the search ran to its end
   time_limit,  // stopped by --time-limit; the result is valid but may be improvable
@@ -137,6 +163,10 @@ struct Schedule {
   std::string tzdata;                 // the tz database release it was computed under: "2026f"
   TermOffsets zones;                  // what it said of the program's zones over the term
   std::optional<TzUpdate> tz_update;  // when this pass followed a tz database update
+
+  // With a previous pass: every series of either pass, what became of it, in pairs.csv order
+  // and then the cancelled ones. Absent on a first pass.
+  std::optional<std::vector<SeriesChange>> changes;
 };
 
 }  // namespace mentorcal

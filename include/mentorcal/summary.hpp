@@ -24,7 +24,8 @@ struct PassSummary {
   int moved = 0;
   int skipped = 0;
   int cancelled = 0;
-  // Mentors who reach a weekly or monthly limit in at least one week or month.
+  // Mentors who reach a weekly or monthly limit in at least one week or month, and anyone whose
+  // limit kept a pair out (PairResult::limited_by), reached or not.
   std::vector<std::string> mentors_at_limit;
   std::vector<ZoneFairness> zones;  // sorted by zone
 };

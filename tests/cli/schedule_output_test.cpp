@@ -2,6 +2,7 @@
 // second pass into the same OUT_DIR leaves there.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -49,12 +50,15 @@ class ScheduleOutput : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  // Runs a pass over the sample into `out`; returns the exit status.
-  int schedule(const fs::path& out) {
-    const std::string command = std::string(MENTORCAL_PATH) + " schedule " + MENTORCAL_SOURCE_DIR +
-                                "/samples/acme-2027 --out " + out.string() + " > " +
+  // Runs a pass over `program` (the sample by default) into `out`, with the arguments `extra`;
+  // returns the exit status.
+  int schedule(const fs::path& out, const std::string& extra = "",
+               const fs::path& program = fs::path(MENTORCAL_SOURCE_DIR) / "samples/acme-2027") {
+    const std::string command = std::string(MENTORCAL_PATH) + " schedule " + program.string() +
+                                " --out " + out.string() + " " + extra + " > " +
                                 (root_ / "stdout.txt").string() + " 2>&1";
-    return std::system(command.c_str());
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
   fs::path root_;
@@ -89,6 +93,63 @@ TEST_F(ScheduleOutput, ASecondPassReplacesTheEarlierOutputWithoutWritingIntoItsF
   EXPECT_EQ(inode(out / "schedule.json"), unchanged_inode);
   for (const auto& entry : fs::directory_iterator(root_))
     EXPECT_FALSE(entry.path().filename().string().starts_with(".out.new-")) << entry.path();
+}
+
+// A --previous that is another program's output would cancel that program's series in this
+// one's feeds; one that cannot be read would cancel nothing and keep nothing. Both stop the pass.
+TEST_F(ScheduleOutput, APreviousPassOfAnotherProgramOrUnreadableIsInvalidInput) {
+  const auto sample_out = root_ / "sample-out";
+  ASSERT_EQ(schedule(sample_out), 0) << read(root_ / "stdout.txt");
+  const auto other = root_ / "other";
+  fs::copy(fs::path(MENTORCAL_SOURCE_DIR) / "samples/acme-2027", other,
+           fs::copy_options::recursive);
+  auto toml = read(other / "program.toml");
+  const auto at = toml.find("id = \"acme-2027\"");
+  ASSERT_NE(at, std::string::npos);
+  toml.replace(at, 16, "id = \"other-2027\"");
+  write(other / "program.toml", toml);
+
+  const auto out = root_ / "out";
+  EXPECT_EQ(schedule(out, "--previous " + sample_out.string(), other), 2);
+  const auto said = read(root_ / "stdout.txt");
+  EXPECT_NE(said.find("is a schedule of program 'acme-2027', not of 'other-2027'"),
+            std::string::npos)
+      << said;
+  EXPECT_FALSE(fs::exists(out));
+
+  EXPECT_EQ(schedule(out, "--previous " + (root_ / "nowhere").string()), 2);
+  EXPECT_NE(read(root_ / "stdout.txt").find("cannot be read; nothing was written"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// Every problem of a run at once: a calendar's errors are reported with those of people.csv.
+TEST_F(ScheduleOutput, ReportsACalendarsProblemsInTheSameRunAsPeopleCsvs) {
+  const auto program = root_ / "program";
+  fs::copy(fs::path(MENTORCAL_SOURCE_DIR) / "samples/acme-2027", program,
+           fs::copy_options::recursive);
+  auto people = read(program / "people.csv");
+  const auto at =
+      people.find("m-02,Oliver Bennett-Hughes,oliver.bennett-hughes@acme.example,mentor");
+  ASSERT_NE(at, std::string::npos);
+  people.replace(people.find(",mentor,", at), 8, ",mentro,");
+  write(program / "people.csv", people);
+  write(program / "calendars/m-01.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+        "DTSTAMP:20270101T000000Z\r\nDTSTART;TZID=Mars/Olympus:20270301T090000\r\n"
+        "DTEND;TZID=Mars/Olympus:20270301T100000\r\nSUMMARY:Caf\xE9\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n");
+  const std::string command = std::string(MENTORCAL_PATH) + " validate " + program.string() +
+                              " > " + (root_ / "stdout.txt").string() + " 2>&1";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const auto said = read(root_ / "stdout.txt");
+  EXPECT_NE(said.find("people.csv:3: role 'mentro' must be mentor or mentee"), std::string::npos)
+      << said;
+  EXPECT_NE(said.find("calendars/m-01.ics:9: invalid UTF-8"), std::string::npos) << said;
+  EXPECT_NE(said.find("calendars/m-01.ics:7: TZID 'Mars/Olympus' is neither"), std::string::npos)
+      << said;
 }
 
 }  // namespace

@@ -420,7 +420,7 @@ TEST_F(ServiceTest, BlockReplansTheAffectedSessionsAndBothFeedsShowIt) {
   const auto other_before = *call("GET", paths.at("m-02"), "", "").body;
   now_ += std::chrono::hours{1};
   const auto r = call("POST", blocks_of("m-01"),
-                      block("2027-03-01T00:00:00-05:00", "2027-03-06T00:00:00-05:00"));
+                      block("2027-03-15T00:00:00-04:00", "2027-03-20T00:00:00-04:00"));
   ASSERT_EQ(r.status, 201) << *r.body;
   const auto answer = body_of(r);
   EXPECT_EQ(answer["replanned"], true);
@@ -429,16 +429,16 @@ TEST_F(ServiceTest, BlockReplansTheAffectedSessionsAndBothFeedsShowIt) {
     EXPECT_EQ(c["mentor"], "m-01");
     EXPECT_NE(c["before"], c["after"]);
   }
-  EXPECT_EQ(answer["block"]["start"], "2027-03-01T05:00:00Z");
-  // m-01/e-02 meets on first Mondays and may skip one month in five (min_held 0.8): losing
-  // March leaves it at 4 of 5, still enough; losing May as well leaves it at 3.
+  EXPECT_EQ(answer["block"]["start"], "2027-03-15T04:00:00Z");
+  // m-01/e-02 meets on third Mondays and may skip one month in six (min_held 0.8 of 6 needs 5):
+  // losing March leaves it at 5 of 6, still enough; losing May as well leaves it at 4.
   EXPECT_TRUE(answer["below_min_held"].empty());
   EXPECT_NE(*call("GET", paths.at("m-01"), "", "").body, mentor_before);
   EXPECT_NE(*call("GET", paths.at("e-02"), "", "").body, mentee_before);
   EXPECT_EQ(*call("GET", paths.at("m-02"), "", "").body, other_before);
 
   const auto second = call("POST", blocks_of("m-01"),
-                           block("2027-05-03T00:00:00-04:00", "2027-05-08T00:00:00-04:00"));
+                           block("2027-05-17T00:00:00-04:00", "2027-05-22T00:00:00-04:00"));
   ASSERT_EQ(second.status, 201) << *second.body;
   const auto below = body_of(second)["below_min_held"];
   ASSERT_EQ(below.size(), 1u);

@@ -103,9 +103,89 @@ TEST(ProgramLoader, ReadsAValidProgramWithDefaultsAndOverrides) {
 TEST(ProgramLoader, ReportsAnUnknownZoneWithItsLine) {
   Files f;
   replace(f.people, "Europe/Berlin", "Europe/Berln");
+  EXPECT_EQ(errors_of(f),
+            std::vector<std::string>{
+                "acme/people.csv:4: timezone 'Europe/Berln' is not a known IANA zone; "
+                "did you mean Europe/Berlin?"});
+}
+
+// The nearest name of the tz database's list (or the IANA name of the nearest Windows name),
+// whole or by its city; a Windows name itself is answered with its IANA name.
+TEST(ProgramLoader, SuggestsTheNearestZoneForATypoACityOrAWindowsName) {
+  for (const auto& [written, said] : std::vector<std::pair<std::string, std::string>>{
+           {"Europe/Londn", "is not a known IANA zone; did you mean Europe/London?"},
+           {"London", "is not a known IANA zone; did you mean Europe/London?"},
+           {"Asia/Singapur", "is not a known IANA zone; did you mean Asia/Singapore?"},
+           {"Pacific Standard Tme", "is not a known IANA zone; did you mean America/Los_Angeles?"},
+           {"W. Europe Standard Time",
+            "is a Windows zone name; write its IANA name, Europe/Berlin"}}) {
+    Files f;
+    replace(f.people, "Europe/Berlin", written);
+    EXPECT_EQ(errors_of(f),
+              std::vector<std::string>{"acme/people.csv:4: timezone '" + written + "' " + said});
+  }
+}
+
+// Legacy names load (the tz database has them) with a warning naming the city zone to write.
+TEST(ProgramLoader, WarnsOfLegacyAndFixedOffsetZoneNames) {
+  for (const auto& [written, city] : std::vector<std::pair<std::string, std::string>>{
+           {"EST", "usually mean America/New_York"},
+           {"EST5EDT", "usually mean America/New_York"},
+           {"CET", "usually mean Europe/Berlin, Europe/Paris or another city"},
+           {"Etc/GMT+5", "UTC-5 all year (the sign is inverted)"},
+           {"US/Eastern", "a legacy name for America/New_York"}}) {
+    Files f;
+    replace(f.people, "Europe/Berlin", written);
+    const auto loaded = f.load();
+    ASSERT_TRUE(loaded.program) << written;
+    const auto all = loaded.diagnostics.all();
+    ASSERT_EQ(all.size(), 1u) << written;
+    const auto text = all[0].to_string();
+    EXPECT_TRUE(text.starts_with("acme/people.csv:4: warning: timezone '" + written + "' "))
+        << text;
+    EXPECT_NE(text.find(city), std::string::npos) << text;
+  }
+  Files f;
+  replace(f.people, "Europe/Berlin", "UTC");
+  EXPECT_TRUE(f.load().diagnostics.all().empty());
+}
+
+TEST(ProgramLoader, SaysOnceThatASemicolonSeparatedCsvIsNotCommaSeparated) {
+  Files f;
+  f.people =
+      "id;name;email;role;timezone;working_hours\n"
+      "m-01;Ana;ana@acme.example;mentor;America/New_York;Mon-Fri 09:00-12:00,13:00-17:00\n";
   EXPECT_EQ(errors_of(f), std::vector<std::string>{
-                              "acme/people.csv:4: timezone 'Europe/Berln' is not a known IANA zone "
-                              "(e.g. Europe/Berlin)"});
+                              "acme/people.csv:1: the columns are separated by ';', not ','; save "
+                              "the sheet as \"CSV UTF-8 (comma delimited)\" or export it with ',' "
+                              "as the separator"});
+}
+
+TEST(ProgramLoader, NamesTheSettingAndValueOfAQuotedOrImpossibleDate) {
+  Files quoted;
+  replace(quoted.toml, "start = 2027-01-11", "start = \"2027-03-15\"");
+  EXPECT_EQ(errors_of(quoted),
+            std::vector<std::string>{"acme/program.toml:3: start \"2027-03-15\" is text in quotes; "
+                                     "TOML writes a date without them: start = 2027-03-15"});
+  Files impossible;
+  replace(impossible.toml, "start = 2027-01-11", "start = 2027-02-30");
+  const auto errors = errors_of(impossible);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].starts_with(
+      "acme/program.toml:3: start 2027-02-30 is not a date in the calendar ("))
+      << errors[0];
+}
+
+// An unquoted comma in working_hours makes one row too long: reported there, once, and not again
+// as the pairs naming that person.
+TEST(ProgramLoader, ReportsAnUnquotedCommaOnceWithoutCascadingIntoPairs) {
+  Files f;
+  replace(f.people, "e-01,Lea Roy,lea@acme.example,mentee,Europe/Berlin,,,",
+          "e-01,Lea Roy,lea@acme.example,mentee,Europe/Berlin,Mon-Fri 09:00-12:00,13:00-17:00,,");
+  EXPECT_EQ(errors_of(f),
+            std::vector<std::string>{
+                "acme/people.csv:4: record has 9 fields, the header has 8 (a comma in a field that "
+                "is not in double quotes? write \"Mon-Fri 09:00-12:00,13:00-17:00\")"});
 }
 
 TEST(ProgramLoader, ReportsADuplicateIdAtItsSecondOccurrence) {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "mentorcal/schedule_json.hpp"
+#include "mentorcal/summary.hpp"
 #include "program_text.hpp"
 
 namespace mentorcal {
@@ -280,6 +281,44 @@ TEST(MinHeld, RejectsASeriesThatCannotHoldEnoughAndSaysWhatWouldPlaceIt) {
   EXPECT_EQ(r.relaxation, "min_held 0.8 instead of 1");
 }
 
+// A monthly series has one occurrence for every month of which at least seven days lie in the
+// term: 2027-01-11 to 2027-06-30 is six, January included, so a 1st-weekday rule (none in
+// January) holds too few and a later ordinal is chosen.
+TEST(Monthly, UsesTheFirstMonthOfATermStartingMidMonth) {
+  const auto program =
+      program_from(settings("2027-01-11", "2027-06-30"),
+                   std::string(kPeopleHeader) +
+                       "m,M,m@x.example,mentor,Europe/London,Mon-Fri 09:00-17:00\n"
+                       "e,E,e@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n",
+                   std::string(kPairsHeader) + "m,e,monthly,45,0.8\n");
+  const auto schedule = solve(program);
+  ASSERT_TRUE(schedule.pairs[0].series);
+  const auto& s = *schedule.pairs[0].series;
+  ASSERT_EQ(s.occurrences.size(), 6u);
+  EXPECT_EQ(count_state(s, OccurrenceState::held), 6);
+  unsigned month = 1;
+  for (const auto& o : s.occurrences)
+    EXPECT_EQ(unsigned(date::year_month_day{date::floor<date::days>(o.nominal)}.month()), month++);
+}
+
+// The term ends on 2027-06-13, so June counts (13 days): five occurrences, February to June. The
+// mentor meets on Mondays only and March's first three are blackouts, so the one rule that holds
+// every month it has, the 4th Monday, has none in June: 4 of 5, short of min_held 1.
+TEST(Monthly, CountsTheLastMonthOfATermEndingMidMonth) {
+  const auto program = program_from(
+      settings("2027-02-01", "2027-06-13", "blackouts = [2027-03-01, 2027-03-08, 2027-03-15]\n"),
+      std::string(kPeopleHeader) +
+          "m,M,m@x.example,mentor,Europe/London,Mon 09:00-17:00\n"
+          "e,E,e@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n",
+      std::string(kPairsHeader) + "m,e,monthly,45,1\n");
+  const auto schedule = solve(program);
+  const auto& r = schedule.pairs[0];
+  ASSERT_FALSE(r.series) << r.series->occurrences.size() << " occurrences";
+  ASSERT_FALSE(r.reasons.empty());
+  EXPECT_NE(r.reasons[0].find("holds 4 of 5 occurrences; min_held 1 needs 5"), std::string::npos)
+      << r.reasons[0];
+}
+
 TEST(Explanation, NamesZonesAndHoursWhenThePairSharesNoHour) {
   const auto program =
       program_from(settings("2027-01-11", "2027-02-19"),
@@ -290,8 +329,8 @@ TEST(Explanation, NamesZonesAndHoursWhenThePairSharesNoHour) {
   const auto schedule = solve(program);
   ASSERT_FALSE(schedule.pairs[0].series);
   EXPECT_EQ(schedule.pairs[0].reasons[0],
-            "mentor m Asia/Tokyo Mon-Fri 09:00-17:00 and mentee e America/New_York Mon-Fri "
-            "09:00-17:00 share no hour");
+            "mentor m (M) Asia/Tokyo Mon-Fri 09:00-17:00 and mentee e (E) America/New_York "
+            "Mon-Fri 09:00-17:00 share no hour");
   EXPECT_EQ(schedule.pairs[0].relaxation,
             "mentee e's working hours Mon-Fri 09:00-20:00 instead of Mon-Fri 09:00-17:00 "
             "(America/New_York)");
@@ -309,6 +348,54 @@ TEST(Explanation, FindsTheSmallestWeeklyLimitThatPlacesThePair) {
   const auto schedule = solve(program);
   ASSERT_FALSE(schedule.pairs[2].series);
   EXPECT_EQ(schedule.pairs[2].relaxation, "mentor m's max_minutes_per_week 90 instead of 60");
+}
+
+// The mentor's 60 minutes a week hold one 45-minute pair: the other is blocked at every
+// occurrence, so no time holds any, and the reason says by how much and who uses the limit. The
+// mentor is at 45 of 60 minutes, yet counted as at a limit.
+TEST(Explanation, SaysWhoUsesTheLimitThatBlocksAPairAndHowMuchMoreItNeeds) {
+  const auto program =
+      program_from(settings("2027-01-11", "2027-02-19", "[mentor]\nmax_minutes_per_week = 60\n"),
+                   std::string(kPeopleHeader) +
+                       "m,Mia Ode,m@x.example,mentor,Europe/London,Mon-Fri 09:00-17:00\n"
+                       "a,Ann Lee,a@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n"
+                       "b,Bo Chen,b@x.example,mentee,Europe/London,Mon-Fri 09:00-17:00\n",
+                   std::string(kPairsHeader) + "m,a,weekly,45,1\nm,b,weekly,45,1\n");
+  const auto schedule = solve(program);
+  const bool a_out = !schedule.pairs[0].series;
+  const auto& out = schedule.pairs[a_out ? 0 : 1];
+  ASSERT_FALSE(out.series);
+  ASSERT_TRUE(schedule.pairs[a_out ? 1 : 0].series);
+  ASSERT_EQ(out.reasons.size(), 2u);
+  EXPECT_TRUE(out.reasons[0].starts_with(
+      "no time holds any of the 6 occurrences (min_held 1 needs 6); at the nearest, "))
+      << out.reasons[0];
+  EXPECT_EQ(out.reasons[1],
+            std::string("6 of 6 occurrences: mentor m (Mia Ode) needs 30 more minutes a week: 45 "
+                        "of their 60 are used by ") +
+                (a_out ? "b (Bo Chen)" : "a (Ann Lee)"));
+  EXPECT_EQ(out.limited_by, std::vector<std::string>{"m"});
+  EXPECT_EQ(summarize(program, schedule).mentors_at_limit, std::vector<std::string>{"m"});
+}
+
+// Tokyo mornings and New York mornings are six hours apart at the nearest: no widening of either
+// tried places the pair, so another mentor who shares the mentee's hours and has room is named
+// (the Tokyo one listed before them shares none).
+TEST(Explanation, SuggestsAnotherMentorWhenThePairSharesNoHourAndNoWideningHelps) {
+  const auto program =
+      program_from(settings("2027-01-11", "2027-02-19"),
+                   std::string(kPeopleHeader) +
+                       "m,M,m@x.example,mentor,Asia/Tokyo,Mon-Fri 09:00-12:00\n"
+                       "t,T,t@x.example,mentor,Asia/Tokyo,Mon-Fri 09:00-17:00\n"
+                       "l,L,l@x.example,mentor,Europe/London,Mon-Fri 09:00-17:00\n"
+                       "e,E,e@x.example,mentee,America/New_York,Mon-Fri 09:00-13:00\n",
+                   std::string(kPairsHeader) + "m,e,biweekly,45,0.9\n");
+  const auto schedule = solve(program);
+  ASSERT_FALSE(schedule.pairs[0].series);
+  EXPECT_NE(schedule.pairs[0].reasons[0].find("share no hour"), std::string::npos);
+  EXPECT_EQ(schedule.pairs[0].relaxation,
+            "mentor l (L), Europe/London, shares working hours with e (E) and has room: pair them "
+            "instead");
 }
 
 Program three_pairs() {
@@ -331,7 +418,14 @@ TEST(Repass, KeepsEverySeriesExactlyWhenNothingChanged) {
   const auto program = three_pairs();
   const auto first = solve(program);
   auto later = program;
-  const auto again = solve(later, &first);
+  auto again = solve(later, &first);
+  ASSERT_TRUE(again.changes);
+  ASSERT_EQ(again.changes->size(), 3u);
+  for (const auto& c : *again.changes) {
+    EXPECT_EQ(c.kind, SeriesChange::Kind::kept) << c.mentee_id;
+    EXPECT_EQ(c.before, c.after);
+  }
+  again.changes.reset();
   EXPECT_EQ(schedule_to_json(again), schedule_to_json(first));
 }
 
@@ -360,6 +454,41 @@ TEST(Repass, ChangesOnlyTheSeriesOfThePersonWhoseHoursChanged) {
   }
 }
 
+// Chicago's mentee now works only hours the old series time is not in: that time holds none of
+// its occurrences, so the series is placed afresh (same UID, next SEQUENCE), not kept with every
+// occurrence an exception, and the change says so.
+TEST(Repass, PlacesAfreshASeriesWhoseTimeNoLongerHoldsMinHeld) {
+  const auto program = three_pairs();
+  const auto first = solve(program);
+  ASSERT_TRUE(first.pairs[1].series);
+  const auto& before = *first.pairs[1].series;
+  auto changed = program;
+  const bool was_morning = local_time_of("America/Chicago", before.occurrences[0].at.start) < 12h;
+  changed.people[2].working_hours =
+      *WorkingHours::parse(was_morning ? "Mon-Fri 13:00-17:00" : "Mon-Fri 09:00-12:00", nullptr);
+  const auto second = solve(changed, &first);
+  ASSERT_TRUE(second.pairs[1].series);
+  const auto& after = *second.pairs[1].series;
+  EXPECT_EQ(after.uid, before.uid);
+  EXPECT_EQ(after.sequence, before.sequence + 1);
+  EXPECT_NE(after.first - LocalMinute{date::floor<date::days>(after.first)},
+            before.first - LocalMinute{date::floor<date::days>(before.first)});
+  EXPECT_GE(count_state(after, OccurrenceState::held), 7) << after.occurrences.size();
+
+  ASSERT_TRUE(second.changes);
+  ASSERT_EQ(second.changes->size(), 3u);
+  const auto& change = (*second.changes)[1];
+  EXPECT_EQ(change.kind, SeriesChange::Kind::retimed);
+  EXPECT_EQ(change.before, series_time_text(before));
+  EXPECT_EQ(change.after, series_time_text(after));
+  EXPECT_NE(change.why.find("its time now holds 0 of"), std::string::npos) << change.why;
+  EXPECT_NE(change.why.find("outside b's working hours"), std::string::npos) << change.why;
+  EXPECT_EQ((*second.changes)[0].kind, SeriesChange::Kind::kept);
+  EXPECT_EQ((*second.changes)[2].kind, SeriesChange::Kind::kept);
+  EXPECT_NE(schedule_to_json(second).find("\"change\": \"retimed\""), std::string::npos);
+  EXPECT_FALSE(first.changes);
+}
+
 TEST(Repass, CancelsTheSeriesOfARemovedPairOnce) {
   const auto program = three_pairs();
   const auto first = solve(program);
@@ -370,8 +499,21 @@ TEST(Repass, CancelsTheSeriesOfARemovedPairOnce) {
   EXPECT_EQ(second.cancelled[0].series.uid, first.pairs[2].series->uid);
   EXPECT_EQ(second.cancelled[0].series.sequence, first.pairs[2].series->sequence + 1);
   EXPECT_EQ(second.cancelled[0].attendee_email, "c@x.example");
+  ASSERT_TRUE(second.changes);
+  ASSERT_EQ(second.changes->size(), 3u);
+  const auto& cancelled = (*second.changes)[2];
+  EXPECT_EQ(cancelled.kind, SeriesChange::Kind::cancelled);
+  EXPECT_EQ(cancelled.uid, first.pairs[2].series->uid);
+  EXPECT_EQ(cancelled.why, "the pair is no longer in pairs.csv");
   const auto third = solve(smaller, &second);
   EXPECT_TRUE(third.cancelled.empty());
+  auto larger = smaller;
+  larger.pairs.push_back(program.pairs[2]);
+  const auto fourth = solve(larger, &third);
+  ASSERT_TRUE(fourth.changes);
+  ASSERT_EQ(fourth.changes->size(), 3u);
+  EXPECT_EQ((*fourth.changes)[2].kind, SeriesChange::Kind::added);
+  EXPECT_EQ((*fourth.changes)[2].after, series_time_text(*fourth.pairs[2].series));
 }
 
 TEST(Replan, MovesAroundABlockAndRestoresWhenItIsRemoved) {

@@ -22,7 +22,7 @@ Occurrence occurrence(OccurrenceState state, Instant start) {
 }
 
 PairResult scheduled(const char* mentor, const char* mentee, std::vector<Occurrence> occurrences) {
-  PairResult r{mentor, mentee, "", "", Series{}, {}, ""};
+  PairResult r{mentor, mentee, "", "", Series{}, {}, "", {}};
   r.series->occurrences = std::move(occurrences);
   return r;
 }
@@ -54,7 +54,7 @@ TEST_F(Summary, CountsOccurrencesMarginsAndMentorsAtTheirLimit) {
       scheduled("m", "f",
                 {occurrence(OccurrenceState::skipped, utc(date::March / 2 / 2027, 0h)),
                  occurrence(OccurrenceState::skipped, utc(date::March / 9 / 2027, 0h))}));
-  schedule.pairs.push_back({"n", "e", "", "", std::nullopt, {"share no hour"}, ""});
+  schedule.pairs.push_back({"n", "e", "", "", std::nullopt, {"share no hour"}, "", {}});
 
   const auto s = summarize(program, schedule);
   EXPECT_EQ(s.pairs, 3);

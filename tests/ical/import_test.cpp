@@ -169,16 +169,33 @@ TEST(OutlookExport, ReadsUtcMasterWithOverrideInWindowsZone) {
 
 // --- zones -----------------------------------------------------------------------------------
 
-TEST(TimeZones, UnknownTzidWarnsWithItsLineAndFallsBackToTheOwnersZone) {
+// Guessing the owner's zone could put a session on top of a real meeting: an error at its line.
+TEST(TimeZones, UnknownTzidIsAnErrorWithItsLine) {
   const auto r = read(calendar(event("DTSTART;TZID=Mars/Olympus:20270301T090000\r\n"
                                      "DTEND;TZID=Mars/Olympus:20270301T100000\r\n")),
                       "Asia/Tokyo");
-  EXPECT_EQ(r.busy(), (Busy{"2027-03-01T00:00:00Z 2027-03-01T01:00:00Z"}));
+  ASSERT_EQ(r.messages().size(), 1u);
+  EXPECT_TRUE(r.messages()[0].starts_with(
+      "cal.ics:7: TZID 'Mars/Olympus' is neither an IANA nor a Windows zone name and the file "
+      "has no VTIMEZONE for it"))
+      << r.messages()[0];
+  const auto typo = read(calendar(event("DTSTART;TZID=Europe/Londn:20270301T090000\r\n"
+                                        "DTEND;TZID=Europe/Londn:20270301T100000\r\n")),
+                         "Asia/Tokyo");
+  EXPECT_EQ(typo.messages(),
+            (std::vector<std::string>{
+                "cal.ics:7: TZID 'Europe/Londn' is neither an IANA nor a Windows zone name and "
+                "the file has no VTIMEZONE for it; did you mean Europe/London?"}));
+}
+
+TEST(Utf8, InvalidUtf8IsAnErrorWithItsLine) {
+  const auto r = read(calendar(event("DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n"
+                                     "SUMMARY:Caf\xE9\r\n")),
+                      "Asia/Tokyo");
   EXPECT_EQ(r.messages(),
             (std::vector<std::string>{
-                "cal.ics:7: warning: TZID 'Mars/Olympus' is neither an IANA nor a Windows zone "
-                "name and the file has no VTIMEZONE for it; its times are read in Asia/Tokyo, the "
-                "owner's zone"}));
+                "cal.ics:9: invalid UTF-8 (a calendar export is UTF-8; export it again, or save "
+                "it as UTF-8)"}));
 }
 
 TEST(TimeZones, VtimezoneWithAMinutelyRuleIsNotExpandedAndFallsBackToTheOwnersZone) {
@@ -798,14 +815,13 @@ std::string many_events(const std::string& last) {
   return calendar(body + last);
 }
 
-TEST(ReadWithoutLineTags, WarningDeepInAFileNamesItsLine) {
+TEST(ReadWithoutLineTags, ErrorDeepInAFileNamesItsLine) {
   const auto r = read(many_events(
-      event("DTSTART;TZID=Mars/Olympus:20270301T090000\r\nDTEND:20270301T100000Z\r\n")));
+      event("DTSTART;TZID=Europe/Londn:20270301T090000\r\nDTEND:20270301T100000Z\r\n")));
   EXPECT_EQ(r.messages(),
             (std::vector<std::string>{
-                "cal.ics:1607: warning: TZID 'Mars/Olympus' is neither an IANA nor a Windows zone "
-                "name and the file has no VTIMEZONE for it; its times are read in UTC, the "
-                "owner's zone"}));
+                "cal.ics:1607: TZID 'Europe/Londn' is neither an IANA nor a Windows zone name and "
+                "the file has no VTIMEZONE for it; did you mean Europe/London?"}));
   EXPECT_EQ(r.busy().size(), 19u);
 }
 
@@ -840,7 +856,7 @@ TEST(ReadWithoutLineTags, ColonAfterABackslashAndAFoldDoesNotEndTheParameters) {
 }
 
 // libical takes the TZID of Google's "TZID=GMT+05:30" from a fixed offset into the line, which
-// the tag shifts: the TZID read is "<line>;TZID=GMT+05:30", and so unknown.
+// the tag shifts: the TZID read is "<line>;TZID=GMT+05:30", and so unknown, an error.
 TEST(ReadWithoutLineTags, TzidWithAColonIsReadAsWithTheLineTag) {
   const std::string zone =
       "BEGIN:VTIMEZONE\r\nTZID:GMT+05:30\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
@@ -849,8 +865,8 @@ TEST(ReadWithoutLineTags, TzidWithAColonIsReadAsWithTheLineTag) {
                                             "DTEND;TZID=GMT+05:30:20270301T100000\r\n")));
   EXPECT_EQ(r.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
   ASSERT_EQ(r.messages().size(), 2u);
-  EXPECT_NE(r.messages()[0].find("cal.ics:15: warning: TZID '15;TZID=GMT+05:30'"),
-            std::string::npos);
+  EXPECT_NE(r.messages()[0].find("cal.ics:15: TZID '15;TZID=GMT+05:30'"), std::string::npos)
+      << r.messages()[0];
 }
 
 // libical reads any line named BEGIN as one; with the tag, this one names no known component.

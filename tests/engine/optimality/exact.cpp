@@ -109,6 +109,7 @@ struct Rule {
 struct Shape {
   std::vector<int> weeks;  // of each instance, rising
   int need = 0;            // instances that must take place
+  int occurrences = 0;     // skipped when not taking place: the instances and missing months
   std::vector<Rule> rules;
 };
 
@@ -116,6 +117,27 @@ struct PairModel {
   std::vector<Session> sessions;  // sorted by start
   std::vector<Shape> shapes;
 };
+
+// The contract's occurrences of a monthly cadence: the months of which at least seven days lie
+// in the term, whichever rule the series follows.
+int months_of_term(const Program& program) {
+  int months = 0;
+  for (LocalDay first = program.start; first <= program.end;) {
+    const date::year_month_day ymd{first};
+    const LocalDay next{(ymd.year() / ymd.month() + date::months{1}) / 1};
+    const LocalDay last = std::min(program.end, next - date::days{1});
+    months += (last - first).count() + 1 >= 7;
+    first = next;
+  }
+  return months;
+}
+
+// How many occurrences min_held is a share of, and skips are counted against, for a rule with
+// `instances` in the term.
+int occurrences_of(const Program& program, const Cadence& cadence, std::size_t instances) {
+  const int n = static_cast<int>(instances);
+  return cadence.kind == Cadence::Kind::monthly ? std::max(n, months_of_term(program)) : n;
+}
 
 int week_index(const Program& program, LocalDay day) {
   return static_cast<int>((iso_week_start(day) - iso_week_start(program.start)).count() / 7);
@@ -228,11 +250,15 @@ PairModel model_pair(const Program& program, const Pair& pair, const Zone& zone,
   }
   for (auto& [weeks, rules] : by_weeks) {
     if (rules.empty()) continue;
-    const double share = pair.min_held * static_cast<double>(weeks.size()) - 1e-9;
+    const int occurrences = occurrences_of(program, pair.cadence, weeks.size());
+    const int share_of = pair.cadence.kind == Cadence::Kind::monthly
+                             ? months_of_term(program)
+                             : static_cast<int>(weeks.size());
+    const double share = pair.min_held * static_cast<double>(share_of) - 1e-9;
     const int need = std::max(0, static_cast<int>(std::ceil(share)));
     const auto possible = std::count_if(weeks.begin(), weeks.end(),
                                         [&](int w) { return sessions_in_week.contains(w); });
-    if (possible >= need) m.shapes.push_back({weeks, need, undominated(rules)});
+    if (possible >= need) m.shapes.push_back({weeks, need, occurrences, undominated(rules)});
   }
   return m;
 }
@@ -396,7 +422,7 @@ struct GroupModel {
           columns.push_back(column);
           one_rule.push_back({column, 1});
           pairs.push_back({column, 1});
-          skipped.push_back({column, static_cast<double>(shape.weeks.size())});
+          skipped.push_back({column, static_cast<double>(shape.occurrences)});
           min_held.push_back({column, -shape.need});
           for (std::size_t k = 0; k < shape.weeks.size(); ++k) {
             per_week[shape.weeks[k]].push_back({column, -1});
@@ -561,11 +587,14 @@ std::vector<std::vector<std::size_t>> groups_of(const Program& program) {
 
 }  // namespace
 
-Counts counts_of(const Schedule& schedule) {
+Counts counts_of(const Program& program, const Schedule& schedule) {
   Counts c;
   for (const auto& r : schedule.pairs) {
     if (!r.series) continue;
     ++c.pairs;
+    const auto& occurrences = r.series->occurrences;
+    c.skipped += occurrences_of(program, r.series->cadence, occurrences.size()) -
+                 static_cast<int>(occurrences.size());
     for (const auto& o : r.series->occurrences) {
       c.skipped += o.state == OccurrenceState::skipped;
       c.moved += o.state == OccurrenceState::moved;
@@ -599,7 +628,7 @@ Optimum exact_optimum(const Program& program, const ExactLimits& limits) {
     out.schedule.pairs.push_back(std::move(result));
   }
   for (const auto& group : groups_of(program)) solve_group(program, models, group, limits, out);
-  out.counts = counts_of(out.schedule);
+  out.counts = counts_of(program, out.schedule);
   return out;
 }
 

@@ -21,7 +21,9 @@ struct Counts {
   friend bool operator==(const Counts&, const Counts&) = default;
 };
 
-Counts counts_of(const Schedule& schedule);
+// `skipped` counts, for a monthly series, each month of the term that its rule has no instance
+// in (the contract's occurrences of a monthly cadence are the months with seven days in the term).
+Counts counts_of(const Program& program, const Schedule& schedule);
 std::ostream& operator<<(std::ostream& out, const Counts& c);  // "4 pairs, 1 skipped, 0 moved"
 
 struct Optimum {

@@ -24,8 +24,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void print_schedule(const char* title, const Schedule& schedule) {
-  std::cout << "==> " << title << ": " << optimality::counts_of(schedule) << " <==\n";
+void print_schedule(const char* title, const Program& program, const Schedule& schedule) {
+  std::cout << "==> " << title << ": " << optimality::counts_of(program, schedule) << " <==\n";
   for (const auto& r : schedule.pairs) {
     std::cout << r.mentor_id << '/' << r.mentee_id << ": ";
     if (!r.series) {
@@ -51,8 +51,9 @@ int show(std::uint64_t seed) {
   const auto program = optimality::random_program(seed);
   std::cout << optimality::program_files(program);
   const auto best = optimality::exact_optimum(program);
-  print_schedule(best.proven ? "optimum" : "best found by GLPK, not proven", best.schedule);
-  print_schedule("engine", schedule_program(program, engine_options()));
+  print_schedule(best.proven ? "optimum" : "best found by GLPK, not proven", program,
+                 best.schedule);
+  print_schedule("engine", program, schedule_program(program, engine_options()));
   return 0;
 }
 
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
       std::cout << "seed " << seed << ": a schedule fails the verifier\n";
       ++invalid;
     }
-    const auto engine = optimality::counts_of(schedule);
+    const auto engine = optimality::counts_of(program, schedule);
     if (!best.proven) {
       std::cout << "seed " << seed << ": not proven by GLPK, whose best is " << best.counts
                 << "; engine " << engine << '\n';

@@ -55,7 +55,8 @@ void print_summary(const Program& program, const Schedule& schedule, const PassS
   std::cout << "\noccurrences: " << s.held << " held, " << s.moved << " moved, " << s.skipped
             << " skipped";
   if (s.cancelled > 0) std::cout << "; " << s.cancelled << " series cancelled";
-  std::cout << "\nat a weekly or monthly limit, or kept a pair out by one: " << s.mentors_at_limit.size();
+  std::cout << "\nat a weekly or monthly limit, or kept a pair out by one: "
+            << s.mentors_at_limit.size();
   for (std::size_t i = 0; i < s.mentors_at_limit.size() && i < 10; ++i)
     std::cout << (i == 0 ? ": " : ", ") << who(s.mentors_at_limit[i]);
   if (s.mentors_at_limit.size() > 10) std::cout << ", ...";
@@ -190,7 +191,7 @@ int run_schedule(const ScheduleCommandOptions& options) {
   }
   // The reports, from the same schedule as the feeds.
   const auto summary = summarize(program, schedule);
-  const auto changes = changes_since(previous ? &*previous : nullptr, schedule);
+  const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
   const auto figures = tally(program, schedule);
   files["sessions.csv"] = sessions_csv(program, schedule);
   files["load.csv"] = load_csv(figures);

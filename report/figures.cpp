@@ -46,57 +46,6 @@ ReportFigures tally(const Program& program, const Schedule& schedule) {
   return figures;
 }
 
-namespace {
-
-bool same_time(const Series& a, const Series& b) {
-  return a.zone == b.zone && a.cadence == b.cadence && a.weekday == b.weekday &&
-         a.monthly_ordinal == b.monthly_ordinal && a.first == b.first && a.duration == b.duration;
-}
-
-}  // namespace
-
-std::vector<SeriesChange> changes_since(const Schedule* previous, const Schedule& current) {
-  std::vector<SeriesChange> changes;
-  if (!previous) return changes;
-  std::unordered_map<std::string_view, const Series*> before;
-  for (const auto& result : previous->pairs)
-    if (result.series) before.emplace(result.series->uid, &*result.series);
-  std::unordered_map<std::string_view, bool> present;
-  for (const auto& result : current.pairs) {
-    if (!result.series) continue;
-    const Series& after = *result.series;
-    present.emplace(after.uid, true);
-    const auto it = before.find(after.uid);
-    SeriesChange change{SeriesChange::Kind::added, after.uid, after.mentor_id,
-                        after.mentee_id,           nullptr,   &after};
-    if (it != before.end()) {
-      change.before = it->second;
-      change.kind =
-          same_time(*it->second, after) ? SeriesChange::Kind::kept : SeriesChange::Kind::retimed;
-    }
-    changes.push_back(change);
-  }
-  for (const auto& result : previous->pairs) {
-    if (!result.series || present.contains(result.series->uid)) continue;
-    const Series& gone = *result.series;
-    changes.push_back(
-        {SeriesChange::Kind::cancelled, gone.uid, gone.mentor_id, gone.mentee_id, &gone, nullptr});
-  }
-  return changes;
-}
-
-const char* change_kind_name(SeriesChange::Kind kind) {
-  switch (kind) {
-    case SeriesChange::Kind::kept:
-      return "kept";
-    case SeriesChange::Kind::retimed:
-      return "retimed";
-    case SeriesChange::Kind::added:
-      return "new";
-    case SeriesChange::Kind::cancelled:
-      return "cancelled";
-  }
-  return "";
-}
+namespace {}  // namespace
 
 }  // namespace mentorcal

@@ -3,6 +3,7 @@
 // reference to anything outside the file, so that it reads the same from a mail attachment, a
 // file share or mentorcald. Every text from the program goes through html_escape.
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstdio>
 #include <unordered_set>
@@ -410,26 +411,26 @@ class Page {
           "new.</p>";
       return;
     }
-    int counts[4] = {0, 0, 0, 0};
+    std::array<int, 5> counts{};
     std::string rows;
     for (const auto& c : changes_) {
-      ++counts[static_cast<int>(c.kind)];
+      ++counts[static_cast<std::size_t>(c.kind)];
       if (c.kind == SeriesChange::Kind::kept) continue;
-      rows += std::string{"<tr><td>"} + change_kind_name(c.kind) + "<td>" +
-              person_html(people_, c.mentor_id) + " / " + person_html(people_, c.mentee_id) +
-              "<td>" +
-              (c.before ? html_escape(series_time_text(*c.before))
-                        : std::string{"<span class=note>none</span>"}) +
-              "<td>" +
-              (c.after ? html_escape(series_time_text(*c.after))
-                       : std::string{"<span class=note>no longer scheduled</span>"}) +
-              "</tr>";
+      rows +=
+          std::string{"<tr><td>"} + change_kind_name(c.kind) + "<td>" +
+          person_html(people_, c.mentor_id) + " / " + person_html(people_, c.mentee_id) + "<td>" +
+          (c.before.empty() ? std::string{"<span class=note>none</span>"} : html_escape(c.before)) +
+          "<td>" +
+          (c.after.empty() ? std::string{"<span class=note>no longer scheduled</span>"}
+                           : html_escape(c.after)) +
+          "<td>" + html_escape(c.why) + "</tr>";
     }
-    out_ += "<p>" + std::to_string(counts[0]) + " series kept at their time, " +
-            std::to_string(counts[1]) + " re-timed, " + std::to_string(counts[2]) + " new, " +
-            std::to_string(counts[3]) + " cancelled.</p>";
+    out_ += "<p>" + std::to_string(counts[0]) + " series kept as they were, " +
+            std::to_string(counts[1]) + " with exceptions planned again, " +
+            std::to_string(counts[2]) + " re-timed, " + std::to_string(counts[3]) + " new, " +
+            std::to_string(counts[4]) + " cancelled.</p>";
     if (!rows.empty())
-      out_ += "<table><tr><th>Change<th>Pair<th>Before<th>Now</tr>" + rows + "</table>\n";
+      out_ += "<table><tr><th>Change<th>Pair<th>Before<th>Now<th>Why</tr>" + rows + "</table>\n";
   }
 
   void hours() {

@@ -18,11 +18,4 @@ std::string PeopleIndex::name(std::string_view id) const {
   return p ? p->name : std::string{};
 }
 
-std::string series_time_text(const Series& series) {
-  const auto start = format_local(series.first);
-  const auto end = format_local(series.first + series.duration);
-  return cadence_phrase(series) + ", " + start.substr(11) + "-" + end.substr(11) + " " +
-         series.zone + ", from " + start.substr(0, 10);
-}
-
 }  // namespace mentorcal

@@ -23,6 +23,5 @@ class PeopleIndex {
 };
 
 // "Every 2 weeks on Wednesday, 10:00-10:45 America/New_York, from 2027-01-13".
-std::string series_time_text(const Series& series);
 
 }  // namespace mentorcal

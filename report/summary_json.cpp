@@ -46,8 +46,9 @@ std::string summary_json(const Program& program, const Schedule& schedule,
                 {"mentor_name", people.name(c.mentor_id)},
                 {"mentee", c.mentee_id},
                 {"mentee_name", people.name(c.mentee_id)}};
-    if (c.before) change["before"] = series_time_text(*c.before);
-    if (c.after) change["after"] = series_time_text(*c.after);
+    if (!c.before.empty()) change["before"] = c.before;
+    if (!c.after.empty()) change["after"] = c.after;
+    if (!c.why.empty()) change["why"] = c.why;
     out["changes"].push_back(change);
   }
   return out.dump(2) + "\n";

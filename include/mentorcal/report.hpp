@@ -53,28 +53,6 @@ struct ReportFigures {
 
 ReportFigures tally(const Program& program, const Schedule& schedule);
 
-// What became of a series of the previous pass, or where a new one came from.
-struct SeriesChange {
-  enum class Kind {
-    kept,       // same UID, same rule and time
-    retimed,    // same UID, another weekday, time, cadence or length
-    added,      // a series the previous pass did not have
-    cancelled,  // a series of the previous pass that this pass does not have
-  };
-  Kind kind = Kind::kept;
-  std::string uid;
-  std::string mentor_id;
-  std::string mentee_id;
-  const Series* before = nullptr;  // null for `added`
-  const Series* after = nullptr;   // null for `cancelled`
-};
-
-// Every series of `previous` and of `current`, matched by UID, in `current`'s pair order and
-// then the previous pass's order for the cancelled ones. Empty without a previous pass. The
-// pointers point into the two schedules.
-std::vector<SeriesChange> changes_since(const Schedule* previous, const Schedule& current);
-const char* change_kind_name(SeriesChange::Kind kind);  // "kept", "retimed", "new", "cancelled"
-
 // One row per occurrence of every scheduled pair (RFC 4180, CRLF), pairs.csv order.
 std::string sessions_csv(const Program& program, const Schedule& schedule);
 // One row per person and ISO week of their own zone in which they have a session.

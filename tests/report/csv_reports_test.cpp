@@ -29,7 +29,7 @@ TEST(SessionsCsv, HasOneRowPerOccurrenceWithEachPartysLocalDateAndTime) {
                 {occurrence(OccurrenceState::held, utc(date::March / 1 / 2027, 0h)),
                  occurrence(OccurrenceState::skipped, utc(date::March / 8 / 2027, 1h), 45min,
                             "m is busy, then \"out\"")}));
-  schedule.pairs.push_back({"m", "l", "", "", std::nullopt, {"share no hour"}, ""});
+  schedule.pairs.push_back({"m", "l", "", "", std::nullopt, {"share no hour"}, "", {}});
   const std::string text = sessions_csv(program, schedule);
   EXPECT_EQ(text.find('\n'), text.find("\r\n") + 1) << "CRLF line ends";
 
@@ -58,7 +58,7 @@ TEST(LoadCsv, HasOneRowPerPersonAndIsoWeekOfTheirZoneWithTheirWeeklyLimits) {
       scheduled("m", "t",
                 {occurrence(OccurrenceState::held, utc(date::January / 4 / 2027, 0h)),
                  occurrence(OccurrenceState::moved, utc(date::January / 4 / 2027, 2h), 30min)}));
-  schedule.pairs.push_back({"m", "l", "", "", std::nullopt, {"share no hour"}, ""});
+  schedule.pairs.push_back({"m", "l", "", "", std::nullopt, {"share no hour"}, "", {}});
   const auto table = read_back(load_csv(tally(program, schedule)));
   ASSERT_EQ(table.rows.size(), 2u);
   EXPECT_EQ(table.rows[0].fields,

@@ -18,7 +18,7 @@ TEST(Tally, CountsEachPartyInTheirOwnWeekMonthWeekdayAndHour) {
                 {occurrence(OccurrenceState::held, utc(date::March / 1 / 2027, 0h)),
                  occurrence(OccurrenceState::moved, utc(date::March / 8 / 2027, 1h)),
                  occurrence(OccurrenceState::skipped, utc(date::March / 15 / 2027, 0h))}));
-  schedule.pairs.push_back({"m", "l", "", "", std::nullopt, {"share no hour"}, ""});
+  schedule.pairs.push_back({"m", "l", "", "", std::nullopt, {"share no hour"}, "", {}});
 
   const auto figures = tally(program, schedule);
   ASSERT_EQ(figures.people.size(), 2u);  // Lou has no session
@@ -45,35 +45,6 @@ TEST(Tally, CountsEachPartyInTheirOwnWeekMonthWeekdayAndHour) {
   EXPECT_EQ(figures.zones[1].by_weekday[0], 2);  // Monday
   EXPECT_EQ(figures.zones[1].by_hour[9], 1);
   EXPECT_EQ(figures.zones[1].by_hour[10], 1);
-}
-
-TEST(ChangesSince, MatchesSeriesByUidAsKeptRetimedNewAndCancelled) {
-  const auto at = utc(date::March / 1 / 2027, 0h);
-  Schedule before;
-  before.pairs.push_back(scheduled("m", "t", {occurrence(OccurrenceState::held, at)}));
-  before.pairs.push_back(scheduled("m", "l", {occurrence(OccurrenceState::held, at)}));
-  before.pairs.push_back(scheduled("m", "x", {occurrence(OccurrenceState::held, at)}));
-  Schedule after = before;
-  after.pairs[1].series->first += 60min;  // m/l re-timed
-  after.pairs[1].series->sequence = 1;
-  after.pairs[0].series->sequence = 3;  // a kept series may have moved occurrences
-  after.pairs[2] = scheduled("m", "y", {occurrence(OccurrenceState::held, at)});
-
-  const auto changes = changes_since(&before, after);
-  ASSERT_EQ(changes.size(), 4u);
-  EXPECT_EQ(changes[0].kind, SeriesChange::Kind::kept);
-  EXPECT_EQ(changes[1].kind, SeriesChange::Kind::retimed);
-  EXPECT_EQ(changes[1].before, &*before.pairs[1].series);
-  EXPECT_EQ(changes[1].after, &*after.pairs[1].series);
-  EXPECT_EQ(changes[2].kind, SeriesChange::Kind::added);
-  EXPECT_EQ(changes[2].mentee_id, "y");
-  EXPECT_EQ(changes[2].before, nullptr);
-  EXPECT_EQ(changes[3].kind, SeriesChange::Kind::cancelled);
-  EXPECT_EQ(changes[3].mentee_id, "x");
-  EXPECT_EQ(changes[3].after, nullptr);
-  EXPECT_STREQ(change_kind_name(changes[2].kind), "new");
-
-  EXPECT_TRUE(changes_since(nullptr, after).empty());
 }
 
 }  // namespace

@@ -17,19 +17,20 @@ class ReportHtml : public ::testing::Test {
                               "",
                               std::nullopt,
                               {"<b>bold</b> reason & more"},
-                              "mentee t's working hours \"Mon-Sun\""});
+                              "mentee t's working hours \"Mon-Sun\"",
+                              {}});
     schedule.pairs.push_back(
         scheduled("m", "l", {occurrence(OccurrenceState::held, utc(date::March / 1 / 2027, 0h))}));
   }
-  std::string page(const Schedule* previous = nullptr) {
-    changes = changes_since(previous, schedule);
+  // The page, with the changes the engine listed against a previous pass, when it had one.
+  std::string page() {
+    const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
     return report_html(program, schedule, summarize(program, schedule), tally(program, schedule),
-                       changes, previous != nullptr);
+                       changes, schedule.changes.has_value());
   }
 
   Program program = report_program();
   Schedule schedule;
-  std::vector<SeriesChange> changes;
 };
 
 TEST_F(ReportHtml, EscapesEveryTextFromTheProgram) {
@@ -61,12 +62,17 @@ TEST_F(ReportHtml, ShowsNamesBesideIdsForUnplacedPairsAndHoursHeld) {
 
 TEST_F(ReportHtml, SaysWhatChangedSinceThePreviousPass) {
   EXPECT_NE(page().find("not given a previous one"), std::string::npos);
-  Schedule before = schedule;
-  before.pairs[1].series->first += 60min;
-  const auto html = page(&before);
-  EXPECT_NE(html.find("0 series kept at their time, 1 re-timed, 0 new, 0 cancelled"),
+  schedule.changes = std::vector<SeriesChange>{
+      {SeriesChange::Kind::retimed, "m", "l", "uid", "weekly, Mon 09:00-09:45 UTC",
+       "weekly, Mon 10:00-10:45 UTC", "its time held <2 of 8>"}};
+  const auto html = page();
+  EXPECT_NE(html.find("0 series kept as they were, 0 with exceptions planned again, 1 re-timed, "
+                      "0 new, 0 cancelled"),
             std::string::npos);
-  EXPECT_NE(html.find("<td>retimed<td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>" + std::string(change_kind_name(SeriesChange::Kind::retimed)) + "<td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("weekly, Mon 10:00-10:45 UTC<td>its time held &lt;2 of 8&gt;"),
+            std::string::npos);
 }
 
 }  // namespace

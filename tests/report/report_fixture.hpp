@@ -22,7 +22,7 @@ inline Occurrence occurrence(OccurrenceState state, Instant start, Minutes lengt
 
 inline PairResult scheduled(const std::string& mentor, const std::string& mentee,
                             std::vector<Occurrence> occurrences) {
-  PairResult r{mentor, mentee, "", "", Series{}, {}, ""};
+  PairResult r{mentor, mentee, "", "", Series{}, {}, "", {}};
   r.series->uid = "t-" + mentor + "-" + mentee + "@mentorcal";
   r.series->mentor_id = mentor;
   r.series->mentee_id = mentee;

@@ -5,10 +5,10 @@
 # $MENTORCAL_IMAGE_PACKAGES), entered with chroot. It proves that the README's commands install
 # what they need by themselves.
 #
-#   bash scripts/fresh-machine.sh [--root DIR] [--keep] [--tzdir PATH] COMMIT-ISH COMMAND...
+#   bash scripts/fresh-machine.sh [--root DIR] [--keep] [--tzdir PATH] [--interrupt-on REGEX] COMMIT-ISH COMMAND...
 #
 #   bash scripts/fresh-machine.sh main bash scripts/test.sh
-#   bash scripts/fresh-machine.sh main timeout -s INT 300 bash scripts/demo.sh
+#   bash scripts/fresh-machine.sh --interrupt-on 'Ctrl-C stops it' main bash scripts/demo.sh
 #   bash scripts/fresh-machine.sh --tzdir /path/to/zoneinfo-2025b main bash scripts/test.sh
 #
 # --root DIR    where the machine lives (default /var/tmp/mentorcal-fresh). DIR/base is the
@@ -17,9 +17,13 @@
 # --keep        keep the throwaway copy (its path is printed) to look at after the run.
 # --tzdir PATH  copy the zoneinfo directory PATH into the machine and run COMMAND with TZDIR
 #               pointing at it, to try another tz database release.
+# --interrupt-on REGEX  once a line of COMMAND's output matches REGEX, send SIGINT to COMMAND's
+#               process group, as Ctrl-C would (for the demo, which serves until Ctrl-C).
 #
 # COMMAND runs as root in /root/mentorcal (a clone of COMMIT-ISH), with ../shared beside it
-# when this repository has one, under `nice -n 10`, in a clean environment. Needs root (for
+# when this repository has one, under `nice -n 10`, in a clean environment. The host's DNS and
+# TLS trust set-up (/etc/resolv.conf, the CA bundle and npm's cafile setting of this
+# workplace's machines) are copied in, as every machine here has them. Needs root (for
 # debootstrap, mount and chroot). Exits with COMMAND's status.
 set -euo pipefail
 
@@ -31,11 +35,13 @@ usage() {
 root=/var/tmp/mentorcal-fresh
 keep=0
 tzdir=
+interrupt_on=
 while (($#)); do
   case $1 in
     --root) root=${2:?--root needs a directory}; shift 2 ;;
     --keep) keep=1; shift ;;
     --tzdir) tzdir=${2:?--tzdir needs a zoneinfo directory}; shift 2 ;;
+    --interrupt-on) interrupt_on=${2:?--interrupt-on needs a regular expression}; shift 2 ;;
     -h | --help) usage ;;
     --*) echo "fresh-machine: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -184,6 +190,10 @@ sed 's/^/fresh-machine: base: /' "$root/base.ready" >&2
 say "copying the bare machine to $run"
 cp -a "$base" "$run"
 cp -L /etc/resolv.conf "$run/etc/resolv.conf"
+cp -L /etc/ssl/certs/ca-certificates.crt "$run/etc/ssl/certs/ca-certificates.crt"
+for f in /etc/npmrc /usr/etc/npmrc; do
+  [[ -f $f ]] && mkdir -p "$run${f%/*}" && cp "$f" "$run$f"
+done
 git clone -q --no-checkout "$repo" "$run/root/mentorcal"
 git -C "$run/root/mentorcal" checkout -q --detach "$commit"
 [[ -d $repo/../shared ]] && cp -a "$repo/../shared" "$run/root/shared"
@@ -197,11 +207,36 @@ mount_into "$run"
 
 started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 say "running at $started in $run/root/mentorcal (commit $commit): $*"
+command=(nice -n 10 chroot "$run" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" "${env[@]}"
+  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+  bash -c 'cd /root/mentorcal && exec "$@"' fresh-machine "$@")
 set +e
-nice -n 10 chroot "$run" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" "${env[@]}" \
-  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  bash -c 'cd /root/mentorcal && exec "$@"' fresh-machine "$@"
-status=$?
+if [[ -z $interrupt_on ]]; then
+  "${command[@]}"
+  status=$?
+else
+  # Job control gives COMMAND its own process group that takes SIGINT (a background job of a
+  # script without it would ignore SIGINT).
+  fifo=$run/tmp/fresh-machine.output
+  mkfifo "$fifo"
+  set -m
+  "${command[@]}" >"$fifo" 2>&1 &
+  pid=$!
+  set +m
+  interrupted=0
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    if ((!interrupted)) && [[ $line =~ $interrupt_on ]]; then
+      say "saw /$interrupt_on/: sending SIGINT to the command, as Ctrl-C would"
+      kill -INT -- "-$pid"
+      interrupted=1
+    fi
+  done <"$fifo"
+  wait "$pid"
+  status=$?
+  ((interrupted)) || say "never saw /$interrupt_on/"
+fi
 set -e
 tz="the machine's tzdata $(in_chroot "$run" dpkg-query -W -f='${Version}' tzdata 2>/dev/null || echo absent)"
 [[ -z $tzdir ]] || tz="TZDIR=$tzdir (copied to /opt/zoneinfo)"
@@ -209,7 +244,7 @@ cat >&2 <<EOF
 
 == fresh-machine: done ==
 commit:   $commit ($(git -C "$repo" log -1 --format=%s "$commit"))
-command:  $*
+command:  $*${interrupt_on:+ (SIGINT on /$interrupt_on/)}
 tz:       $tz
 started:  $started
 ended:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')

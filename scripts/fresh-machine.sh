@@ -176,7 +176,6 @@ EOF
 }
 
 mkdir -p "$root"
-making_base=0
 exec 9>"$root/.lock"
 flock 9
 if [[ ! -f $root/base.ready ]]; then

@@ -473,10 +473,15 @@ class Loader {
         p.calendar_file = std::move(*calendar_paths[index]);
         p.calendar_text = std::move(*calendar_texts[index]);
       }
-      if (ok)
+      if (ok) {
         program_.people.push_back(std::move(p));
-      else
+      } else {
+        // A row that did not read leaves no index behind: it would name the next person's place.
+        if (const auto it = person_index_.find(p.id);
+            it != person_index_.end() && it->second == program_.people.size())
+          person_index_.erase(it);
         misread_people_.insert(p.id);
+      }
     }
     return true;
   }

@@ -204,6 +204,18 @@ TEST(ProgramLoader, ReportsUnknownIdsAndWrongRolesInPairs) {
                 "acme/pairs.csv:5: mentor 'e-02' has role mentee in people.csv (line 5)"}));
 }
 
+// A row that does not read is reported once, and a pair naming it is not reported again nor
+// read as someone else: its id must not point at the next person's place (under ASan this read
+// past the end of the people; the HTTP fuzzer found it).
+TEST(ProgramLoader, APairNamingARowThatDidNotReadIsNotReadAsAnotherPerson) {
+  Files f;
+  f.people += "e-03,Zoe Park,zoe@acme.example,intern,Europe/Paris,,,\n";
+  f.pairs += "m-01,e-03,,,,,\n";
+  const auto errors = errors_of(f);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors.front().find("acme/people.csv:6:"), std::string::npos) << errors.front();
+}
+
 TEST(ProgramLoader, ReportsEndBeforeStart) {
   Files f;
   replace(f.toml, "end = 2027-06-30", "end = 2026-06-30");

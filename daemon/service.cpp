@@ -273,6 +273,7 @@ enum class RouteKind {
   blocks,
   block,
   token,
+  link,
   unknown,
 };
 
@@ -327,6 +328,9 @@ Route route_of(std::string_view target) {
         r.methods = {"DELETE"}, r.item = parts[6];
       } else if (n == 6 && is(5, "token")) {
         r.kind = RouteKind::token, r.pattern = "/api/programs/{id}/people/{person}/token",
+        r.methods = {"POST"};
+      } else if (n == 6 && is(5, "link")) {
+        r.kind = RouteKind::link, r.pattern = "/api/programs/{id}/people/{person}/link",
         r.methods = {"POST"};
       }
     }
@@ -491,11 +495,13 @@ struct Service::State {
     std::string program_id;
     std::string person_id;
     std::string salt;
+    TokenKind kind = TokenKind::feed;
   };
 
-  // Who is asking, from the Authorization header.
+  // Who is asking, from the Authorization header. `feed_reader` holds a feed token, which
+  // reads the feed and nothing else.
   struct Caller {
-    enum class Kind { nobody, coordinator, person } kind = Kind::nobody;
+    enum class Kind { nobody, coordinator, person, feed_reader } kind = Kind::nobody;
     std::string program_id;
     std::string person_id;
     std::string log_id;  // a hash prefix, never the token
@@ -510,8 +516,29 @@ struct Service::State {
   // Guards `programs` and `tokens`; a feed request holds it shared, briefly.
   std::shared_mutex registry;
   std::map<std::string, std::shared_ptr<ProgramState>> programs;
-  std::unordered_map<std::string, TokenEntry> tokens;  // by SHA-256 of the token
-  std::map<std::pair<std::string, std::string>, std::string> token_hash_of;  // (program, person)
+  std::unordered_map<std::string, TokenEntry> tokens;  // by SHA-256 of the token, either kind
+  // By (program, person): the hash of their feed token, and of their personal link's secret.
+  std::map<std::pair<std::string, std::string>, std::string> token_hash_of;
+  std::map<std::pair<std::string, std::string>, std::string> link_hash_of;
+
+  std::map<std::pair<std::string, std::string>, std::string>& hashes_of(TokenKind kind) {
+    return kind == TokenKind::feed ? token_hash_of : link_hash_of;
+  }
+
+  // A person's secret of `kind` under a fresh salt, as stored, and the secret itself.
+  std::pair<StoredToken, std::string> issue(TokenKind kind, const std::string& program,
+                                            const std::string& person) const {
+    auto salt = random_bytes(16);
+    auto secret = kind == TokenKind::feed ? feed_token(config.feed_key, salt)
+                                          : personal_secret(config.feed_key, salt);
+    return {{sha256(secret), std::move(salt), program, person, kind}, std::move(secret)};
+  }
+
+  void remember(const StoredToken& token, std::shared_ptr<ProgramState> program) {
+    hashes_of(token.kind)[{token.program_id, token.person_id}] = token.hash;
+    tokens[token.hash] = {std::move(program), token.program_id, token.person_id, token.salt,
+                          token.kind};
+  }
 
   FeedOptions feed_options() const {
     FeedOptions options;
@@ -522,12 +549,21 @@ struct Service::State {
   Instant revision() const { return date::floor<Minutes>(config.clock()); }
   std::int64_t now_seconds() const { return unix_seconds(config.clock()); }
 
-  std::string feed_url(const Request& request, const std::string& salt) const {
+  // Where the daemon's URLs start: --public-url, else http:// and the request's Host.
+  std::string base_url(const Request& request) const {
     auto base = config.public_url;
     if (base.empty() && !request.header("host").empty())
       base = "http://" + std::string(request.header("host"));
     while (!base.empty() && base.back() == '/') base.pop_back();
-    return base + "/feeds/" + feed_token(config.feed_key, salt) + ".ics";
+    return base;
+  }
+
+  std::string feed_url(const Request& request, const std::string& salt) const {
+    return base_url(request) + "/feeds/" + feed_token(config.feed_key, salt) + ".ics";
+  }
+
+  std::string manage_url(const Request& request, const std::string& salt) const {
+    return base_url(request) + "/me/" + personal_secret(config.feed_key, salt);
   }
 
   std::shared_ptr<ProgramState> find_program(const std::string& id) {
@@ -551,7 +587,8 @@ struct Service::State {
     }
     std::shared_lock lock(registry);
     if (const auto it = tokens.find(hash); it != tokens.end()) {
-      caller.kind = Caller::Kind::person;
+      caller.kind =
+          it->second.kind == TokenKind::personal ? Caller::Kind::person : Caller::Kind::feed_reader;
       caller.program_id = it->second.program_id;
       caller.person_id = it->second.person_id;
     }
@@ -568,6 +605,11 @@ struct Service::State {
       return r;
     }
     if (caller.kind == Caller::Kind::coordinator) return std::nullopt;
+    if (caller.kind == Caller::Kind::feed_reader)
+      return error_response(403,
+                            "a feed token only reads its feed; use the secret of the personal "
+                            "link (manage_url)",
+                            "Authorization");
     if (!person.empty() && caller.program_id == program && caller.person_id == person)
       return std::nullopt;
     return error_response(403, "this token does not allow that", "Authorization");
@@ -618,9 +660,18 @@ struct Service::State {
     for (auto& token : store->load_tokens()) {
       const auto program = programs.find(token.program_id);
       if (program == programs.end()) continue;
-      token_hash_of[{token.program_id, token.person_id}] = token.hash;
-      tokens[token.hash] = {program->second, token.program_id, token.person_id, token.salt};
+      remember(token, program->second);
     }
+    // People stored before personal links existed keep their feed token and get a link.
+    std::vector<StoredToken> links;
+    for (const auto& [key, hash] : token_hash_of)
+      if (!link_hash_of.contains(key))
+        links.push_back(issue(TokenKind::personal, key.first, key.second).first);
+    if (links.empty()) return;
+    store->add_tokens(links);
+    for (const auto& link : links) remember(link, programs.at(link.program_id));
+    config.log("issued personal links to " + std::to_string(links.size()) +
+               " people stored before personal links existed");
   }
 
   // Makes `program` the state's program, with the blocks of the people it still has.
@@ -680,7 +731,8 @@ struct Service::State {
     std::string person;
     {
       std::shared_lock lock(registry);
-      if (const auto it = tokens.find(hash); it != tokens.end()) {
+      if (const auto it = tokens.find(hash);
+          it != tokens.end() && it->second.kind == TokenKind::feed) {
         program = it->second.program;
         person = it->second.person_id;
       }
@@ -758,11 +810,9 @@ struct Service::State {
         if (key.first == route.program && !people.contains(key.second))
           removed.push_back(key.second);
       for (const auto& id : people)
-        if (!token_hash_of.contains({route.program, id})) {
-          auto salt = random_bytes(16);
-          issued.push_back(
-              {sha256(feed_token(config.feed_key, salt)), std::move(salt), route.program, id});
-        }
+        for (const auto kind : {TokenKind::feed, TokenKind::personal})
+          if (!hashes_of(kind).contains({route.program, id}))
+            issued.push_back(issue(kind, route.program, id).first);
     }
     store->save_program(route.program, files_json, removed, issued);
 
@@ -776,13 +826,15 @@ struct Service::State {
       std::unique_lock lock(registry);
       for (const auto& id : removed) {
         const auto key = std::make_pair(route.program, id);
-        tokens.erase(token_hash_of.at(key));
-        token_hash_of.erase(key);
+        for (const auto kind : {TokenKind::feed, TokenKind::personal}) {
+          auto& hashes = hashes_of(kind);
+          if (const auto it = hashes.find(key); it != hashes.end()) {
+            tokens.erase(it->second);
+            hashes.erase(it);
+          }
+        }
       }
-      for (const auto& t : issued) {
-        token_hash_of[{t.program_id, t.person_id}] = t.hash;
-        tokens[t.hash] = {state, t.program_id, t.person_id, t.salt};
-      }
+      for (const auto& t : issued) remember(t, state);
     }
     const auto& installed = *state->program;
     return json_response(created ? 201 : 200,
@@ -947,42 +999,48 @@ struct Service::State {
     std::shared_lock lock(registry);
     for (const auto& person : state->program->people) {
       const auto hash = token_hash_of.find({route.program, person.id});
-      if (hash == token_hash_of.end()) continue;
+      const auto link = link_hash_of.find({route.program, person.id});
+      if (hash == token_hash_of.end() || link == link_hash_of.end()) continue;
       list.push_back({{"person", person.id},
                       {"name", person.name},
                       {"role", person.role == Role::mentor ? "mentor" : "mentee"},
                       {"published", state->feed_of(person.id) != nullptr},
-                      {"url", feed_url(request, tokens.at(hash->second).salt)}});
+                      {"url", feed_url(request, tokens.at(hash->second).salt)},
+                      {"manage_url", manage_url(request, tokens.at(link->second).salt)}});
     }
     return json_response(200, {{"program", route.program}, {"feeds", list}});
   }
 
-  Response rotate_token(const Request& request, const Route& route) {
+  // Rotates the person's secret of `kind`: the old one stops working at once.
+  Response rotate(const Request& request, const Route& route, TokenKind kind) {
     const auto state = find_program(route.program);
     if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
     std::lock_guard writing(state->writing);
     std::string old_hash;
     {
       std::shared_lock lock(registry);
-      const auto it = token_hash_of.find({route.program, route.person});
-      if (it == token_hash_of.end())
+      const auto& hashes = hashes_of(kind);
+      const auto it = hashes.find({route.program, route.person});
+      if (it == hashes.end())
         return error_response(404, "no person \"" + route.person + "\"", "person");
       old_hash = it->second;
     }
-    auto salt = random_bytes(16);
-    const auto token = feed_token(config.feed_key, salt);
-    StoredToken fresh{sha256(token), salt, route.program, route.person};
+    const auto [fresh, secret] = issue(kind, route.program, route.person);
     store->replace_token(old_hash, fresh);
     {
       std::unique_lock lock(registry);
       tokens.erase(old_hash);
-      tokens[fresh.hash] = {state, route.program, route.person, salt};
-      token_hash_of[{route.program, route.person}] = fresh.hash;
+      remember(fresh, state);
     }
-    config.log("token of " + route.program + "/" + route.person + " rotated, now " +
-               token_log_id(token));
+    const bool feed = kind == TokenKind::feed;
+    config.log(std::string(feed ? "feed token" : "personal link") + " of " + route.program + "/" +
+               route.person + " rotated, now " + token_log_id(secret));
+    if (feed)
+      return json_response(
+          201,
+          {{"person", route.person}, {"token", secret}, {"url", feed_url(request, fresh.salt)}});
     return json_response(
-        201, {{"person", route.person}, {"token", token}, {"url", feed_url(request, salt)}});
+        201, {{"person", route.person}, {"manage_url", manage_url(request, fresh.salt)}});
   }
 
   // Everything below about blocks runs with `writing` held.
@@ -1227,7 +1285,7 @@ struct Service::State {
     }
     caller = authenticate(request);
     const bool for_a_person = route.kind == RouteKind::blocks || route.kind == RouteKind::block ||
-                              route.kind == RouteKind::token;
+                              route.kind == RouteKind::token || route.kind == RouteKind::link;
     if (auto refusal = refuse(caller, route.program, for_a_person ? route.person : ""))
       return *refusal;
     switch (route.kind) {
@@ -1244,7 +1302,9 @@ struct Service::State {
       case RouteKind::block:
         return delete_block(route);
       case RouteKind::token:
-        return rotate_token(request, route);
+        return rotate(request, route, TokenKind::feed);
+      case RouteKind::link:
+        return rotate(request, route, TokenKind::personal);
       default:
         return error_response(404, "no such resource");
     }

@@ -338,10 +338,45 @@ struct RenderedSession {
   std::string events;
 };
 
-RenderedSession render_session(const Program& program, const Session& session) {
+// The UID of one occurrence in a plain feed: the series' UID with the occurrence's date in the
+// series zone before the '@', a date that moving the occurrence does not change.
+std::string occurrence_uid(const Series& series, const Occurrence& occurrence) {
+  const auto at = series.uid.rfind('@');
+  const auto day = format_day(date::floor<date::days>(occurrence.nominal));  // "2027-01-13"
+  const std::string digits = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
+  return series.uid.substr(0, at) + "-" + digits + series.uid.substr(at);
+}
+
+// A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
+std::string render_plain_session(const Session& session, const Zone& zone) {
+  const Series& series = *session.series;
+  std::string events;
+  for (const auto& occurrence : series.occurrences) {
+    if (occurrence.state == OccurrenceState::skipped) continue;
+    ComponentPtr event{icalcomponent_new_vevent()};
+    icalcomponent_add_property(event.get(),
+                               icalproperty_new_uid(occurrence_uid(series, occurrence).c_str()));
+    icalcomponent_add_property(event.get(), icalproperty_new_dtstamp(utc_value(series.dtstamp)));
+    icalcomponent_add_property(event.get(),
+                               icalproperty_new_dtstart(utc_value(occurrence.at.start)));
+    icalcomponent_add_property(event.get(), icalproperty_new_dtend(utc_value(occurrence.at.end)));
+    add_common(event.get(), session,
+               occurrence.state == OccurrenceState::moved
+                   ? moved_description(session, zone, occurrence)
+                   : series_description(session, zone));
+    events += text_of(event);
+  }
+  return events;
+}
+
+RenderedSession render_session(const Program& program, const Session& session, bool plain) {
   const Series& series = *session.series;
   const Zone zone = zone_of(series);
   RenderedSession rendered{series.zone, program.start, program.end, {}};
+  if (plain) {
+    rendered.events = render_plain_session(session, zone);
+    return rendered;
+  }
   for (const auto& occurrence : series.occurrences) {
     for (const LocalDay day :
          {date::floor<date::days>(occurrence.nominal), local_day(zone, occurrence.at.start)}) {
@@ -424,7 +459,8 @@ class FeedRenderer {
     std::string properties = head_ + text_of(icalproperty_new_name(name.c_str())) +
                              text_of(x_property("X-WR-CALNAME", name)) + refresh_;
     std::vector<const std::string*> parts{&properties};
-    for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
+    if (!options_.plain)
+      for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
     for (const auto* session : sessions) parts.push_back(&session->events);
     static const std::string end = "END:VCALENDAR\r\n";
     parts.push_back(&end);
@@ -473,7 +509,8 @@ std::string render_feed(const Program& program, const Schedule& schedule,
   FeedRenderer renderer(program, schedule, options);
   std::vector<RenderedSession> rendered;
   for (const std::size_t session : renderer.index().of(person_id))
-    rendered.push_back(render_session(program, renderer.index().sessions()[session]));
+    rendered.push_back(
+        render_session(program, renderer.index().sessions()[session], options.plain));
   std::vector<const RenderedSession*> sessions;
   for (const auto& session : rendered) sessions.push_back(&session);
   return renderer.render(person_id, sessions);
@@ -485,7 +522,7 @@ std::map<std::string, std::string> render_feeds(const Program& program, const Sc
   const SessionIndex& index = renderer.index();
   std::vector<RenderedSession> rendered(index.sessions().size());
   for_each_index_in_parallel(rendered.size(), [&](std::size_t i) {
-    rendered[i] = render_session(program, index.sessions()[i]);
+    rendered[i] = render_session(program, index.sessions()[i], options.plain);
   });
 
   // The program feed first: the largest, it should not be the one left at the end.

@@ -494,6 +494,53 @@ TEST_F(ServiceTest, BlockReplansTheAffectedSessionsAndBothFeedsShowIt) {
   EXPECT_EQ(listed["blocks"][0]["reason"], "board week");
 }
 
+// The DTSTART lines of a feed's VEVENTs, sorted.
+std::vector<std::string> starts_of(const std::string& feed) {
+  std::vector<std::string> starts;
+  for (std::size_t at = feed.find("\r\nDTSTART"); at != std::string::npos;
+       at = feed.find("\r\nDTSTART", at + 1))
+    starts.push_back(feed.substr(at + 2, feed.find("\r\n", at + 2) - at - 2));
+  std::sort(starts.begin(), starts.end());
+  return starts;
+}
+
+TEST_F(ServiceTest, PlainFeedsFollowBlocksAndRestarts) {
+  const auto paths = publish_sample();
+  const auto plain_of = [&](const std::string& person) {
+    const auto r = call("GET", paths.at(person) + "?plain=1", "", "");
+    EXPECT_EQ(r.status, 200) << *r.body;
+    EXPECT_EQ(r.header("Content-Type"), "text/calendar; charset=utf-8");
+    return *r.body;
+  };
+  const auto mentee_before = plain_of("e-02");
+  EXPECT_EQ(mentee_before.find("RRULE"), std::string::npos);
+  EXPECT_EQ(mentee_before.find("VTIMEZONE"), std::string::npos);
+  EXPECT_NE(mentee_before.find("UID:acme-2027-m-01-e-02-2027"), std::string::npos);
+  for (const auto& start : starts_of(mentee_before))
+    EXPECT_TRUE(start.starts_with("DTSTART:") && start.ends_with("Z")) << start;
+  EXPECT_NE(plain_of("e-02"), *call("GET", paths.at("e-02"), "", "").body);
+  expect_error(call("GET", "/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics?plain=1", "", ""), 404,
+               "token");
+
+  const auto r = call("POST", blocks_of("m-01"),
+                      block("2027-03-01T00:00:00-05:00", "2027-03-06T00:00:00-05:00"));
+  ASSERT_EQ(r.status, 201) << *r.body;
+  const auto mentee_after = plain_of("e-02");
+  EXPECT_NE(mentee_after, mentee_before) << "the mentee's plain feed follows the mentor's block";
+  const auto changes = body_of(r)["changes"];
+  ASSERT_FALSE(changes.empty());
+  for (const auto& c : changes) {
+    // "2027-03-02T16:30:00Z" as the plain feed writes it: "DTSTART:20270302T163000Z".
+    auto start = c["start"].get<std::string>();
+    std::erase(start, '-');
+    std::erase(start, ':');
+    const auto line = "\r\nDTSTART:" + start + "\r\n";
+    EXPECT_EQ(mentee_after.find(line) != std::string::npos, c["after"] == "moved") << line;
+  }
+  open();
+  EXPECT_EQ(plain_of("e-02"), mentee_after) << "made again from the restored schedule";
+}
+
 TEST_F(ServiceTest, DeletingABlockRestoresWhatItDisplaced) {
   const auto paths = publish_sample();
   const auto before = *call("GET", paths.at("e-02"), "", "").body;

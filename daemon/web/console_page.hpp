@@ -1,0 +1,50 @@
+// The coordinator's console: the sign-in form, the list of programs, and each program's state:
+// the pass summary, unplaced pairs with reasons and relaxations, alerts, each mentor's load
+// against their limits as charts, a pass to run, and each person's feed URL and personal link.
+// Functions of plain data, like personal_page.hpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mentorcal/program.hpp"
+#include "mentorcal/schedule.hpp"
+#include "mentorcal/summary.hpp"
+
+namespace mentorcal::daemon::web {
+
+std::string render_sign_in(const std::string& error);
+
+struct ProgramListEntry {
+  std::string id;
+  std::string name;  // empty when the stored program no longer loads
+  std::size_t people = 0;
+  std::size_t pairs = 0;
+  bool published = false;
+};
+std::string render_program_list(const std::vector<ProgramListEntry>& programs,
+                                const std::string& csrf);
+
+struct PersonLinks {
+  const Person* person = nullptr;
+  std::string feed_url;
+  std::string manage_url;
+};
+
+struct ConsolePage {
+  const Program* program = nullptr;
+  const Schedule* schedule = nullptr;  // published and current; null otherwise
+  bool waits_for_pass = false;         // the files changed after the published pass
+  std::optional<std::int64_t> published_pass;
+  std::size_t blocks = 0;
+  std::vector<PersonLinks> people;
+  std::string csrf;
+  std::string notice;  // what the last action did
+  // The last proposal (a pass run with publish: false), summarised beside the published one.
+  std::optional<PassSummary> proposal;
+  std::optional<std::int64_t> proposal_pass;
+};
+std::string render_console(const ConsolePage& page);
+
+}  // namespace mentorcal::daemon::web

@@ -389,10 +389,10 @@ std::string render_personal_page(const PersonalPage& page) {
   if (!page.notice.empty())
     body += "<div class=\"notice\" role=\"status\">" + escape(page.notice) + "</div>\n";
   body += block_form_section(page);
-  body += sessions_section(page, items, from);
-  body += calendar_section(page, upcoming(page, page.at.value_or(from)), from);
-  body += load_section(page, items);
   body += blocks_section(page);
+  body += calendar_section(page, upcoming(page, page.at.value_or(from)), from);
+  body += sessions_section(page, items, from);
+  body += load_section(page, items);
   body += subscribe_section(page);
   return page_document(me.name, body);
 }

@@ -1699,9 +1699,19 @@ struct Service::State {
     page.published_pass = state->published_pass;
     page.blocks = state->blocks.size();
     page.csrf = who.csrf;
+    // ?people=N: the N-th page of people, from 1; anything else the first.
+    const auto people_page = parse_id(query_value(request, "people")).value_or(1);
+    if (people_page >= 1 && static_cast<std::size_t>(people_page - 1) <
+                                program.people.size() / web::ConsolePage::kPeoplePerPage + 1)
+      page.first_person =
+          static_cast<std::size_t>(people_page - 1) * web::ConsolePage::kPeoplePerPage;
+    if (page.first_person >= program.people.size()) page.first_person = 0;
     {
       std::shared_lock lock(registry);
-      for (const auto& person : program.people) {
+      const auto end =
+          std::min(program.people.size(), page.first_person + web::ConsolePage::kPeoplePerPage);
+      for (std::size_t i = page.first_person; i < end; ++i) {
+        const auto& person = program.people[i];
         const auto feed = token_hash_of.find({route.program, person.id});
         const auto link = link_hash_of.find({route.program, person.id});
         if (feed == token_hash_of.end() || link == link_hash_of.end()) continue;

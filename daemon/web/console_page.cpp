@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "html.hpp"
 
@@ -33,26 +35,34 @@ std::string summary_table(const PassSummary& s) {
   return html + "</tbody></table>\n";
 }
 
-const Person* find_person(const Program& program, const std::string& id) {
-  for (const auto& p : program.people)
-    if (p.id == id) return &p;
-  return nullptr;
+// The program's people by id, made once per page.
+using PeopleById = std::unordered_map<std::string_view, const Person*>;
+
+PeopleById people_by_id(const Program& program) {
+  PeopleById people;
+  for (const auto& p : program.people) people.emplace(p.id, &p);
+  return people;
 }
 
-std::string name_and_id(const Program& program, const std::string& id) {
-  const auto* p = find_person(program, id);
-  return p ? escape(p->name) + " <span class=\"hint\">(" + escape(id) + ")</span>" : escape(id);
+std::string name_and_id(const PeopleById& people, const std::string& id) {
+  const auto it = people.find(id);
+  return it != people.end()
+             ? escape(it->second->name) + " <span class=\"hint\">(" + escape(id) + ")</span>"
+             : escape(id);
 }
 
-std::string unplaced_section(const ConsolePage& page) {
-  const auto& program = *page.program;
+// Rows of a list longer than a page can usefully show are cut here, with a line saying so.
+constexpr std::size_t kMaxRows = 200;
+
+std::string unplaced_section(const ConsolePage& page, const PeopleById& people) {
   std::string html =
       "<section aria-labelledby=\"unplaced\"><h2 id=\"unplaced\">Unplaced pairs</h2>\n";
   std::string rows;
+  std::size_t unplaced = 0;
   for (const auto& r : page.schedule->pairs) {
-    if (r.series) continue;
-    rows += "<tr><td>" + name_and_id(program, r.mentor_id) + "</td><td>" +
-            name_and_id(program, r.mentee_id) + "</td><td><ul>";
+    if (r.series || ++unplaced > kMaxRows) continue;
+    rows += "<tr><td>" + name_and_id(people, r.mentor_id) + "</td><td>" +
+            name_and_id(people, r.mentee_id) + "</td><td><ul>";
     for (const auto& reason : r.reasons) rows += "<li>" + escape(reason) + "</li>";
     rows += "</ul></td><td>" + escape(r.relaxation) + "</td></tr>\n";
   }
@@ -61,17 +71,22 @@ std::string unplaced_section(const ConsolePage& page) {
          "<table class=\"unplaced\"><thead><tr><th scope=\"col\">Mentor</th><th "
          "scope=\"col\">Mentee</th><th scope=\"col\">Why not</th><th scope=\"col\">What "
          "would place it</th></tr></thead><tbody>\n" +
-         rows + "</tbody></table>\n</section>\n";
+         rows + "</tbody></table>\n" +
+         (unplaced > kMaxRows
+              ? "<p>The first " + std::to_string(kMaxRows) + " of " + std::to_string(unplaced) +
+                    " unplaced pairs; the pass's schedule.json lists them all.</p>\n"
+              : std::string()) +
+         "</section>\n";
 }
 
-std::string alerts_section(const ConsolePage& page) {
+std::string alerts_section(const ConsolePage& page, const PeopleById& people) {
   const auto& program = *page.program;
   std::string items;
   for (std::size_t i = 0; i < page.schedule->pairs.size(); ++i) {
     const auto& r = page.schedule->pairs[i];
     if (!r.series || !below_min_held(program.pairs[i], *r.series)) continue;
-    items += "<li class=\"alert\">" + name_and_id(program, r.mentor_id) + " and " +
-             name_and_id(program, r.mentee_id) + " hold " + std::to_string(r.series->held_count()) +
+    items += "<li class=\"alert\">" + name_and_id(people, r.mentor_id) + " and " +
+             name_and_id(people, r.mentee_id) + " hold " + std::to_string(r.series->held_count()) +
              " of " + std::to_string(r.series->occurrences.size()) +
              " sessions, below the pair's minimum; blocks took the rest.</li>\n";
   }
@@ -117,13 +132,34 @@ std::string load_chart(const Person& mentor, const std::map<LocalDay, long long>
   return svg + "</svg>";
 }
 
+// "People 101 to 200 of 40000", with links to the pages before and after, when there are more
+// people than one page holds.
+std::string people_pages(const ConsolePage& page) {
+  const auto total = page.program->people.size();
+  constexpr auto per = ConsolePage::kPeoplePerPage;
+  if (total <= per) return {};
+  const auto last = std::min(total, page.first_person + per);
+  std::string html = "<nav class=\"views\"><span>People " + std::to_string(page.first_person + 1) +
+                     " to " + std::to_string(last) + " of " + std::to_string(total) + "</span> ";
+  const auto link = [&](std::size_t first, const char* label) {
+    html += "<a href=\"/programs/" + escape(page.program->id) +
+            "?people=" + std::to_string(first / per + 1) + "\">" + label + "</a> ";
+  };
+  if (page.first_person > 0) link(page.first_person - per, "Previous people");
+  if (last < total) link(last, "Next people");
+  return html + "</nav>\n";
+}
+
 std::string load_section(const ConsolePage& page) {
   const auto& program = *page.program;
   std::map<std::size_t, std::map<LocalDay, long long>> by_mentor;  // person index → week → min
+  const auto shown = [&](std::size_t person) {
+    return person >= page.first_person && person < page.first_person + ConsolePage::kPeoplePerPage;
+  };
   for (std::size_t i = 0; i < page.schedule->pairs.size(); ++i) {
     const auto& r = page.schedule->pairs[i];
-    if (!r.series) continue;
     const auto mentor = program.pairs[i].mentor;
+    if (!r.series || !shown(mentor)) continue;
     auto& weeks = by_mentor[mentor];
     for (const auto& o : r.series->occurrences)
       if (o.state != OccurrenceState::skipped)
@@ -134,7 +170,8 @@ std::string load_section(const ConsolePage& page) {
       "<section aria-labelledby=\"load\"><h2 id=\"load\">Mentors' load</h2>\n"
       "<p class=\"hint\">Minutes of sessions per week (Monday first, in the "
       "mentor's zone); the dashed line is the mentor's weekly limit, red bars go "
-      "over it.</p>\n<div class=\"charts\">\n";
+      "over it.</p>\n" +
+      people_pages(page) + "<div class=\"charts\">\n";
   for (const auto& [mentor, weeks] : by_mentor) {
     const auto& person = program.people[mentor];
     html += "<figure><figcaption>" + escape(person.name) + " <span class=\"hint\">(" +
@@ -147,7 +184,8 @@ std::string people_section(const ConsolePage& page) {
   std::string html =
       "<section aria-labelledby=\"people\"><h2 id=\"people\">Links to send</h2>\n"
       "<p class=\"hint\">The calendar address only reads; the personal link opens "
-      "the person's page, where they block time. Send each person their own.</p>\n"
+      "the person's page, where they block time. Send each person their own.</p>\n" +
+      people_pages(page) +
       "<table class=\"people\"><thead><tr><th scope=\"col\">Person</th><th "
       "scope=\"col\">Calendar address</th><th scope=\"col\">Personal link</th><th "
       "scope=\"col\">Replace</th></tr></thead><tbody>\n";
@@ -245,7 +283,10 @@ std::string render_console(const ConsolePage& page) {
     body += "</section>\n";
   }
   body += pass_section(page);
-  if (page.schedule) body += alerts_section(page) + unplaced_section(page) + load_section(page);
+  if (page.schedule) {
+    const auto people = people_by_id(program);
+    body += alerts_section(page, people) + unplaced_section(page, people) + load_section(page);
+  }
   body += people_section(page);
   // The coordinator-loop work adds report.html, sessions.csv and load.csv to a pass's output;
   // their links go here once the daemon serves them.

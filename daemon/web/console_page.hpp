@@ -33,12 +33,17 @@ struct PersonLinks {
 };
 
 struct ConsolePage {
+  // People are shown a page at a time (links and load charts): a program of 40,000 people would
+  // otherwise make a page of tens of megabytes.
+  static constexpr std::size_t kPeoplePerPage = 100;
+
   const Program* program = nullptr;
   const Schedule* schedule = nullptr;  // published and current; null otherwise
   bool waits_for_pass = false;         // the files changed after the published pass
   std::optional<std::int64_t> published_pass;
   std::size_t blocks = 0;
-  std::vector<PersonLinks> people;
+  std::size_t first_person = 0;     // index into program->people of the page's first person
+  std::vector<PersonLinks> people;  // from first_person on, at most kPeoplePerPage
   std::string csrf;
   std::string notice;  // what the last action did
   // The last proposal (a pass run with publish: false), summarised beside the published one.

@@ -1,5 +1,7 @@
 #include "html.hpp"
 
+#include "mentorcal/csv.hpp"
+
 namespace mentorcal::daemon::web {
 namespace {
 
@@ -27,37 +29,6 @@ std::optional<std::string> form_decode(std::string_view text) {
     }
   }
   return out;
-}
-
-// Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or code points past U+10FFFF.
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    unsigned min = 0;
-    unsigned code = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      n = 1, min = 0x80, code = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2, min = 0x800, code = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3, min = 0x10000, code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto next = static_cast<unsigned char>(s[i + k]);
-      if ((next & 0xc0) != 0x80) return false;
-      code = code << 6 | (next & 0x3f);
-    }
-    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
-    i += n + 1;
-  }
-  return true;
 }
 
 }  // namespace
@@ -100,7 +71,7 @@ std::optional<std::map<std::string, std::string>> parse_form(std::string_view bo
     auto name = form_decode(item.substr(0, eq));
     auto value =
         form_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
-    if (!name || !value || !valid_utf8(*name) || !valid_utf8(*value)) return std::nullopt;
+    if (!name || !value || !is_valid_utf8(*name) || !is_valid_utf8(*value)) return std::nullopt;
     if (!fields.emplace(std::move(*name), std::move(*value)).second) return std::nullopt;
   }
   return fields;

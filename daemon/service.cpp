@@ -384,6 +384,39 @@ Route route_of(std::string_view target) {
   return r;
 }
 
+// What `next` would change of `now`, pair by pair (both in one program's pair order), in words.
+std::vector<web::ConsolePage::PairChange> changes_between(const Schedule& now,
+                                                          const Schedule& next) {
+  std::vector<web::ConsolePage::PairChange> changes;
+  for (std::size_t i = 0; i < now.pairs.size() && i < next.pairs.size(); ++i) {
+    const auto& a = now.pairs[i].series;
+    const auto& b = next.pairs[i].series;
+    std::string what;
+    if (a && !b) {
+      what = "would no longer be placed";
+    } else if (!a && b) {
+      what = "would be placed, " + std::to_string(b->held_count()) + " sessions";
+    } else if (a && b) {
+      // The instants each series takes place at, in order: what the two calendars show.
+      const auto held = [](const Series& s) {
+        std::vector<Interval> at;
+        for (const auto& o : s.occurrences)
+          if (o.state != OccurrenceState::skipped) at.push_back(o.at);
+        std::sort(at.begin(), at.end());
+        return at;
+      };
+      const auto before = held(*a), after = held(*b);
+      std::size_t differ = 0;
+      for (const auto& t : after) differ += !std::binary_search(before.begin(), before.end(), t);
+      if (differ > 0 || before.size() != after.size())
+        what = std::to_string(differ) + " of " + std::to_string(after.size()) +
+               " sessions at other times (" + std::to_string(before.size()) + " now)";
+    }
+    if (!what.empty()) changes.push_back({now.pairs[i].mentor_id, now.pairs[i].mentee_id, what});
+  }
+  return changes;
+}
+
 std::optional<std::int64_t> parse_id(std::string_view text) {
   if (text.empty() || text.size() > 18) return std::nullopt;
   std::int64_t value = 0;
@@ -1726,6 +1759,7 @@ struct Service::State {
             proposed && proposed->pairs.size() == program.pairs.size()) {
           page.proposal = summarize(program, *proposed);
           page.proposal_pass = *id;
+          if (page.schedule) page.proposal_changes = changes_between(*page.schedule, *proposed);
         }
       }
     } else if (const auto published = parse_id(query_value(request, "published"))) {

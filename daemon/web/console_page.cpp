@@ -204,14 +204,29 @@ std::string people_section(const ConsolePage& page) {
   return html + "</tbody></table>\n</section>\n";
 }
 
-std::string pass_section(const ConsolePage& page) {
+std::string pass_section(const ConsolePage& page, const PeopleById& people) {
   const auto action = "/programs/" + page.program->id + "/passes";
   std::string html = "<section aria-labelledby=\"pass\"><h2 id=\"pass\">Run a pass</h2>\n";
   if (page.proposal) {
     html += "<div class=\"preview\" id=\"preview\" tabindex=\"-1\"><h3>Proposal (pass " +
             std::to_string(*page.proposal_pass) +
             ")</h3><p>Stored, not published: no feed has changed.</p>" +
-            summary_table(*page.proposal) + "</div>\n";
+            summary_table(*page.proposal);
+    if (page.proposal_changes.empty()) {
+      html += "<p>It would change no one's sessions.</p>";
+    } else {
+      html += "<h4>What it would change, for whom</h4><ul>";
+      for (std::size_t i = 0; i < page.proposal_changes.size() && i < kMaxRows; ++i) {
+        const auto& c = page.proposal_changes[i];
+        html += "<li>" + name_and_id(people, c.mentor_id) + " and " +
+                name_and_id(people, c.mentee_id) + ": " + escape(c.what) + "</li>";
+      }
+      html += "</ul>";
+      if (page.proposal_changes.size() > kMaxRows)
+        html += "<p>The first " + std::to_string(kMaxRows) + " of " +
+                std::to_string(page.proposal_changes.size()) + " pairs that would change.</p>";
+    }
+    html += "</div>\n";
   }
   html += "<form method=\"post\" action=\"" + escape(action) + "\">" + csrf_field(page.csrf) +
           "<p>A proposal schedules the program again and shows the result here without changing "
@@ -282,11 +297,10 @@ std::string render_console(const ConsolePage& page) {
                                 : "<p>No pass is published yet.</p>\n";
     body += "</section>\n";
   }
-  body += pass_section(page);
-  if (page.schedule) {
-    const auto people = people_by_id(program);
+  const auto people = people_by_id(program);
+  body += pass_section(page, people);
+  if (page.schedule)
     body += alerts_section(page, people) + unplaced_section(page, people) + load_section(page);
-  }
   body += people_section(page);
   // The coordinator-loop work adds report.html, sessions.csv and load.csv to a pass's output;
   // their links go here once the daemon serves them.

@@ -46,9 +46,14 @@ struct ConsolePage {
   std::vector<PersonLinks> people;  // from first_person on, at most kPeoplePerPage
   std::string csrf;
   std::string notice;  // what the last action did
-  // The last proposal (a pass run with publish: false), summarised beside the published one.
+  // The last proposal (a pass run with publish: false), summarised beside the published one,
+  // and what it would change for whom: by pair, in words ("3 of 26 sessions at other times").
   std::optional<PassSummary> proposal;
   std::optional<std::int64_t> proposal_pass;
+  struct PairChange {
+    std::string mentor_id, mentee_id, what;
+  };
+  std::vector<PairChange> proposal_changes;
 };
 std::string render_console(const ConsolePage& page);
 

@@ -247,6 +247,8 @@ TEST_F(PagesTest, TheConsoleNeedsTheCoordinatorTokenAndShowsTheProgram) {
   const auto before = feed("m-01");
   const auto shown = call("GET", std::string(proposal.header("Location")), "", "", cookie);
   EXPECT_NE(shown.body->find("Stored, not published"), std::string::npos);
+  // The same program and no blocks: the proposal is the published schedule again.
+  EXPECT_NE(shown.body->find("It would change no one's sessions"), std::string::npos);
   EXPECT_EQ(feed("m-01"), before);
   EXPECT_EQ(call("POST", "/programs/acme-2027/passes", "action=publish", "", cookie).status, 403);
 }

@@ -224,6 +224,16 @@ std::string csrf_field(const PersonalPage& page) {
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(page.csrf) + "\">";
 }
 
+// A block as the form takes it: "Mon 1 Mar 2027 to Fri 5 Mar 2027" for whole days (both
+// included), else both instants with their times.
+std::string block_span(const Zone& zone, const Interval& at) {
+  const auto start = zone.to_local(at.start), end = zone.to_local(at.end);
+  const LocalDay first = date::floor<date::days>(start), after = date::floor<date::days>(end);
+  if (start == LocalMinute{first} && end == LocalMinute{after} && after > first)
+    return day_text(first) + " to " + day_text(after - date::days{1});
+  return when_text(zone, at.start) + " to " + when_text(zone, at.end);
+}
+
 std::string blocks_section(const PersonalPage& page) {
   const auto& zone = page.me->zone;
   std::string html =
@@ -232,8 +242,7 @@ std::string blocks_section(const PersonalPage& page) {
   html += "<ul class=\"blocks\">\n";
   for (const auto& b : page.blocks) {
     html += "<li><form method=\"post\" action=\"/me/blocks/" + std::to_string(b.id) + "/undo\">" +
-            csrf_field(page) + escape(when_text(zone, b.at.start)) + " to " +
-            escape(when_text(zone, b.at.end));
+            csrf_field(page) + escape(block_span(zone, b.at));
     if (!b.reason.empty()) html += " <q>" + escape(b.reason) + "</q>";
     html += " <button type=\"submit\">Undo</button></form></li>\n";
   }

@@ -162,6 +162,8 @@ TEST_F(PagesTest, PreviewStoresNothingBlockChangesBothFeedsUndoRestoresThem) {
   const auto page = call("GET", std::string(blocked.header("Location")), "", "", cookie);
   EXPECT_NE(page.body->find("Your block is stored"), std::string::npos);
   EXPECT_NE(page.body->find("Board week"), std::string::npos);
+  EXPECT_NE(page.body->find("Mon 1 Mar 2027 to Fri 5 Mar 2027"), std::string::npos)
+      << "whole days read as the form took them, both included";
 
   std::smatch undo;
   ASSERT_TRUE(

@@ -178,8 +178,13 @@ int run_schedule(const ScheduleCommandOptions& options) {
   std::thread verifier([&] { violations = verify_schedule(program, schedule); });
   OutputFiles files;
   files["schedule.json"] = schedule_to_json(schedule);
-  for (auto& [id, feed] : render_feeds(program, schedule, {}))
-    files["feeds/" + (id.empty() ? std::string("program") : id) + ".ics"] = std::move(feed);
+  for (const bool plain : {false, true}) {
+    FeedOptions options;
+    options.plain = plain;
+    for (auto& [id, feed] : render_feeds(program, schedule, options))
+      files[(plain ? "feeds/plain/" : "feeds/") + (id.empty() ? std::string("program") : id) +
+            ".ics"] = std::move(feed);
+  }
   verifier.join();
   timer.done("verify and render feeds");
   if (!violations.empty()) {

@@ -7,9 +7,12 @@ namespace mentorcal::daemon {
 
 Verdict authorise(const Caller& caller, Audience audience, std::string_view program,
                   std::string_view person) {
-  if (audience == Audience::anyone || caller.kind == Caller::Kind::coordinator)
-    return Verdict::allowed;
+  if (audience == Audience::anyone) return Verdict::allowed;
   if (caller.kind == Caller::Kind::anyone) return Verdict::unauthenticated;
+  if (caller.without_csrf) return Verdict::no_csrf_token;
+  if (caller.kind == Caller::Kind::coordinator) return Verdict::allowed;
+  if (caller.kind == Caller::Kind::feed_reader) return Verdict::feed_token;
+  if (audience == Audience::signed_in) return Verdict::allowed;
   if (audience == Audience::person && !person.empty() && caller.program_id == program &&
       caller.person_id == person)
     return Verdict::allowed;

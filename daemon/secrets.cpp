@@ -78,6 +78,10 @@ std::string feed_token(std::string_view feed_key, std::string_view salt) {
   return to_base64url(hmac_sha256(feed_key, salt).substr(0, 24));
 }
 
+std::string personal_secret(std::string_view feed_key, std::string_view salt) {
+  return to_base64url(hmac_sha256(feed_key, "personal link" + std::string(salt)).substr(0, 16));
+}
+
 std::string new_admin_token() {
   return to_base64url(random_bytes(32));
 }

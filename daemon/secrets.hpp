@@ -4,6 +4,8 @@
 // getrandom, kept in the database with the token's SHA-256; the feed key is 256 random bits
 // kept in DATA_DIR/feed.key (0600). The database alone therefore reveals no token, while the
 // daemon can still list every feed URL for the coordinator. Rotating a token draws a new salt.
+// A person's personal link (the secret that writes: blocks, rotation, their page) is made the
+// same way from a salt of its own, under another label, so that neither secret tells the other.
 #pragma once
 
 #include <string>
@@ -22,6 +24,9 @@ std::string to_base64url(std::string_view bytes);  // without padding
 
 // The token a person's salt gives under the feed key: 192 bits, 32 URL-safe characters.
 std::string feed_token(std::string_view feed_key, std::string_view salt);
+// The secret of a person's personal link `/me/{secret}`: 128 bits of HMAC-SHA256(feed key,
+// "personal link" + salt), 22 URL-safe characters.
+std::string personal_secret(std::string_view feed_key, std::string_view salt);
 // A fresh random token for the coordinator: 256 bits, 43 URL-safe characters.
 std::string new_admin_token();
 

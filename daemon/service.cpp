@@ -23,6 +23,11 @@
 #include "mentorcal/summary.hpp"
 #include "mentorcal/tz_update.hpp"
 #include "secrets.hpp"
+#include "web/assets.hpp"
+#include "web/console_page.hpp"
+#include "web/html.hpp"
+#include "web/personal_page.hpp"
+#include "web/sessions.hpp"
 
 namespace mentorcal::daemon {
 namespace {
@@ -356,6 +361,19 @@ enum class RouteKind {
   blocks,
   block,
   token,
+  link,
+  // Pages (web/): signed in by a session cookie, not a bearer token.
+  home,
+  sign_in,
+  sign_out,
+  personal_link,
+  personal_page,
+  personal_block,
+  personal_undo,
+  console_program,
+  console_pass,
+  console_rotate,
+  asset,
   unknown,
 };
 
@@ -383,7 +401,36 @@ Route route_of(std::string_view target) {
     return {};
   Route r;
   const auto is = [&](std::size_t i, std::string_view s) { return i < n && parts[i] == s; };
-  if (n == 1 && is(0, "healthz")) {
+  if (n == 1 && parts[0].empty()) {
+    r.kind = RouteKind::home, r.pattern = "/", r.methods = {"GET"};
+  } else if (n == 1 && is(0, "signin")) {
+    r.kind = RouteKind::sign_in, r.pattern = "/signin", r.methods = {"POST"};
+  } else if (n == 1 && is(0, "signout")) {
+    r.kind = RouteKind::sign_out, r.pattern = "/signout", r.methods = {"POST"};
+  } else if (n == 1 && is(0, "me")) {
+    r.kind = RouteKind::personal_page, r.pattern = "/me", r.methods = {"GET"};
+  } else if (n == 2 && is(0, "me") && is(1, "blocks")) {
+    r.kind = RouteKind::personal_block, r.pattern = "/me/blocks", r.methods = {"POST"};
+  } else if (n == 4 && is(0, "me") && is(1, "blocks") && is(3, "undo")) {
+    r.kind = RouteKind::personal_undo, r.pattern = "/me/blocks/{block}/undo", r.methods = {"POST"},
+    r.item = parts[2];
+  } else if (n == 2 && is(0, "me") && !parts[1].empty()) {
+    r.kind = RouteKind::personal_link, r.pattern = "/me/{secret}", r.methods = {"GET"},
+    r.item = parts[1];
+  } else if (n == 2 && is(0, "assets")) {
+    r.kind = RouteKind::asset, r.pattern = "/assets/{name}", r.methods = {"GET"}, r.item = parts[1];
+  } else if (n == 2 && is(0, "programs") && !parts[1].empty()) {
+    r.kind = RouteKind::console_program, r.pattern = "/programs/{id}", r.methods = {"GET"};
+    r.program = parts[1];
+  } else if (n == 3 && is(0, "programs") && is(2, "passes")) {
+    r.kind = RouteKind::console_pass, r.pattern = "/programs/{id}/passes", r.methods = {"POST"};
+    r.program = parts[1];
+  } else if (n == 5 && is(0, "programs") && is(2, "people") && is(4, "rotate")) {
+    r.kind = RouteKind::console_rotate, r.pattern = "/programs/{id}/people/{person}/rotate",
+    r.methods = {"POST"};
+    r.program = parts[1];
+    r.person = parts[3];
+  } else if (n == 1 && is(0, "healthz")) {
     r.kind = RouteKind::healthz, r.pattern = "/healthz", r.methods = {"GET"};
   } else if (n == 1 && is(0, "metrics")) {
     r.kind = RouteKind::metrics, r.pattern = "/metrics", r.methods = {"GET"};
@@ -414,10 +461,58 @@ Route route_of(std::string_view target) {
       } else if (n == 6 && is(5, "token")) {
         r.kind = RouteKind::token, r.pattern = "/api/programs/{id}/people/{person}/token",
         r.methods = {"POST"};
+      } else if (n == 6 && is(5, "link")) {
+        r.kind = RouteKind::link, r.pattern = "/api/programs/{id}/people/{person}/link",
+        r.methods = {"POST"};
       }
     }
   }
+  // A page's form that writes is read only from a browser signed in by its session cookie.
+  switch (r.kind) {
+    case RouteKind::sign_out:
+    case RouteKind::personal_block:
+    case RouteKind::personal_undo:
+    case RouteKind::console_pass:
+    case RouteKind::console_rotate:
+      r.audience = Audience::signed_in;
+      break;
+    default:
+      break;
+  }
   return r;
+}
+
+// What `next` would change of `now`, pair by pair (both in one program's pair order), in words.
+std::vector<web::ConsolePage::PairChange> changes_between(const Schedule& now,
+                                                          const Schedule& next) {
+  std::vector<web::ConsolePage::PairChange> changes;
+  for (std::size_t i = 0; i < now.pairs.size() && i < next.pairs.size(); ++i) {
+    const auto& a = now.pairs[i].series;
+    const auto& b = next.pairs[i].series;
+    std::string what;
+    if (a && !b) {
+      what = "would no longer be placed";
+    } else if (!a && b) {
+      what = "would be placed, " + std::to_string(b->held_count()) + " sessions";
+    } else if (a && b) {
+      // The instants each series takes place at, in order: what the two calendars show.
+      const auto held = [](const Series& s) {
+        std::vector<Interval> at;
+        for (const auto& o : s.occurrences)
+          if (o.state != OccurrenceState::skipped) at.push_back(o.at);
+        std::sort(at.begin(), at.end());
+        return at;
+      };
+      const auto before = held(*a), after = held(*b);
+      std::size_t differ = 0;
+      for (const auto& t : after) differ += !std::binary_search(before.begin(), before.end(), t);
+      if (differ > 0 || before.size() != after.size())
+        what = std::to_string(differ) + " of " + std::to_string(after.size()) +
+               " sessions at other times (" + std::to_string(before.size()) + " now)";
+    }
+    if (!what.empty()) changes.push_back({now.pairs[i].mentor_id, now.pairs[i].mentee_id, what});
+  }
+  return changes;
 }
 
 std::optional<std::int64_t> parse_id(std::string_view text) {
@@ -558,14 +653,18 @@ struct Service::State {
     }
     void forget_replan_index() { replan_index_.reset(); }
 
-    // Guarded by `feeds_mutex`, which a feed request holds only to copy a pointer.
+    // Guarded by `feeds_mutex`, which a feed request holds only to copy a pointer. The plain
+    // form (FeedOptions::plain) is kept in memory only: made with every feed, and again from
+    // the published schedule when mentorcald starts.
     std::mutex feeds_mutex;
     std::unordered_map<std::string, std::shared_ptr<const Feed>> feeds;
+    std::unordered_map<std::string, std::shared_ptr<const Feed>> plain_feeds;
 
-    std::shared_ptr<const Feed> feed_of(const std::string& person) {
+    std::shared_ptr<const Feed> feed_of(const std::string& person, bool plain = false) {
       std::lock_guard lock(feeds_mutex);
-      const auto it = feeds.find(person);
-      return it == feeds.end() ? nullptr : it->second;
+      const auto& map = plain ? plain_feeds : feeds;
+      const auto it = map.find(person);
+      return it == map.end() ? nullptr : it->second;
     }
 
    private:
@@ -577,6 +676,7 @@ struct Service::State {
     std::string program_id;
     std::string person_id;
     std::string salt;
+    TokenKind kind = TokenKind::feed;
   };
 
   ServiceConfig config;
@@ -588,24 +688,72 @@ struct Service::State {
   // Guards `programs` and `tokens`; a feed request holds it shared, briefly.
   std::shared_mutex registry;
   std::map<std::string, std::shared_ptr<ProgramState>> programs;
-  std::unordered_map<std::string, TokenEntry> tokens;  // by SHA-256 of the token
-  std::map<std::pair<std::string, std::string>, std::string> token_hash_of;  // (program, person)
+  std::unordered_map<std::string, TokenEntry> tokens;  // by SHA-256 of the token, either kind
+  // By (program, person): the hash of their feed token, and of their personal link's secret.
+  std::map<std::pair<std::string, std::string>, std::string> token_hash_of;
+  std::map<std::pair<std::string, std::string>, std::string> link_hash_of;
 
-  FeedOptions feed_options() const {
+  std::map<std::pair<std::string, std::string>, std::string>& hashes_of(TokenKind kind) {
+    return kind == TokenKind::feed ? token_hash_of : link_hash_of;
+  }
+
+  // A person's secret of `kind` under a fresh salt, as stored, and the secret itself.
+  std::pair<StoredToken, std::string> issue(TokenKind kind, const std::string& program,
+                                            const std::string& person) const {
+    auto salt = random_bytes(16);
+    auto secret = kind == TokenKind::feed ? feed_token(config.feed_key, salt)
+                                          : personal_secret(config.feed_key, salt);
+    return {{sha256(secret), std::move(salt), program, person, kind}, std::move(secret)};
+  }
+
+  void remember(const StoredToken& token, std::shared_ptr<ProgramState> program) {
+    hashes_of(token.kind)[{token.program_id, token.person_id}] = token.hash;
+    tokens[token.hash] = {std::move(program), token.program_id, token.person_id, token.salt,
+                          token.kind};
+  }
+
+  FeedOptions feed_options(bool plain = false) const {
     FeedOptions options;
     options.refresh = config.refresh;
+    options.plain = plain;
     return options;
+  }
+
+  // Every person's feed in the usual or the plain form; someone without a session gets a
+  // calendar without events.
+  std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> people_feeds(
+      ProgramState& state, const Program& program, const Schedule& schedule, bool plain,
+      std::int64_t now) const {
+    auto rendered = render_feeds(program, schedule, feed_options(plain));
+    std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds;
+    for (const auto& person : program.people) {
+      auto text = rendered.extract(person.id);
+      feeds.emplace_back(person.id,
+                         next_feed(text ? std::move(text.mapped())
+                                        : empty_feed(program, person, feed_options(plain)),
+                                   state.feed_of(person.id, plain), now));
+    }
+    return feeds;
   }
 
   Instant revision() const { return date::floor<Minutes>(config.clock()); }
   std::int64_t now_seconds() const { return unix_seconds(config.clock()); }
 
-  std::string feed_url(const Request& request, const std::string& salt) const {
+  // Where the daemon's URLs start: --public-url, else http:// and the request's Host.
+  std::string base_url(const Request& request) const {
     auto base = config.public_url;
     if (base.empty() && !request.header("host").empty())
       base = "http://" + std::string(request.header("host"));
     while (!base.empty() && base.back() == '/') base.pop_back();
-    return base + "/feeds/" + feed_token(config.feed_key, salt) + ".ics";
+    return base;
+  }
+
+  std::string feed_url(const Request& request, const std::string& salt) const {
+    return base_url(request) + "/feeds/" + feed_token(config.feed_key, salt) + ".ics";
+  }
+
+  std::string manage_url(const Request& request, const std::string& salt) const {
+    return base_url(request) + "/me/" + personal_secret(config.feed_key, salt);
   }
 
   std::shared_ptr<ProgramState> find_program(const std::string& id) {
@@ -618,7 +766,7 @@ struct Service::State {
   Caller authenticate(const Request& head) {
     Caller caller;
     const auto token = bearer_token(head.header("authorization"));
-    if (!token) return caller;
+    if (!token) return cookie_caller(head);
     const auto hash = sha256(*token);
     caller.log_id = to_hex(hash).substr(0, 8);
     if (same_secret(hash, admin_hash)) {
@@ -627,7 +775,8 @@ struct Service::State {
     }
     std::shared_lock lock(registry);
     if (const auto it = tokens.find(hash); it != tokens.end()) {
-      caller.kind = Caller::Kind::person;
+      caller.kind =
+          it->second.kind == TokenKind::personal ? Caller::Kind::person : Caller::Kind::feed_reader;
       caller.program_id = it->second.program_id;
       caller.person_id = it->second.person_id;
     }
@@ -669,16 +818,34 @@ struct Service::State {
       refusal->headers.emplace_back("Allow", allow);
       return admission;
     }
-    if (route.audience != Audience::anyone) admission.caller = authenticate(head);
+    if (route.audience == Audience::signed_in)
+      admission.caller = cookie_caller(head, false);
+    else if (route.audience != Audience::anyone)
+      admission.caller = authenticate(head);
     switch (authorise(admission.caller, route.audience, route.program, route.person)) {
       case Verdict::allowed:
         break;
       case Verdict::unauthenticated:
+        if (route.audience == Audience::signed_in) {
+          refusal = message_page(401, "Please sign in again",
+                                 "Open your personal link again, or sign in as the coordinator.");
+          return admission;
+        }
         refusal = error_response(401, "a valid bearer token is required", "Authorization");
         refusal->headers.emplace_back("WWW-Authenticate", "Bearer");
         return admission;
       case Verdict::forbidden:
         refusal = error_response(403, "this token does not allow that", "Authorization");
+        return admission;
+      case Verdict::feed_token:
+        refusal = error_response(403,
+                                 "a feed token only reads its feed; use the secret of the "
+                                 "personal link (manage_url)",
+                                 "Authorization");
+        return admission;
+      case Verdict::no_csrf_token:
+        refusal = error_response(
+            403, "a session cookie needs its page's CSRF token in X-CSRF-Token", "X-CSRF-Token");
         return admission;
     }
     if (route.kind == RouteKind::program && method == "PUT")
@@ -705,6 +872,23 @@ struct Service::State {
     if (!route.program.empty()) out += " program=" + shown(route.program, known_program);
     if (!route.person.empty()) out += " person=" + shown(route.person, known_person);
     return out;
+  }
+
+  // A browser signed in by its session cookie. Calling the API, anything but GET also sends the
+  // page's CSRF token in X-CSRF-Token; a page's form carries it in the body, which the page checks.
+  Caller cookie_caller(const Request& head, bool csrf_in_header = true) {
+    Caller caller;
+    const auto who = signed_in(head);
+    if (!who) return caller;
+    caller.kind = who->kind == web::SignedIn::Kind::coordinator ? Caller::Kind::coordinator
+                                                                : Caller::Kind::person;
+    caller.program_id = who->program_id;
+    caller.person_id = who->person_id;
+    caller.log_id = "session";
+    const bool reads = head.method == "GET" || head.method == "HEAD";
+    caller.without_csrf = csrf_in_header && !reads &&
+                          !web::WebSessions::csrf_matches(*who, head.header("x-csrf-token"));
+    return caller;
   }
 
   // ---- restoring ----
@@ -749,15 +933,28 @@ struct Service::State {
       if (state->program && state->published && state->schedule_current) {
         follow_tz_update_on_start(*state);
         state->replan_index();
+        if (state->plain_feeds.empty())
+          for (auto& [person, feed] :
+               people_feeds(*state, *state->program, *state->published, true, now_seconds()))
+            state->plain_feeds[person] = std::move(feed);
       }
       programs[stored.id] = std::move(state);
     }
     for (auto& token : store->load_tokens()) {
       const auto program = programs.find(token.program_id);
       if (program == programs.end()) continue;
-      token_hash_of[{token.program_id, token.person_id}] = token.hash;
-      tokens[token.hash] = {program->second, token.program_id, token.person_id, token.salt};
+      remember(token, program->second);
     }
+    // People stored before personal links existed keep their feed token and get a link.
+    std::vector<StoredToken> links;
+    for (const auto& [key, hash] : token_hash_of)
+      if (!link_hash_of.contains(key))
+        links.push_back(issue(TokenKind::personal, key.first, key.second).first);
+    if (links.empty()) return;
+    store->add_tokens(links);
+    for (const auto& link : links) remember(link, programs.at(link.program_id));
+    config.log("issued personal links to " + std::to_string(links.size()) +
+               " people stored before personal links existed");
   }
 
   // Makes `program` the state's program, with the blocks of the people it still has.
@@ -817,12 +1014,22 @@ struct Service::State {
     std::string person;
     {
       std::shared_lock lock(registry);
-      if (const auto it = tokens.find(hash); it != tokens.end()) {
+      if (const auto it = tokens.find(hash);
+          it != tokens.end() && it->second.kind == TokenKind::feed) {
         program = it->second.program;
         person = it->second.person_id;
       }
     }
-    const auto found = program ? program->feed_of(person) : nullptr;
+    const auto query = request.target.find('?');
+    const bool plain = query != std::string::npos &&
+                       any_part(std::string_view(request.target).substr(query + 1), '&',
+                                [](std::string_view parameter) { return parameter == "plain=1"; });
+    const auto found = program ? program->feed_of(person, plain) : nullptr;
+    if (!found && plain && program && program->feed_of(person))
+      return error_response(404,
+                            "the plain form of this feed returns with the next pass (the program "
+                            "was replaced and mentorcald restarted since the last one)",
+                            "plain");
     if (!found) return error_response(404, "no such feed", "token");
 
     const bool gzip_it = accepts_gzip(request.header("accept-encoding"));
@@ -895,11 +1102,9 @@ struct Service::State {
         if (key.first == route.program && !people.contains(key.second))
           removed.push_back(key.second);
       for (const auto& id : people)
-        if (!token_hash_of.contains({route.program, id})) {
-          auto salt = random_bytes(16);
-          issued.push_back(
-              {sha256(feed_token(config.feed_key, salt)), std::move(salt), route.program, id});
-        }
+        for (const auto kind : {TokenKind::feed, TokenKind::personal})
+          if (!hashes_of(kind).contains({route.program, id}))
+            issued.push_back(issue(kind, route.program, id).first);
     }
     store->save_program(route.program, files_json, removed, issued);
 
@@ -907,19 +1112,24 @@ struct Service::State {
     state->schedule_current = false;
     {
       std::lock_guard lock(state->feeds_mutex);
-      for (const auto& id : removed) state->feeds.erase(id);
+      for (const auto& id : removed) {
+        state->feeds.erase(id);
+        state->plain_feeds.erase(id);
+      }
     }
     {
       std::unique_lock lock(registry);
       for (const auto& id : removed) {
         const auto key = std::make_pair(route.program, id);
-        tokens.erase(token_hash_of.at(key));
-        token_hash_of.erase(key);
+        for (const auto kind : {TokenKind::feed, TokenKind::personal}) {
+          auto& hashes = hashes_of(kind);
+          if (const auto it = hashes.find(key); it != hashes.end()) {
+            tokens.erase(it->second);
+            hashes.erase(it);
+          }
+        }
       }
-      for (const auto& t : issued) {
-        token_hash_of[{t.program_id, t.person_id}] = t.hash;
-        tokens[t.hash] = {state, t.program_id, t.person_id, t.salt};
-      }
+      for (const auto& t : issued) remember(t, state);
     }
     const auto& installed = *state->program;
     return json_response(created ? 201 : 200,
@@ -959,24 +1169,20 @@ struct Service::State {
     return json_response(200, body);
   }
 
-  // Every person's feed of a schedule about to be published, each following the one served now.
+  // Every person's feed of a schedule about to be published, in the usual and the plain form,
+  // each following the one served now.
   struct RenderedFeeds {
     std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds;
+    std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> plain;
     std::vector<StoredFeed> stored;
   };
   RenderedFeeds render_all_feeds(ProgramState& state, const Program& program,
-                                 const Schedule& schedule) {
+                                 const Schedule& schedule) const {
     RenderedFeeds out;
     const auto now = now_seconds();
-    auto rendered = render_feeds(program, schedule, feed_options());
-    for (const auto& person : program.people) {
-      auto text = rendered.extract(person.id);
-      auto feed =
-          next_feed(text ? std::move(text.mapped()) : empty_feed(program, person, feed_options()),
-                    state.feed_of(person.id), now);
-      out.stored.push_back(stored(person.id, *feed));
-      out.feeds.emplace_back(person.id, std::move(feed));
-    }
+    out.feeds = people_feeds(state, program, schedule, false, now);
+    out.plain = people_feeds(state, program, schedule, true, now);
+    for (const auto& [person, feed] : out.feeds) out.stored.push_back(stored(person, *feed));
     return out;
   }
 
@@ -986,7 +1192,9 @@ struct Service::State {
     state.replan_index();
     std::lock_guard lock(state.feeds_mutex);
     state.feeds.clear();
+    state.plain_feeds.clear();
     for (auto& [person, feed] : feeds.feeds) state.feeds[person] = std::move(feed);
+    for (auto& [person, feed] : feeds.plain) state.plain_feeds[person] = std::move(feed);
   }
 
   // A published schedule made under another tz database (PRODUCT.md, "The tz database"): brought
@@ -1152,42 +1360,48 @@ struct Service::State {
     std::shared_lock lock(registry);
     for (const auto& person : state->program->people) {
       const auto hash = token_hash_of.find({route.program, person.id});
-      if (hash == token_hash_of.end()) continue;
+      const auto link = link_hash_of.find({route.program, person.id});
+      if (hash == token_hash_of.end() || link == link_hash_of.end()) continue;
       list.push_back({{"person", person.id},
                       {"name", person.name},
                       {"role", person.role == Role::mentor ? "mentor" : "mentee"},
                       {"published", state->feed_of(person.id) != nullptr},
-                      {"url", feed_url(request, tokens.at(hash->second).salt)}});
+                      {"url", feed_url(request, tokens.at(hash->second).salt)},
+                      {"manage_url", manage_url(request, tokens.at(link->second).salt)}});
     }
     return json_response(200, {{"program", route.program}, {"feeds", list}});
   }
 
-  Response rotate_token(const Request& request, const Route& route) {
+  // Rotates the person's secret of `kind`: the old one stops working at once.
+  Response rotate(const Request& request, const Route& route, TokenKind kind) {
     const auto state = find_program(route.program);
     if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
     std::lock_guard writing(state->writing);
     std::string old_hash;
     {
       std::shared_lock lock(registry);
-      const auto it = token_hash_of.find({route.program, route.person});
-      if (it == token_hash_of.end())
+      const auto& hashes = hashes_of(kind);
+      const auto it = hashes.find({route.program, route.person});
+      if (it == hashes.end())
         return error_response(404, "no person \"" + route.person + "\"", "person");
       old_hash = it->second;
     }
-    auto salt = random_bytes(16);
-    const auto token = feed_token(config.feed_key, salt);
-    StoredToken fresh{sha256(token), salt, route.program, route.person};
+    const auto [fresh, secret] = issue(kind, route.program, route.person);
     store->replace_token(old_hash, fresh);
     {
       std::unique_lock lock(registry);
       tokens.erase(old_hash);
-      tokens[fresh.hash] = {state, route.program, route.person, salt};
-      token_hash_of[{route.program, route.person}] = fresh.hash;
+      remember(fresh, state);
     }
-    config.log("token of " + route.program + "/" + route.person + " rotated, now " +
-               token_log_id(token));
+    const bool feed = kind == TokenKind::feed;
+    config.log(std::string(feed ? "feed token" : "personal link") + " of " + route.program + "/" +
+               route.person + " rotated, now " + token_log_id(secret));
+    if (feed)
+      return json_response(
+          201,
+          {{"person", route.person}, {"token", secret}, {"url", feed_url(request, fresh.salt)}});
     return json_response(
-        201, {{"person", route.person}, {"token", token}, {"url", feed_url(request, salt)}});
+        201, {{"person", route.person}, {"manage_url", manage_url(request, fresh.salt)}});
   }
 
   // Everything below about blocks runs with `writing` held.
@@ -1225,7 +1439,7 @@ struct Service::State {
     bool replanned = false;  // false while the schedule waits for a pass (after a PUT)
     std::vector<Replanned> changes;
     std::map<std::size_t, std::string> pairs_json;
-    std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds;
+    std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds, plain_feeds;
     std::vector<StoredFeed> stored_feeds;
     json changes_json = json::array();
     json below_min_held = json::array();
@@ -1234,9 +1448,10 @@ struct Service::State {
   };
 
   // Gives `person` the busy time `busy` and re-plans their series. A 500 (with everything put
-  // back) when the result fails verification.
+  // back) when the result fails verification. A preview (`dry_run`) renders no feeds, and its
+  // caller puts everything back with undo().
   std::optional<Response> replan(ProgramState& state, const std::string& person,
-                                 std::vector<Interval> busy, Replan& out) {
+                                 std::vector<Interval> busy, Replan& out, bool dry_run = false) {
     auto& program = *state.program;
     auto& me = program.people[state.person_index.at(person)];
     out.old_busy = std::exchange(me.busy, std::move(busy));
@@ -1290,6 +1505,7 @@ struct Service::State {
                                     {"occurrences", series.occurrences.size()},
                                     {"min_held", program.pairs[i].min_held}});
     }
+    if (dry_run) return std::nullopt;
     for (auto& [i, text] : out.pairs_json) text = pair_json(schedule, i);
     const auto now = now_seconds();
     for (const auto& id : people) {
@@ -1297,6 +1513,9 @@ struct Service::State {
           next_feed(render_feed(part, part_schedule, id, feed_options()), state.feed_of(id), now);
       out.stored_feeds.push_back(stored(id, *feed));
       out.feeds.emplace_back(id, std::move(feed));
+      out.plain_feeds.emplace_back(
+          id, next_feed(render_feed(part, part_schedule, id, feed_options(true)),
+                        state.feed_of(id, true), now));
     }
     return std::nullopt;
   }
@@ -1311,6 +1530,7 @@ struct Service::State {
     {
       std::lock_guard lock(state.feeds_mutex);
       for (auto& [person, feed] : replan.feeds) state.feeds[person] = std::move(feed);
+      for (auto& [person, feed] : replan.plain_feeds) state.plain_feeds[person] = std::move(feed);
     }
     return {{"block", block_json(block)},
             {"replanned", replan.replanned},
@@ -1367,21 +1587,59 @@ struct Service::State {
 
     StoredBlock block{0, route.person, at, reason, now_seconds()};
     Replan out;
-    if (auto failure =
-            replan(*state, route.person, busy_with_blocks(*state, route.person, nullptr, at), out))
-      return *failure;
-    try {
-      block.id = store->save_block(route.program, block, out.pairs_json, out.stored_feeds);
-    } catch (...) {
-      undo(*state, route.person, out);
-      throw;
-    }
-    state->blocks.push_back(block);
-    metrics.record_block("created");
+    if (auto failure = place_block(*state, route.program, block, false, out)) return *failure;
     auto r = json_response(201, adopt(*state, out, block));
     r.headers.emplace_back("Location", "/api/programs/" + route.program + "/people/" +
                                            route.person + "/blocks/" + std::to_string(block.id));
     return r;
+  }
+
+  // Re-plans `block.person_id`'s series around `block` and, unless `dry_run`, stores it (its id
+  // set) with what it changed; a preview puts everything back. `writing` held.
+  std::optional<Response> place_block(ProgramState& state, const std::string& program_id,
+                                      StoredBlock& block, bool dry_run, Replan& out) {
+    const auto& person = block.person_id;
+    if (auto failure =
+            replan(state, person, busy_with_blocks(state, person, nullptr, block.at), out, dry_run))
+      return failure;
+    if (dry_run) {
+      undo(state, person, out);
+      return std::nullopt;
+    }
+    try {
+      block.id = store->save_block(program_id, block, out.pairs_json, out.stored_feeds);
+    } catch (...) {
+      undo(state, person, out);
+      throw;
+    }
+    state.blocks.push_back(block);
+    metrics.record_block("created");
+    return std::nullopt;
+  }
+
+  // Removes the block `id` of `person` (into `removed`) and re-plans their series. nullopt when
+  // they have no such block. `writing` held.
+  std::optional<Response> lift_block(ProgramState& state, const std::string& program_id,
+                                     const std::string& person, std::optional<std::int64_t> id,
+                                     Replan& out, StoredBlock& removed) {
+    const auto found = std::find_if(state.blocks.begin(), state.blocks.end(), [&](const auto& b) {
+      return id && b.id == *id && b.person_id == person;
+    });
+    if (found == state.blocks.end())
+      return error_response(404, "no block of " + person + " with that id", "block");
+    if (auto failure =
+            replan(state, person, busy_with_blocks(state, person, &*found, std::nullopt), out))
+      return failure;
+    try {
+      store->delete_block(program_id, found->id, out.pairs_json, out.stored_feeds);
+    } catch (...) {
+      undo(state, person, out);
+      throw;
+    }
+    removed = *found;
+    state.blocks.erase(found);
+    metrics.record_block("deleted");
+    return std::nullopt;
   }
 
   Response delete_block(const Route& route) {
@@ -1390,27 +1648,379 @@ struct Service::State {
     if (!state) return error_response(404, "no program \"" + route.program + "\"", "id");
     std::lock_guard writing(state->writing);
     if (auto refusal = unknown_person(*state, route)) return *refusal;
-    const auto found = std::find_if(state->blocks.begin(), state->blocks.end(), [&](const auto& b) {
-      return id && b.id == *id && b.person_id == route.person;
-    });
-    if (found == state->blocks.end())
-      return error_response(404, "no block \"" + std::string(route.item) + "\" of " + route.person,
-                            "block");
-
     Replan out;
-    if (auto failure = replan(*state, route.person,
-                              busy_with_blocks(*state, route.person, &*found, std::nullopt), out))
+    StoredBlock block;
+    if (auto failure = lift_block(*state, route.program, route.person, id, out, block)) {
+      if (failure->status == 404)
+        return error_response(
+            404, "no block \"" + std::string(route.item) + "\" of " + route.person, "block");
       return *failure;
-    try {
-      store->delete_block(route.program, found->id, out.pairs_json, out.stored_feeds);
-    } catch (...) {
-      undo(*state, route.person, out);
-      throw;
     }
-    const auto block = *found;
-    state->blocks.erase(found);
-    metrics.record_block("deleted");
     return json_response(200, adopt(*state, out, block));
+  }
+
+  // ---- pages (web/) ----
+  //
+  // Signed in by a session cookie (web/sessions.hpp); every POST carries the session's CSRF
+  // token. Handlers gather what a page shows under the program's `writing` lock and hand it to
+  // web/'s renderers.
+
+  web::WebSessions web_sessions;
+
+  bool secure_cookies() const { return config.public_url.starts_with("https://"); }
+
+  static Response html_response(int status, std::string html) {
+    Response r;
+    r.status = status;
+    r.headers = {{"Content-Type", "text/html; charset=utf-8"},
+                 {"Content-Security-Policy", web::kContentSecurityPolicy},
+                 {"Referrer-Policy", "no-referrer"},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Cache-Control", "no-store"}};
+    r.body = std::make_shared<const std::string>(std::move(html));
+    return r;
+  }
+
+  static Response see_other(const std::string& location) {
+    Response r;
+    r.status = 303;
+    r.headers = {
+        {"Location", location}, {"Referrer-Policy", "no-referrer"}, {"Cache-Control", "no-store"}};
+    return r;
+  }
+
+  static Response message_page(int status, const std::string& title, const std::string& text) {
+    return html_response(status, web::page_document(title, "<h1>" + html_escape(title) +
+                                                               "</h1>\n<p>" + html_escape(text) +
+                                                               "</p>\n<p><a href=\"/\">Start "
+                                                               "page</a></p>\n"));
+  }
+
+  // A parameter of the request's query string, decoded; empty when absent or malformed.
+  static std::string query_value(const Request& request, const std::string& name) {
+    const auto q = request.target.find('?');
+    if (q == std::string::npos) return {};
+    const auto fields = web::parse_form(std::string_view(request.target).substr(q + 1));
+    if (!fields) return {};
+    const auto it = fields->find(name);
+    return it == fields->end() ? std::string() : it->second;
+  }
+
+  // Who the session cookie signs in, while the credential it was opened with still works.
+  std::optional<web::SignedIn> signed_in(const Request& request) {
+    auto who = web_sessions.find(web::cookie(request.header("cookie"), web::kSessionCookie),
+                                 config.clock());
+    if (!who) return std::nullopt;
+    if (who->kind == web::SignedIn::Kind::coordinator)
+      return same_secret(who->credential_hash, admin_hash) ? who : std::nullopt;
+    std::shared_lock lock(registry);
+    const auto it = tokens.find(who->credential_hash);
+    if (it == tokens.end() || it->second.kind != TokenKind::personal) return std::nullopt;
+    return who;
+  }
+
+  Response start_session(web::SignedIn who, const std::string& location) {
+    const auto id = web_sessions.start(std::move(who), config.clock());
+    auto r = see_other(location);
+    r.headers.emplace_back("Set-Cookie", web::WebSessions::cookie(id, secure_cookies()));
+    return r;
+  }
+
+  // /me/{secret}: the secret leaves the address bar for a session cookie.
+  Response open_personal_link(const Route& route) {
+    const auto hash = sha256(route.item);
+    web::SignedIn who;
+    {
+      std::shared_lock lock(registry);
+      const auto it = tokens.find(hash);
+      if (it == tokens.end() || it->second.kind != TokenKind::personal)
+        return message_page(404, "This link does not work",
+                            "It may have been replaced by a newer one. Ask your program's "
+                            "coordinator for your current personal link.");
+      who.program_id = it->second.program_id;
+      who.person_id = it->second.person_id;
+    }
+    who.credential_hash = hash;
+    return start_session(std::move(who), "/me");
+  }
+
+  Response sign_in(const Request& request) {
+    const auto form = web::parse_form(request.body);
+    const auto token = form && form->contains("token") ? form->at("token") : std::string();
+    if (token.empty() || !same_secret(sha256(token), admin_hash))
+      return html_response(401, web::render_sign_in("That is not the coordinator token. It is in "
+                                                    "DATA_DIR/admin.token or "
+                                                    "MENTORCAL_ADMIN_TOKEN."));
+    web::SignedIn who;
+    who.kind = web::SignedIn::Kind::coordinator;
+    who.credential_hash = admin_hash;
+    return start_session(std::move(who), "/");
+  }
+
+  Response page(const Request& request, const Route& route) {
+    if (route.kind == RouteKind::personal_link) return open_personal_link(route);
+    if (route.kind == RouteKind::sign_in) return sign_in(request);
+    const auto who = signed_in(request);
+    const bool coordinator = who && who->kind == web::SignedIn::Kind::coordinator;
+    if (route.kind == RouteKind::home && !coordinator) {
+      if (who) return see_other("/me");
+      return html_response(200, web::render_sign_in(""));
+    }
+    if (!who)
+      return message_page(401, "Please sign in again",
+                          "Open your personal link again, or sign in as the coordinator.");
+    std::map<std::string, std::string> form;
+    if (request.method == "POST") {
+      auto fields = web::parse_form(request.body);
+      if (!fields)
+        return message_page(400, "That form could not be read", "Go back and send it again.");
+      form = std::move(*fields);
+      if (!web::WebSessions::csrf_matches(*who, form["csrf"]))
+        return message_page(403, "This form has expired",
+                            "Nothing was changed. Go back, reload the page and try again.");
+    }
+    switch (route.kind) {
+      case RouteKind::sign_out: {
+        web_sessions.end(web::cookie(request.header("cookie"), web::kSessionCookie));
+        auto r = see_other("/");
+        r.headers.emplace_back("Set-Cookie", web::WebSessions::cookie("", secure_cookies()));
+        return r;
+      }
+      case RouteKind::personal_page:
+      case RouteKind::personal_block:
+      case RouteKind::personal_undo:
+        if (coordinator) return see_other("/");
+        return personal(request, route, *who, form);
+      default:
+        if (!coordinator)
+          return message_page(403, "This page is the coordinator's", "Your own page is at /me.");
+        return console(request, route, *who, form);
+    }
+  }
+
+  // The person's page, with `writing` held.
+  Response render_person(ProgramState& state, const Request& request, const web::SignedIn& who,
+                         web::BlockForm form, std::string notice, int status) {
+    if (!state.program)
+      return message_page(409, "This program is being updated",
+                          "Your coordinator is re-importing it. Please try again later.");
+    const auto me = state.person_index.find(who.person_id);
+    if (me == state.person_index.end())
+      return message_page(404, "You are no longer in this program",
+                          "Ask your program's coordinator.");
+    const auto& program = *state.program;
+    web::PersonalPage page;
+    page.program = &program;
+    page.me = &program.people[me->second];
+    if (state.published && state.schedule_current)
+      for (const auto i : state.pairs_of[me->second]) {
+        const auto& result = state.published->pairs[i];
+        if (!result.series) continue;
+        const auto& pair = program.pairs[i];
+        const auto& other =
+            pair.mentor == me->second ? program.mentee_of(pair) : program.mentor_of(pair);
+        page.sessions.push_back({&*result.series, &pair, &other});
+      }
+    for (const auto& b : state.blocks)
+      if (b.person_id == who.person_id) page.blocks.push_back(b);
+    {
+      std::shared_lock lock(registry);
+      if (const auto hash = token_hash_of.find({who.program_id, who.person_id});
+          hash != token_hash_of.end())
+        page.feed_url = feed_url(request, tokens.at(hash->second).salt);
+    }
+    page.csrf = who.csrf;
+    page.today = local_day(page.me->zone, date::floor<Minutes>(config.clock()));
+    page.month = query_value(request, "view") == "month";
+    page.at = parse_day(query_value(request, "at"));
+    page.notice = std::move(notice);
+    page.form = std::move(form);
+    return html_response(status, web::render_personal_page(page));
+  }
+
+  Response personal(const Request& request, const Route& route, const web::SignedIn& who,
+                    std::map<std::string, std::string>& fields) {
+    const auto state = find_program(who.program_id);
+    if (!state) return message_page(404, "This program no longer exists", "Ask your coordinator.");
+    std::lock_guard writing(state->writing);
+    if (!state->program || !state->person_index.contains(who.person_id))
+      return render_person(*state, request, who, {}, "", 200);
+    if (route.kind == RouteKind::personal_page) {
+      std::string notice;
+      if (const auto id = parse_id(query_value(request, "blocked"))) {
+        for (const auto& b : state->blocks)
+          if (b.id == *id && b.person_id == who.person_id)
+            notice =
+                "Your block is stored. Your calendar and your partners' calendars show it "
+                "now.";
+      } else if (query_value(request, "undone") == "1") {
+        notice =
+            "The block is removed. Sessions it had moved or skipped are back where they "
+            "can be.";
+      }
+      return render_person(*state, request, who, {}, std::move(notice), 200);
+    }
+    if (route.kind == RouteKind::personal_undo) {
+      Replan out;
+      StoredBlock removed;
+      if (auto failure =
+              lift_block(*state, who.program_id, who.person_id, parse_id(route.item), out, removed))
+        return failure->status == 404
+                   ? message_page(404, "That block is already removed", "Nothing was changed.")
+                   : message_page(failure->status, "The block could not be removed",
+                                  "Nothing was changed. Please try again later.");
+      adopt(*state, out, removed);
+      return see_other("/me?undone=1");
+    }
+    const auto& me = state->program->people[state->person_index.at(who.person_id)];
+    web::BlockForm form;
+    form.from = fields["from"];
+    form.from_time = fields["from_time"];
+    form.to = fields["to"];
+    form.to_time = fields["to_time"];
+    form.reason = fields["reason"];
+    const auto at = web::block_interval(form, me.zone);
+    const auto action = fields["action"];
+    if (!at) return render_person(*state, request, who, std::move(form), "", 422);
+    if (action != "preview" && action != "block")
+      return message_page(400, "Press Preview or Block", "Go back and press one of the buttons.");
+    StoredBlock block{0, who.person_id, *at, form.reason, now_seconds()};
+    Replan out;
+    const bool preview = action == "preview";
+    if (auto failure = place_block(*state, who.program_id, block, preview, out))
+      return message_page(failure->status, "The block could not be stored",
+                          "Nothing was stored. Please try again later.");
+    if (!preview) {
+      adopt(*state, out, block);
+      return see_other("/me?blocked=" + std::to_string(block.id));
+    }
+    form.previewed = true;
+    form.replanned = out.replanned;
+    form.changes = std::move(out.changes);
+    for (const auto& b : out.below_min_held)
+      form.below.push_back({b["series"].get<std::string>(), b["held"].get<int>(),
+                            b["occurrences"].get<std::size_t>(), b["min_held"].get<double>()});
+    return render_person(*state, request, who, std::move(form), "", 200);
+  }
+
+  // The latest pass run with publish: false, per program, for the console to show.
+  std::mutex proposals_mutex;
+  std::map<std::string, std::pair<std::int64_t, PassSummary>> proposals;
+
+  Response console(const Request& request, const Route& route, const web::SignedIn& who,
+                   std::map<std::string, std::string>& fields) {
+    if (route.kind == RouteKind::home) {
+      std::vector<std::pair<std::string, std::shared_ptr<ProgramState>>> all;
+      {
+        std::shared_lock lock(registry);
+        all.assign(programs.begin(), programs.end());
+      }
+      std::vector<web::ProgramListEntry> list;
+      for (const auto& [id, state] : all) {
+        std::lock_guard writing(state->writing);
+        web::ProgramListEntry entry;
+        entry.id = id;
+        if (state->program) {
+          entry.name = state->program->name;
+          entry.people = state->program->people.size();
+          entry.pairs = state->program->pairs.size();
+        }
+        entry.published = state->published.has_value();
+        list.push_back(std::move(entry));
+      }
+      return html_response(200, web::render_program_list(list, who.csrf));
+    }
+    const auto state = find_program(route.program);
+    if (!state)
+      return message_page(404, "No such program", "There is no program " + route.program + ".");
+    const auto base = "/programs/" + route.program;
+    if (route.kind == RouteKind::console_pass) {
+      const bool publish = fields["action"] == "publish";
+      const Route api{RouteKind::passes, "", {}, Audience::coordinator, route.program, "", {}};
+      const auto answer = run_pass({"POST", "", {}, json{{"publish", publish}}.dump()}, api);
+      if (answer.status != 201) {
+        const auto body = json::parse(*answer.body, nullptr, false);
+        return message_page(answer.status, "The pass did not run",
+                            body.is_object() ? body.value("error", "") : "");
+      }
+      const auto pass = json::parse(*answer.body)["pass"].get<std::int64_t>();
+      return see_other(base + (publish ? "?published=" : "?proposal=") + std::to_string(pass));
+    }
+    if (route.kind == RouteKind::console_rotate) {
+      const auto kind = fields["kind"] == "link" ? TokenKind::personal : TokenKind::feed;
+      const auto answer = rotate(request, route, kind);
+      if (answer.status != 201)
+        return message_page(answer.status, "Nothing was rotated", "No such person.");
+      return see_other(base + "?rotated=" + web::url_encode(route.person));
+    }
+    std::lock_guard writing(state->writing);
+    if (!state->program)
+      return message_page(409, "The stored program no longer loads",
+                          "Import it again (mentorcal push).");
+    const auto& program = *state->program;
+    web::ConsolePage page;
+    page.program = &program;
+    const bool current = state->published && state->schedule_current;
+    page.schedule = current ? &*state->published : nullptr;
+    page.waits_for_pass = state->published && !state->schedule_current;
+    page.published_pass = state->published_pass;
+    page.blocks = state->blocks.size();
+    page.csrf = who.csrf;
+    // ?people=N: the N-th page of people, from 1; anything else the first.
+    const auto people_page = parse_id(query_value(request, "people")).value_or(1);
+    if (people_page >= 1 && static_cast<std::size_t>(people_page - 1) <
+                                program.people.size() / web::ConsolePage::kPeoplePerPage + 1)
+      page.first_person =
+          static_cast<std::size_t>(people_page - 1) * web::ConsolePage::kPeoplePerPage;
+    if (page.first_person >= program.people.size()) page.first_person = 0;
+    {
+      std::shared_lock lock(registry);
+      const auto end =
+          std::min(program.people.size(), page.first_person + web::ConsolePage::kPeoplePerPage);
+      for (std::size_t i = page.first_person; i < end; ++i) {
+        const auto& person = program.people[i];
+        const auto feed = token_hash_of.find({route.program, person.id});
+        const auto link = link_hash_of.find({route.program, person.id});
+        if (feed == token_hash_of.end() || link == link_hash_of.end()) continue;
+        page.people.push_back({&person, feed_url(request, tokens.at(feed->second).salt),
+                               manage_url(request, tokens.at(link->second).salt)});
+      }
+    }
+    if (const auto id = parse_id(query_value(request, "proposal"))) {
+      if (const auto pass = store->load_pass(route.program, *id); pass && !pass->published) {
+        std::string error;
+        if (const auto proposed = schedule_from_json(pass->schedule_json, &error);
+            proposed && proposed->pairs.size() == program.pairs.size()) {
+          page.proposal = summarize(program, *proposed);
+          page.proposal_pass = *id;
+          if (page.schedule) page.proposal_changes = changes_between(*page.schedule, *proposed);
+        }
+      }
+    } else if (const auto published = parse_id(query_value(request, "published"))) {
+      page.notice = "Pass " + std::to_string(*published) + " is published: every feed shows it.";
+    } else if (const auto rotated = query_value(request, "rotated"); !rotated.empty()) {
+      page.notice = "New secret issued for " + rotated +
+                    "; the old one no longer works. Send them "
+                    "the new address below.";
+    }
+    return html_response(200, web::render_console(page));
+  }
+
+  Response asset(const Request& request, const Route& route) {
+    for (const auto& a : web::assets()) {
+      if (a.name != route.item) continue;
+      Response r;
+      const bool current = request.header("if-none-match") == a.etag;
+      r.status = current ? 304 : 200;
+      r.omit_body = current;
+      r.headers = {{"Content-Type", std::string(a.content_type)},
+                   {"ETag", std::string(a.etag)},
+                   {"Cache-Control", "no-cache"},
+                   {"X-Content-Type-Options", "nosniff"}};
+      if (!current) r.body = std::make_shared<const std::string>(a.body);
+      return r;
+    }
+    return error_response(404, "no such asset", "name");
   }
 
   // Answers an admitted request.
@@ -1423,6 +2033,19 @@ struct Service::State {
         return metrics_text();
       case RouteKind::feed:
         return feed(request, route);
+      case RouteKind::asset:
+        return asset(request, route);
+      case RouteKind::home:
+      case RouteKind::sign_in:
+      case RouteKind::sign_out:
+      case RouteKind::personal_link:
+      case RouteKind::personal_page:
+      case RouteKind::personal_block:
+      case RouteKind::personal_undo:
+      case RouteKind::console_program:
+      case RouteKind::console_pass:
+      case RouteKind::console_rotate:
+        return page(request, route);
       case RouteKind::program:
         return method == "PUT" ? put_program(request, route) : get_program(route);
       case RouteKind::passes:
@@ -1436,7 +2059,9 @@ struct Service::State {
       case RouteKind::block:
         return delete_block(route);
       case RouteKind::token:
-        return rotate_token(request, route);
+        return rotate(request, route, TokenKind::feed);
+      case RouteKind::link:
+        return rotate(request, route, TokenKind::personal);
       default:
         return error_response(404, "no such resource");
     }
@@ -1514,7 +2139,8 @@ Response Service::handle(const Request& request, const Admission& admitted) {
 }
 
 bool Service::takes_long(const Request& request) {
-  return request.method != "GET" && request.method != "HEAD" && request.target.starts_with("/api/");
+  // Every write: the API's, and the pages' forms (a block, a pass from the console).
+  return request.method != "GET" && request.method != "HEAD";
 }
 
 void Service::finish_passes_early() {

@@ -94,8 +94,8 @@ class Service {
   // handle(request, admit(request)): for callers that have the whole request at once.
   Response handle(const Request& request);
 
-  // Requests that may take long (imports, passes, blocks): the server runs them off the threads
-  // that serve feeds.
+  // Requests that may take long (every write: imports, passes, blocks, forms): the server runs them
+  // off the threads that serve feeds.
   static bool takes_long(const Request& request);
   // Passes running now end early with a valid schedule (PassOutcome::time_limit), as when the
   // server drains on SIGTERM.

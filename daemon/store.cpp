@@ -10,7 +10,7 @@ namespace {
 
 // Each entry moves the schema from version i to i + 1. Append only: a released migration is
 // never edited, since databases in the field have already run it.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE programs (
   id TEXT PRIMARY KEY,
@@ -62,7 +62,22 @@ CREATE TABLE feeds (
   PRIMARY KEY (program_id, person_id)
 ) WITHOUT ROWID;
 )sql",
+    // Personal links, apart from feed tokens: a feed URL only reads. The people already stored
+    // get theirs from mentorcald when it starts (the salts come from getrandom, not SQLite).
+    R"sql(
+CREATE TABLE personal_links (
+  hash BLOB PRIMARY KEY,
+  salt BLOB NOT NULL,
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  person_id TEXT NOT NULL,
+  UNIQUE (program_id, person_id)
+) WITHOUT ROWID;
+)sql",
 };
+
+std::string table_of(TokenKind kind) {
+  return kind == TokenKind::feed ? "tokens" : "personal_links";
+}
 
 // Instants are kept as Unix seconds, which sqlite3's datetime(x, 'unixepoch') shows readably.
 std::int64_t unix_seconds(Instant t) {
@@ -239,8 +254,11 @@ std::vector<StoredProgram> Store::load_programs() {
 std::vector<StoredToken> Store::load_tokens() {
   std::lock_guard lock(mutex_);
   std::vector<StoredToken> tokens;
-  Statement rows(db_, "SELECT hash, salt, program_id, person_id FROM tokens");
-  while (rows.step()) tokens.push_back({rows.text(0), rows.text(1), rows.text(2), rows.text(3)});
+  for (const auto kind : {TokenKind::feed, TokenKind::personal}) {
+    Statement rows(db_, "SELECT hash, salt, program_id, person_id FROM " + table_of(kind));
+    while (rows.step())
+      tokens.push_back({rows.text(0), rows.text(1), rows.text(2), rows.text(3), kind});
+  }
   return tokens;
 }
 
@@ -267,19 +285,30 @@ void Store::save_program(const std::string& program_id, const std::string& files
       .bind(1, program_id)
       .bind(2, files_json)
       .run();
-  for (const auto& table : {"tokens", "blocks", "feeds"}) {
+  for (const auto& table : {"tokens", "personal_links", "blocks", "feeds"}) {
     Statement remove(
         db_, std::string("DELETE FROM ") + table + " WHERE program_id = ? AND person_id = ?");
     for (const auto& person : removed_people) remove.bind(1, program_id).bind(2, person).run();
   }
-  Statement insert(db_,
-                   "INSERT INTO tokens (hash, salt, program_id, person_id) VALUES (?, ?, ?, ?)");
-  for (const auto& token : new_tokens)
-    insert.bind_blob(1, token.hash)
+  insert_tokens(new_tokens);
+  transaction.commit();
+}
+
+void Store::insert_tokens(const std::vector<StoredToken>& tokens) {
+  for (const auto& token : tokens)
+    Statement(db_, "INSERT INTO " + table_of(token.kind) +
+                       " (hash, salt, program_id, person_id) VALUES (?, ?, ?, ?)")
+        .bind_blob(1, token.hash)
         .bind_blob(2, token.salt)
         .bind(3, token.program_id)
         .bind(4, token.person_id)
         .run();
+}
+
+void Store::add_tokens(const std::vector<StoredToken>& tokens) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(db_);
+  insert_tokens(tokens);
   transaction.commit();
 }
 
@@ -374,13 +403,10 @@ void Store::delete_block(const std::string& program_id, std::int64_t block_id,
 void Store::replace_token(const std::string& old_hash, const StoredToken& token) {
   std::lock_guard lock(mutex_);
   Transaction transaction(db_);
-  Statement(db_, "DELETE FROM tokens WHERE hash = ?").bind_blob(1, old_hash).run();
-  Statement(db_, "INSERT INTO tokens (hash, salt, program_id, person_id) VALUES (?, ?, ?, ?)")
-      .bind_blob(1, token.hash)
-      .bind_blob(2, token.salt)
-      .bind(3, token.program_id)
-      .bind(4, token.person_id)
+  Statement(db_, "DELETE FROM " + table_of(token.kind) + " WHERE hash = ?")
+      .bind_blob(1, old_hash)
       .run();
+  insert_tokens({token});
   transaction.commit();
 }
 

@@ -5,6 +5,8 @@
 #include <set>
 #include <vector>
 
+#include "search.hpp"
+
 namespace mentorcal {
 namespace {
 
@@ -111,6 +113,10 @@ PassSummary summarize(const Program& program, const Schedule& schedule) {
       out.mentors_at_limit.push_back(p.id);
   }
   return out;
+}
+
+bool below_min_held(const Pair& pair, const Series& series) {
+  return series.held_count() < engine::needed(pair, series.occurrences.size());
 }
 
 }  // namespace mentorcal

@@ -429,10 +429,88 @@ struct RenderedSession {
   std::array<std::string, kReaders> events;
 };
 
-RenderedSession render_session(const Program& program, const Session& session) {
+// The UID of one occurrence in a plain feed: the series' UID with the occurrence's date in the
+// series zone before the '@', a date that moving the occurrence does not change.
+std::string occurrence_uid(const Series& series, const Occurrence& occurrence) {
+  const auto at = series.uid.rfind('@');
+  const auto day = format_day(date::floor<date::days>(occurrence.nominal));  // "2027-01-13"
+  const std::string digits = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
+  return series.uid.substr(0, at) + "-" + digits + series.uid.substr(at);
+}
+
+// Each reader's SUMMARY and DESCRIPTION of one event of a session: the program feed's from the
+// anchor party's side, each person's from their own. A cancelled series says only that it is
+// cancelled.
+class SessionVoices {
+ public:
+  SessionVoices(const Session& session, const Zone& zone) : session_(session) {
+    if (session.cancelled) return;
+    mentor_readings_ = readings_of(*session.series, zone, session.mentor->zone);
+    mentee_readings_ = readings_of(*session.series, zone, session.mentee->zone);
+    const Party mentor{session.mentor, &*mentor_readings_, false};
+    const Party mentee{session.mentee, &*mentee_readings_, false};
+    const bool mentor_anchors = session.other == session.mentee;
+    voices_[0] = mentor_anchors ? std::pair{mentor, mentee} : std::pair{mentee, mentor};
+    voices_[1] = {Party{mentor.person, mentor.readings, true}, mentee};
+    voices_[2] = {Party{mentee.person, mentee.readings, true}, mentor};
+  }
+
+  // The texts of the series' usual event.
+  std::array<std::pair<std::string, std::string>, kReaders> series() const {
+    return texts([&](const Party& first, const Party& second) {
+      return series_description(session_, first, second);
+    });
+  }
+  // The texts of a moved occurrence.
+  std::array<std::pair<std::string, std::string>, kReaders> moved(
+      const Zone& zone, const Occurrence& occurrence) const {
+    return texts([&](const Party& first, const Party& second) {
+      return moved_description(session_, zone, occurrence, first, second);
+    });
+  }
+
+ private:
+  template <typename Describe>
+  std::array<std::pair<std::string, std::string>, kReaders> texts(const Describe& describe) const {
+    std::array<std::pair<std::string, std::string>, kReaders> out;
+    for (std::size_t r = 0; r < kReaders; ++r)
+      out[r] = {summary_for(session_, static_cast<Reader>(r)),
+                describe(voices_[r].first, voices_[r].second)};
+    return out;
+  }
+
+  const Session& session_;
+  std::optional<Readings> mentor_readings_, mentee_readings_;
+  std::array<std::pair<Party, Party>, kReaders> voices_;
+};
+
+// A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
+void render_plain_session(const Session& session, const Zone& zone, const SessionVoices& voices,
+                          RenderedSession& rendered) {
+  const Series& series = *session.series;
+  for (const auto& occurrence : series.occurrences) {
+    if (occurrence.state == OccurrenceState::skipped) continue;
+    EventText event;
+    event.add(icalproperty_new_uid(occurrence_uid(series, occurrence).c_str()));
+    event.add(icalproperty_new_dtstamp(utc_value(series.dtstamp)));
+    event.add(icalproperty_new_dtstart(utc_value(occurrence.at.start)));
+    event.add(icalproperty_new_dtend(utc_value(occurrence.at.end)));
+    add_common(event, session,
+               occurrence.state == OccurrenceState::moved ? voices.moved(zone, occurrence)
+                                                          : voices.series());
+    event.append_to(rendered.events);
+  }
+}
+
+RenderedSession render_session(const Program& program, const Session& session, bool plain) {
   const Series& series = *session.series;
   const Zone zone = zone_of(series);
   RenderedSession rendered{series.mentor_id, series.zone, program.start, program.end, {}};
+  const SessionVoices voices(session, zone);
+  if (plain) {
+    render_plain_session(session, zone, voices, rendered);
+    return rendered;
+  }
   for (const auto& occurrence : series.occurrences) {
     for (const LocalDay day :
          {date::floor<date::days>(occurrence.nominal), local_day(zone, occurrence.at.start)}) {
@@ -450,30 +528,7 @@ RenderedSession render_session(const Program& program, const Session& session) {
     master.add(
         with_tzid(icalproperty_new_exdate(wall_clock_value(occurrence.nominal)), zone.name()));
   }
-  // Each reader's SUMMARY and DESCRIPTION: the program feed's from the anchor party's side, each
-  // person's from their own. A cancelled series says only that it is cancelled.
-  std::optional<Readings> mentor_readings, mentee_readings;
-  std::array<std::pair<Party, Party>, kReaders> voices;
-  if (!session.cancelled) {
-    mentor_readings = readings_of(series, zone, session.mentor->zone);
-    mentee_readings = readings_of(series, zone, session.mentee->zone);
-    const Party mentor{session.mentor, &*mentor_readings, false};
-    const Party mentee{session.mentee, &*mentee_readings, false};
-    const bool mentor_anchors = session.other == session.mentee;
-    voices[0] = mentor_anchors ? std::pair{mentor, mentee} : std::pair{mentee, mentor};
-    voices[1] = {Party{mentor.person, mentor.readings, true}, mentee};
-    voices[2] = {Party{mentee.person, mentee.readings, true}, mentor};
-  }
-  const auto texts = [&](const auto& describe) {
-    std::array<std::pair<std::string, std::string>, kReaders> out;
-    for (std::size_t r = 0; r < kReaders; ++r)
-      out[r] = {summary_for(session, static_cast<Reader>(r)),
-                describe(voices[r].first, voices[r].second)};
-    return out;
-  };
-  add_common(master, session, texts([&](const Party& first, const Party& second) {
-               return series_description(session, first, second);
-             }));
+  add_common(master, session, voices.series());
   master.append_to(rendered.events);
 
   for (const auto& occurrence : series.occurrences) {
@@ -483,9 +538,7 @@ RenderedSession render_session(const Program& program, const Session& session) {
                         zone.name()));
     moved.add(zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
     moved.add(zoned(icalproperty_new_dtend, zone, occurrence.at.end));
-    add_common(moved, session, texts([&](const Party& first, const Party& second) {
-                 return moved_description(session, zone, occurrence, first, second);
-               }));
+    add_common(moved, session, voices.moved(zone, occurrence));
     moved.append_to(rendered.events);
   }
   return rendered;
@@ -533,7 +586,8 @@ class FeedRenderer {
     std::string properties = head_ + text_of(icalproperty_new_name(name.c_str())) +
                              text_of(x_property("X-WR-CALNAME", name)) + refresh_;
     std::vector<const std::string*> parts{&properties};
-    for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
+    if (!options_.plain)
+      for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
     for (const auto* session : sessions) {
       const Reader reader = person_id.empty()                 ? Reader::program
                             : session->mentor_id == person_id ? Reader::mentor
@@ -587,7 +641,8 @@ std::string render_feed(const Program& program, const Schedule& schedule,
   FeedRenderer renderer(program, schedule, options);
   std::vector<RenderedSession> rendered;
   for (const std::size_t session : renderer.index().of(person_id))
-    rendered.push_back(render_session(program, renderer.index().sessions()[session]));
+    rendered.push_back(
+        render_session(program, renderer.index().sessions()[session], options.plain));
   std::vector<const RenderedSession*> sessions;
   for (const auto& session : rendered) sessions.push_back(&session);
   return renderer.render(person_id, sessions);
@@ -599,7 +654,7 @@ std::map<std::string, std::string> render_feeds(const Program& program, const Sc
   const SessionIndex& index = renderer.index();
   std::vector<RenderedSession> rendered(index.sessions().size());
   for_each_index_in_parallel(rendered.size(), [&](std::size_t i) {
-    rendered[i] = render_session(program, index.sessions()[i]);
+    rendered[i] = render_session(program, index.sessions()[i], options.plain);
   });
 
   // The program feed first: the largest, it should not be the one left at the end.

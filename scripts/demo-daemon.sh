@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The sample program served by mentorcald: schedules samples/acme-2027 with the command line,
 # starts mentorcald on 127.0.0.1:8080 (or $MENTORCAL_LISTEN) with its data in build/demo-data,
-# pushes the sample, prints each person's feed URL, and serves until Ctrl-C, then stops the
-# daemon cleanly (SIGTERM: it drains and exits 0).
+# pushes the sample, prints each person's feed URL, the coordinator console's URL and a mentor's
+# personal link, and serves until Ctrl-C, then stops the daemon cleanly (SIGTERM: it drains and
+# exits 0).
 #
 # Expects a built tree: $MENTORCAL_BUILD (default build/release) with cli/mentorcal and
 # daemon/mentorcald, e.g. after `bash scripts/build.sh release`.
@@ -43,5 +44,14 @@ done
 token=${MENTORCAL_ADMIN_TOKEN:-$(cat "$data/admin.token")}
 "$mentorcal" push samples/acme-2027 --server "http://$listen" --token "$token"
 echo
+# The pages: the console for the coordinator, and a mentor's personal link (their page, where
+# they block time; the feed URLs above only read).
+link=$(curl -fs -H "Authorization: Bearer $token" "http://$listen/api/programs/acme-2027/feeds" |
+  /usr/bin/python3 -c 'import json, sys
+f = next(f for f in json.load(sys.stdin)["feeds"] if f["role"] == "mentor")
+print(f["name"] + " (" + f["person"] + "): " + f["manage_url"])')
+where=${MENTORCAL_ADMIN_TOKEN:+\$MENTORCAL_ADMIN_TOKEN}
+echo "coordinator console: http://$listen/ (sign in with the token in ${where:-$data/admin.token})"
+echo "personal link of $link"
 echo "mentorcald serves on http://$listen (log: $data/mentorcald.log); Ctrl-C stops it"
 wait "$daemon"

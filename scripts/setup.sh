@@ -8,7 +8,7 @@ packages=(
   libhowardhinnant-date-dev tzdata libical-dev libboost-dev libsqlite3-dev sqlite3
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev unicode-cldr-core
   libabsl-dev libglpk-dev python3-icalendar python3-recurring-ical-events libssl-dev zlib1g-dev
-  libmimalloc-dev
+  libmimalloc-dev chromium
 )
 # Node.js may come from another origin than Debian; take Debian's only when there is none.
 command -v npm >/dev/null && command -v node >/dev/null || packages+=(nodejs npm)
@@ -50,4 +50,8 @@ echo "setup: tz database $(sed -n '1s/^# version //p' "$zoneinfo/tzdata.zi" 2>/d
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [[ -f "$here/tests/interop/package.json" && ! -d "$here/tests/interop/node_modules/ical.js" ]]; then
   (cd "$here/tests/interop" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# playwright-core, which drives Debian's chromium in the browser tests (it downloads no browser).
+if [[ -f "$here/tests/browser/package.json" && ! -d "$here/tests/browser/node_modules/playwright-core" ]]; then
+  (cd "$here/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -25,6 +25,12 @@ struct FeedOptions {
   std::string calendar_name;
   // How often clients should poll: REFRESH-INTERVAL and X-PUBLISHED-TTL. Positive.
   Minutes refresh{60};
+  // The plain form, for clients that ignore TZID or recurrence: each occurrence that takes
+  // place its own VEVENT in UTC, without RRULE, EXDATE, RECURRENCE-ID or VTIMEZONE, its UID the
+  // series' with the occurrence's date in the series zone
+  // ("acme-2027-m-01-e-01-20270113@mentorcal"). The same instants, SUMMARY, DESCRIPTION, LOCATION,
+  // ORGANIZER and ATTENDEE as the usual form.
+  bool plain = false;
 };
 
 // The feed of person `person_id`: the sessions where they are mentor or mentee, including the

@@ -48,12 +48,20 @@ struct StoredFeed {
   std::int64_t last_modified = 0;  // Unix seconds: when `body` last changed
 };
 
-// A person's feed token, as kept: its SHA-256 and the salt it is derived from (secrets.hpp).
+// What a person's secret lets its holder do.
+enum class TokenKind {
+  feed,      // read their feed: /feeds/{token}.ics
+  personal,  // their personal link /me/{secret}: their page, blocks and rotation
+};
+
+// A person's secret, as kept: its SHA-256 and the salt it is derived from (secrets.hpp). Each
+// person has one of each kind.
 struct StoredToken {
   std::string hash;  // 32 bytes
   std::string salt;  // 16 bytes
   std::string program_id;
   std::string person_id;
+  TokenKind kind = TokenKind::feed;
 };
 
 struct StoredPass {
@@ -96,7 +104,7 @@ class Store {
   std::optional<StoredPass> load_pass(const std::string& program_id, std::int64_t pass_id);
 
   // Imports or replaces a program's files. The people in `removed_people` lose their tokens,
-  // blocks and feeds; `new_tokens` are issued.
+  // personal links, blocks and feeds; `new_tokens` (of either kind) are issued.
   void save_program(const std::string& program_id, const std::string& files_json,
                     const std::vector<std::string>& removed_people,
                     const std::vector<StoredToken>& new_tokens);
@@ -110,7 +118,10 @@ class Store {
   void delete_block(const std::string& program_id, std::int64_t block_id,
                     const std::map<std::size_t, std::string>& replanned_pairs,
                     const std::vector<StoredFeed>& feeds);
+  // Replaces the secret `old_hash` of `token`'s kind by `token`.
   void replace_token(const std::string& old_hash, const StoredToken& token);
+  // Issues secrets outside an import: the personal links of people from before they existed.
+  void add_tokens(const std::vector<StoredToken>& tokens);
 
  private:
   explicit Store(sqlite3* db) : db_(db) {}
@@ -119,6 +130,7 @@ class Store {
   void put_feeds(const std::string& program_id, const std::vector<StoredFeed>& feeds);
   void put_replanned(const std::string& program_id,
                      const std::map<std::size_t, std::string>& replanned_pairs);
+  void insert_tokens(const std::vector<StoredToken>& tokens);
 
   std::mutex mutex_;  // one connection, used by one thread at a time
   sqlite3* db_;

@@ -32,4 +32,8 @@ struct PassSummary {
 
 PassSummary summarize(const Program& program, const Schedule& schedule);
 
+// Whether `series` takes place fewer times than `pair`'s min_held asks of its occurrences: what
+// blocks can cause, and what a coordinator is alerted to.
+bool below_min_held(const Pair& pair, const Series& series);
+
 }  // namespace mentorcal

@@ -9,6 +9,9 @@ namespace {
 const Caller kAnyone{};
 const Caller kCoordinator{Caller::Kind::coordinator, "", "", "1234abcd"};
 const Caller kM01{Caller::Kind::person, "acme-2027", "m-01", "5678abcd"};
+const Caller kM01FeedToken{Caller::Kind::feed_reader, "acme-2027", "m-01", "9abcdef0"};
+const Caller kM01WithoutCsrf{Caller::Kind::person, "acme-2027", "m-01", "session", true};
+const Caller kCoordinatorWithoutCsrf{Caller::Kind::coordinator, "", "", "session", true};
 
 TEST(Authorise, AnyoneMayCallWhatIsForAnyone) {
   EXPECT_EQ(authorise(kAnyone, Audience::anyone, "", ""), Verdict::allowed);
@@ -31,6 +34,27 @@ TEST(Authorise, ThePersonActsForThemselvesOnly) {
 TEST(Authorise, TheCoordinatorMayDoEverything) {
   EXPECT_EQ(authorise(kCoordinator, Audience::person, "acme-2027", "m-02"), Verdict::allowed);
   EXPECT_EQ(authorise(kCoordinator, Audience::coordinator, "acme-2027", ""), Verdict::allowed);
+}
+
+TEST(Authorise, AFeedTokenOnlyReadsItsFeed) {
+  EXPECT_EQ(authorise(kM01FeedToken, Audience::anyone, "", ""), Verdict::allowed);
+  EXPECT_EQ(authorise(kM01FeedToken, Audience::person, "acme-2027", "m-01"), Verdict::feed_token);
+  EXPECT_EQ(authorise(kM01FeedToken, Audience::coordinator, "acme-2027", ""), Verdict::feed_token);
+  EXPECT_EQ(authorise(kM01FeedToken, Audience::signed_in, "", ""), Verdict::feed_token);
+}
+
+TEST(Authorise, ASessionThatWritesWithoutItsCsrfTokenIsRefusedWhoeverItIs) {
+  EXPECT_EQ(authorise(kM01WithoutCsrf, Audience::person, "acme-2027", "m-01"),
+            Verdict::no_csrf_token);
+  EXPECT_EQ(authorise(kCoordinatorWithoutCsrf, Audience::coordinator, "acme-2027", ""),
+            Verdict::no_csrf_token);
+  EXPECT_EQ(authorise(kCoordinatorWithoutCsrf, Audience::anyone, "", ""), Verdict::allowed);
+}
+
+TEST(Authorise, APageFormIsForAnyoneSignedIn) {
+  EXPECT_EQ(authorise(kAnyone, Audience::signed_in, "", ""), Verdict::unauthenticated);
+  EXPECT_EQ(authorise(kM01, Audience::signed_in, "acme-2027", "m-02"), Verdict::allowed);
+  EXPECT_EQ(authorise(kCoordinator, Audience::signed_in, "", ""), Verdict::allowed);
 }
 
 TEST(BearerToken, IsTheValueAfterTheSchemeInAnyCase) {

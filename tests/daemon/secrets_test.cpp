@@ -31,6 +31,15 @@ TEST(Secrets, FeedTokensCarry192BitsAndDependOnKeyAndSalt) {
   EXPECT_NE(token, feed_token("key", random_bytes(16)));
 }
 
+TEST(Secrets, PersonalSecretsCarry128BitsAndDifferFromTheFeedTokenOfTheSameSalt) {
+  const auto salt = random_bytes(16);
+  const auto secret = personal_secret("key", salt);
+  EXPECT_EQ(secret.size(), 22u);
+  EXPECT_EQ(secret, personal_secret("key", salt));
+  EXPECT_NE(secret, personal_secret("other key", salt));
+  EXPECT_NE(secret, feed_token("key", salt).substr(0, 22));
+}
+
 TEST(Secrets, RandomBytesDoNotRepeat) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.insert(random_bytes(16)).second);

@@ -2,6 +2,7 @@
 #include "service.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -63,7 +64,8 @@ class ServiceTest : public testing::Test {
 
   static json body_of(const Response& r) { return json::parse(*r.body); }
 
-  // Imports and publishes the sample; returns each person's feed path ("/feeds/<token>.ics").
+  // Imports and publishes the sample; returns each person's feed path ("/feeds/<token>.ics")
+  // and keeps their personal link's secret in `secrets_`.
   std::map<std::string, std::string> publish_sample() {
     EXPECT_EQ(call("PUT", kProgram, sample_body()).status, 201);
     EXPECT_EQ(call("POST", std::string(kProgram) + "/passes").status, 201);
@@ -74,6 +76,8 @@ class ServiceTest : public testing::Test {
     for (const auto& f : list["feeds"]) {
       const auto url = f["url"].get<std::string>();
       paths[f["person"].get<std::string>()] = url.substr(url.find("/feeds/"));
+      const auto link = f["manage_url"].get<std::string>();
+      secrets_[f["person"].get<std::string>()] = link.substr(link.find("/me/") + 4);
     }
     return paths;
   }
@@ -95,6 +99,7 @@ class ServiceTest : public testing::Test {
   std::chrono::system_clock::time_point now_ =
       date::sys_days{date::year{2026} / 12 / 1} + std::chrono::hours{9};
   std::string log_;
+  std::map<std::string, std::string> secrets_;  // by person: their personal link's secret
   std::unique_ptr<Service> service_;
 };
 
@@ -279,6 +284,12 @@ TEST_F(ServiceTest, FeedListGivesEveryPersonAUrlUnderTheHostOrPublicUrl) {
   EXPECT_GE(token_of(paths.at("m-01")).size(), 22u) << "at least 128 bits in base64url";
   expect_error(call("GET", std::string(kProgram) + "/feeds", "", token_of(paths.at("m-01"))), 403,
                "Authorization");
+  const auto link = list["feeds"][0]["manage_url"].get<std::string>();
+  EXPECT_TRUE(link.starts_with("http://cal.test:8080/me/")) << link;
+  EXPECT_EQ(secrets_.at("m-01").size(), 22u) << "128 bits in base64url";
+  EXPECT_NE(secrets_.at("m-01"), secrets_.at("m-02"));
+  expect_error(call("GET", std::string(kProgram) + "/feeds", "", secrets_.at("m-01")), 403,
+               "Authorization");
 }
 
 TEST_F(ServiceTest, FeedIsTheCalendarWithValidators) {
@@ -359,21 +370,55 @@ TEST_F(ServiceTest, UnknownFeedTokensAre404) {
 TEST_F(ServiceTest, RotatedTokenReplacesTheOldOne) {
   const auto paths = publish_sample();
   const auto old_path = paths.at("e-02");
-  const auto r = call("POST", std::string(kProgram) + "/people/e-02/token", "", token_of(old_path));
+  const auto r =
+      call("POST", std::string(kProgram) + "/people/e-02/token", "", secrets_.at("e-02"));
   ASSERT_EQ(r.status, 201) << *r.body;
   const auto fresh = body_of(r)["url"].get<std::string>();
   const auto new_path = fresh.substr(fresh.find("/feeds/"));
   EXPECT_EQ(call("GET", old_path, "", "").status, 404);
   EXPECT_EQ(call("GET", new_path, "", "").status, 200);
   expect_error(call("GET", blocks_of("e-02"), "", token_of(old_path)), 401, "Authorization");
-  EXPECT_EQ(call("GET", blocks_of("e-02"), "", token_of(new_path)).status, 200);
+  EXPECT_EQ(call("GET", blocks_of("e-02"), "", secrets_.at("e-02")).status, 200)
+      << "the personal link outlives the feed token";
   EXPECT_EQ(log_.find(token_of(new_path)), std::string::npos) << "a token was logged";
   expect_error(call("POST", std::string(kProgram) + "/people/nobody/token"), 404, "person");
 }
 
-TEST_F(ServiceTest, APersonsTokenActsForThemOnly) {
+TEST_F(ServiceTest, RotatedPersonalLinkReplacesTheOldOneAndKeepsTheFeed) {
   const auto paths = publish_sample();
-  const auto mine = token_of(paths.at("m-01"));
+  const auto old_secret = secrets_.at("e-02");
+  const auto r = call("POST", std::string(kProgram) + "/people/e-02/link", "", old_secret);
+  ASSERT_EQ(r.status, 201) << *r.body;
+  const auto link = body_of(r)["manage_url"].get<std::string>();
+  EXPECT_TRUE(link.starts_with("http://cal.test:8080/me/")) << link;
+  const auto fresh = link.substr(link.find("/me/") + 4);
+  EXPECT_NE(fresh, old_secret);
+  expect_error(call("GET", blocks_of("e-02"), "", old_secret), 401, "Authorization");
+  EXPECT_EQ(call("GET", blocks_of("e-02"), "", fresh).status, 200);
+  EXPECT_EQ(call("GET", paths.at("e-02"), "", "").status, 200);
+  EXPECT_EQ(log_.find(fresh), std::string::npos) << "a secret was logged";
+  expect_error(call("POST", std::string(kProgram) + "/people/m-02/link", "", fresh), 403,
+               "Authorization");
+  expect_error(call("POST", std::string(kProgram) + "/people/nobody/link"), 404, "person");
+}
+
+TEST_F(ServiceTest, AFeedTokenOnlyReadsItsFeed) {
+  const auto paths = publish_sample();
+  const auto feed = token_of(paths.at("m-01"));
+  const auto body = block("2027-03-01T09:00:00-05:00", "2027-03-01T10:00:00-05:00");
+  expect_error(call("POST", blocks_of("m-01"), body, feed), 403, "Authorization");
+  expect_error(call("GET", blocks_of("m-01"), "", feed), 403, "Authorization");
+  expect_error(call("POST", std::string(kProgram) + "/people/m-01/token", "", feed), 403,
+               "Authorization");
+  expect_error(call("POST", std::string(kProgram) + "/people/m-01/link", "", feed), 403,
+               "Authorization");
+  // ... and the personal secret is no feed token.
+  expect_error(call("GET", "/feeds/" + secrets_.at("m-01") + ".ics", "", ""), 404, "token");
+}
+
+TEST_F(ServiceTest, APersonsTokenActsForThemOnly) {
+  publish_sample();
+  const auto mine = secrets_.at("m-01");
   const auto body = block("2027-03-01T09:00:00-05:00", "2027-03-01T10:00:00-05:00");
   EXPECT_EQ(call("POST", blocks_of("m-01"), body, mine).status, 201);
   expect_error(call("POST", blocks_of("m-02"), body, mine), 403, "Authorization");
@@ -449,6 +494,64 @@ TEST_F(ServiceTest, BlockReplansTheAffectedSessionsAndBothFeedsShowIt) {
   EXPECT_EQ(listed["blocks"][0]["reason"], "board week");
 }
 
+// The DTSTART lines of a feed's VEVENTs, sorted.
+std::vector<std::string> starts_of(const std::string& feed) {
+  std::vector<std::string> starts;
+  for (std::size_t at = feed.find("\r\nDTSTART"); at != std::string::npos;
+       at = feed.find("\r\nDTSTART", at + 1))
+    starts.push_back(feed.substr(at + 2, feed.find("\r\n", at + 2) - at - 2));
+  std::sort(starts.begin(), starts.end());
+  return starts;
+}
+
+TEST_F(ServiceTest, PlainFeedsFollowBlocksAndRestarts) {
+  const auto paths = publish_sample();
+  const auto plain_of = [&](const std::string& person) {
+    const auto r = call("GET", paths.at(person) + "?plain=1", "", "");
+    EXPECT_EQ(r.status, 200) << *r.body;
+    EXPECT_EQ(r.header("Content-Type"), "text/calendar; charset=utf-8");
+    return *r.body;
+  };
+  const auto mentee_before = plain_of("e-02");
+  EXPECT_EQ(mentee_before.find("RRULE"), std::string::npos);
+  EXPECT_EQ(mentee_before.find("VTIMEZONE"), std::string::npos);
+  EXPECT_NE(mentee_before.find("UID:acme-2027-m-01-e-02-2027"), std::string::npos);
+  for (const auto& start : starts_of(mentee_before))
+    EXPECT_TRUE(start.starts_with("DTSTART:") && start.ends_with("Z")) << start;
+  EXPECT_NE(plain_of("e-02"), *call("GET", paths.at("e-02"), "", "").body);
+  expect_error(call("GET", "/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics?plain=1", "", ""), 404,
+               "token");
+
+  std::map<std::string, std::string> before;
+  for (const auto& [person, path] : paths) before[person] = plain_of(person);
+  const auto r = call("POST", blocks_of("m-01"),
+                      block("2027-03-01T00:00:00-05:00", "2027-03-06T00:00:00-05:00"));
+  ASSERT_EQ(r.status, 201) << *r.body;
+  const auto changes = body_of(r)["changes"];
+  ASSERT_FALSE(changes.empty());
+  const auto mentee = changes.front()["mentee"].get<std::string>();
+  const auto mentee_after = plain_of(mentee);
+  EXPECT_NE(mentee_after, before.at(mentee))
+      << "the mentee's plain feed follows the mentor's block";
+  for (const auto& c : changes) {
+    if (c["mentee"] != mentee) continue;
+    // "2027-03-02T16:30:00Z" as the plain feed writes it: "DTSTART:20270302T163000Z".
+    auto start = c["start"].get<std::string>();
+    std::erase(start, '-');
+    std::erase(start, ':');
+    const auto line = "\r\nDTSTART:" + start + "\r\n";
+    EXPECT_EQ(mentee_after.find(line) != std::string::npos, c["after"] == "moved") << line;
+  }
+  for (const auto& [person, text] : before) {
+    if (person != "m-01" && std::none_of(changes.begin(), changes.end(),
+                                         [&](const auto& c) { return c["mentee"] == person; })) {
+      EXPECT_EQ(plain_of(person), text) << person << " is not in the block's pairs";
+    }
+  }
+  open();
+  EXPECT_EQ(plain_of(mentee), mentee_after) << "made again from the restored schedule";
+}
+
 TEST_F(ServiceTest, DeletingABlockRestoresWhatItDisplaced) {
   const auto paths = publish_sample();
   const auto before = *call("GET", paths.at("e-02"), "", "").body;
@@ -518,8 +621,11 @@ TEST_F(ServiceTest, AdmissionRefusesFromTheHeadAloneWithoutLookingAtTheBody) {
   EXPECT_FALSE(admitted.refusal);
   EXPECT_EQ(admitted.body_limit, Admission::BodyLimit::program);
   EXPECT_EQ(admitted.caller.kind, Caller::Kind::coordinator);
-  const Request mine{
+  const Request feed_token{
       "POST", blocks_of("m-01"), {{"Authorization", "Bearer " + token_of(paths.at("m-01"))}}, {}};
+  expect_error(*service_->admit(feed_token).refusal, 403, "Authorization");
+  const Request mine{
+      "POST", blocks_of("m-01"), {{"Authorization", "Bearer " + secrets_.at("m-01")}}, {}};
   const auto own = service_->admit(mine);
   EXPECT_FALSE(own.refusal);
   EXPECT_EQ(own.body_limit, Admission::BodyLimit::small);
@@ -622,6 +728,37 @@ TEST_F(ServiceTest, LogLinesQuoteUnknownIdsOnlyByAPrefix) {
   EXPECT_NE(log_.find("person=\"" + token.substr(0, 4) + "...\"(32 bytes)"), std::string::npos)
       << log_;
   EXPECT_NE(log_.find("program=acme-2027 person=m-01"), std::string::npos) << log_;
+}
+
+TEST_F(ServiceTest, PeopleStoredBeforePersonalLinksKeepTheirFeedsAndGetALink) {
+  const auto paths = publish_sample();
+  service_.reset();
+  // The database as mentorcald kept it before personal links: schema 1, feed tokens only.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "mentorcal.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE personal_links; PRAGMA user_version=1", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const auto old_secrets = std::exchange(secrets_, {});
+  open();
+  EXPECT_NE(log_.find("issued personal links to 53 people"), std::string::npos) << log_;
+  const auto list = body_of(call("GET", std::string(kProgram) + "/feeds"))["feeds"];
+  ASSERT_EQ(list.size(), 53u);
+  for (const auto& f : list) {
+    const auto person = f["person"].get<std::string>();
+    const auto url = f["url"].get<std::string>();
+    EXPECT_EQ(url.substr(url.find("/feeds/")), paths.at(person)) << "the feed URL is kept";
+    const auto link = f["manage_url"].get<std::string>();
+    const auto secret = link.substr(link.find("/me/") + 4);
+    EXPECT_NE(secret, old_secrets.at(person)) << "a new secret";
+    EXPECT_EQ(call("GET", blocks_of(person), "", secret).status, 200);
+  }
+  EXPECT_EQ(call("GET", paths.at("e-02"), "", "").status, 200);
+  // Issued once: the next start finds every link.
+  log_.clear();
+  open();
+  EXPECT_EQ(log_.find("issued personal links"), std::string::npos) << log_;
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ const Interval kMorning{Instant{Minutes{28'000'000}}, Instant{Minutes{28'000'060
 
 TEST_F(StoreTest, CreatesTheSchemaInWalMode) {
   open();
-  EXPECT_EQ(pragma("user_version"), "1");
+  EXPECT_EQ(pragma("user_version"), "2");
   EXPECT_EQ(pragma("journal_mode"), "wal");
 }
 
@@ -115,6 +115,27 @@ TEST_F(StoreTest, ReplacingATokenRemovesTheOldHash) {
   const auto tokens = store->load_tokens();
   ASSERT_EQ(tokens.size(), 1u);
   EXPECT_EQ(tokens[0].hash, "h9");
+}
+
+TEST_F(StoreTest, KeepsAPersonalLinkBesideTheFeedTokenAndDropsBothWithThePerson) {
+  auto store = open();
+  store->save_program("p", "{}", {},
+                      {{"h1", "s1", "p", "a"}, {"l1", "t1", "p", "a", TokenKind::personal}});
+  store->add_tokens({{"l2", "t2", "p", "b", TokenKind::personal}});
+  store->replace_token("l1", {"l9", "t9", "p", "a", TokenKind::personal});
+  auto tokens = store->load_tokens();
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(tokens[0].hash, "h1");
+  EXPECT_EQ(tokens[0].kind, TokenKind::feed);
+  EXPECT_EQ(tokens[1].hash, "l2");
+  EXPECT_EQ(tokens[2].hash, "l9");
+  EXPECT_EQ(tokens[2].kind, TokenKind::personal);
+  // One personal link per person.
+  EXPECT_THROW(store->add_tokens({{"l3", "t3", "p", "a", TokenKind::personal}}), StoreError);
+  store->save_program("p", "{}", {"a"}, {});
+  tokens = store->load_tokens();
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0].person_id, "b");
 }
 
 }  // namespace

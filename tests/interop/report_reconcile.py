@@ -5,6 +5,7 @@ Schedules PROGRAM_DIR, expands every person's feed with Python's icalendar and
 recurring_ical_events (through expand.py, each feed's own VTIMEZONEs), and checks that
 - load.csv's sessions and minutes, per person and ISO week of their own zone, are those of the
   confirmed occurrences in their feed, and no other rows exist;
+- each person's plain feed (feeds/plain/) holds the same sessions as their feed;
 - each mentor's hours held in report.html are the sum of their feed's occurrences' lengths;
 - sessions.csv has exactly the occurrences of schedule.json's pairs (uid, UTC start and end,
   state), and its held and moved rows are the confirmed occurrences of feeds/program.ics.
@@ -93,10 +94,15 @@ def main():
             zones[row["person"]] = row["zone"]
             roles[row["person"]] = row["role"]
         feeds = os.path.join(out, "feeds")
-        people = sorted(name[:-4] for name in os.listdir(feeds) if name != "program.ics")
+        people = sorted(name[:-4] for name in os.listdir(feeds)
+                        if name.endswith(".ics") and name != "program.ics")
         term_minutes = {}
         for person in people:
             occurrences = confirmed_occurrences(os.path.join(feeds, person + ".ics"))
+            # The plain form (feeds/plain/) holds the same instants, one UTC event each.
+            plain = confirmed_occurrences(os.path.join(feeds, "plain", person + ".ics"))
+            check(sorted((s, e) for _, s, e in plain) == sorted((s, e) for _, s, e in occurrences),
+                  f"{person}: feeds/plain/ and feeds/ hold different sessions")
             if not occurrences:
                 check(person not in rows, f"{person}: load.csv has rows, the feed no session")
                 continue

@@ -6,8 +6,10 @@
 
 namespace mentorcal::cli {
 
-std::optional<Program> load_program_input(const std::string& program_dir) {
-  auto loaded = load_program_dir(program_dir);
+std::optional<Program> load_program_input(const std::string& program_dir, bool pairs_optional) {
+  auto sources = program_dir_sources(program_dir);
+  if (pairs_optional && !sources.pairs_csv) sources.pairs_csv = "mentor,mentee\n";
+  auto loaded = load_program(sources);
   auto& diagnostics = loaded.diagnostics;
   if (loaded.program) {
     auto label = std::filesystem::path(program_dir).generic_string();

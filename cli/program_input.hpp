@@ -9,6 +9,8 @@
 
 namespace mentorcal::cli {
 
-std::optional<Program> load_program_input(const std::string& program_dir);
+// With `pairs_optional`, a missing pairs.csv reads as one without rows (for `match`).
+std::optional<Program> load_program_input(const std::string& program_dir,
+                                          bool pairs_optional = false);
 
 }  // namespace mentorcal::cli

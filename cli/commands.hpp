@@ -45,6 +45,7 @@ struct MatchCommandOptions {
   std::optional<std::string> out;  // PAIRS.csv to write
   bool json = false;
   double time_limit_seconds = 0;  // 0: no limit
+  bool timings = false;           // print each phase's duration on standard error
 };
 int run_match(const MatchCommandOptions& options);
 

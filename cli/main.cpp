@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   m->add_option("--time-limit", match.time_limit_seconds,
                 "Stop checking the proposal by schedule passes after this many seconds")
       ->check(CLI::PositiveNumber);
+  m->add_flag("--timings", match.timings, "Print how long each phase took on standard error");
 
   try {
     app.parse(argc, argv);

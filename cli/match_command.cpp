@@ -109,8 +109,12 @@ void print_summary(const Program& program, const MatchResult& result) {
 }  // namespace
 
 int run_match(const MatchCommandOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
   auto input = load_program_input(options.program_dir, true);
   if (!input) return 2;
+  if (options.timings)
+    std::fprintf(stderr, "%-28s %8.3f s\n", "read program",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   const auto& program = *input;
 
   MatchOptions match;
@@ -118,7 +122,19 @@ int run_match(const MatchCommandOptions& options) {
       std::chrono::steady_clock::now() + std::chrono::duration<double>(options.time_limit_seconds);
   if (options.time_limit_seconds > 0)
     match.should_stop = [deadline] { return std::chrono::steady_clock::now() > deadline; };
+  auto last = std::chrono::steady_clock::now();
+  if (options.timings)
+    match.phase_done = [&last](const char* phase) {
+      const auto now = std::chrono::steady_clock::now();
+      std::fprintf(stderr, "%-28s %8.3f s\n", phase,
+                   std::chrono::duration<double>(now - last).count());
+      last = now;
+    };
   const auto result = match_program(program, match);
+  if (options.timings)
+    std::fprintf(stderr, "%zu calendar classes, %zu class pairs searched, %zu rounds, %zu checks\n",
+                 result.calendar_classes, result.calendar_checks, result.rounds,
+                 result.schedule_checks);
 
   if (options.out) {
     if (const auto error =

@@ -236,12 +236,16 @@ class Explainer {
         const auto& prefers = program_.people[e].profile.prefers;
         return !prefers.empty() && prefers.front() == mentor && mentor_of_[e] == mentor;
       });
-      text += taken.size() == 1 ? "their place goes to " : "all " + places_text(total) + " go to ";
+      text += taken.size() == 1 ? "their place goes to "
+              : total == 2      ? "both places go to "
+                                : "all " + places_text(total) + " go to ";
       if (all_first && taken.size() > 1) {
         text += "mentees who rank them first (";
       }
       for (std::size_t i = 0; i < taken.size(); ++i) {
-        if (i > 0) text += i + 1 == taken.size() ? " and " : ", ";
+        if (i > 0)
+          text +=
+              i + 1 == taken.size() ? (all_first ? " and " : ", and ") : ", ";
         text += who(program_.people[taken[i]]);
         if (!all_first || taken.size() == 1) text += rank_note(mentor, taken[i]);
       }
@@ -289,7 +293,7 @@ class Explainer {
       if (entry.count++ == 0) entry.example = std::move(example);
     }
     std::string text;
-    if (!prefers.empty()) text = "first choice: " + why_not_with(prefers.front(), mentee) + ". ";
+    if (!prefers.empty()) text = "first choice: " + why_not_with(prefers.front(), mentee) + "; ";
     if (full > 0) {
       text += full == 1 ? "the one mentor who could meet them, " +
                               who(program_.people[first_full]) + ", has no place left"
@@ -306,13 +310,23 @@ class Explainer {
                      [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       if (i > 0) text += "; ";
-      text += std::to_string(sorted[i].second.count) + " " + sorted[i].first;
+      text += std::to_string(sorted[i].second.count) + " " +
+              (sorted[i].second.count == 1 ? singular(sorted[i].first) : sorted[i].first);
       if (i == 0) text += " (e.g. " + sorted[i].second.example + ")";
     }
     return text;
   }
 
  private:
+  // The cause with its verb for one mentor: "are of their department" -> "is of ...".
+  static std::string singular(const std::string& cause) {
+    static const std::map<std::string, std::string> verbs{
+        {"are", "is"}, {"avoid", "avoids"}, {"share", "shares"}, {"have", "has"}};
+    const auto space = cause.find(' ');
+    const auto it = verbs.find(cause.substr(0, space));
+    return it == verbs.end() ? cause : it->second + cause.substr(space);
+  }
+
   static std::string cause_of(Obstacle obstacle) {
     switch (obstacle) {
       case Obstacle::none:
@@ -326,7 +340,7 @@ class Explainer {
       case Obstacle::no_common_language:
         return "share no language with them";
       case Obstacle::level_gap:
-        return "are fewer than min_level_gap levels above them";
+        return "are not min_level_gap levels above them";
       case Obstacle::no_shared_hour:
         return "share no working hour with them";
       case Obstacle::short_shared_hours:
@@ -401,8 +415,12 @@ Program with_proposals(const Program& program, const MatchResult& result) {
 
 MatchResult match_program(const Program& program, const MatchOptions& options) {
   MatchResult result;
+  const auto done = [&](const char* phase) {
+    if (options.phase_done) options.phase_done(phase);
+  };
   const Cohort cohort(program);
   const Eligibility eligibility(program, cohort.mentors, cohort.mentees);
+  done("eligibility");
   result.calendar_classes = eligibility.calendar_classes();
   result.calendar_checks = eligibility.calendar_checks();
   Matcher matcher(program, cohort, eligibility);
@@ -414,6 +432,7 @@ MatchResult match_program(const Program& program, const MatchOptions& options) {
   std::vector<std::size_t> withdrawn;
   for (;;) {
     const auto assignment = matcher.solve(result.rounds);
+    done("assignment");
     std::vector<std::pair<std::size_t, std::size_t>> proposed;
     for (std::size_t j = 0; j < cohort.mentees.size(); ++j) {
       const auto e = cohort.mentees[j];
@@ -427,6 +446,7 @@ MatchResult match_program(const Program& program, const MatchOptions& options) {
     schedule_options.should_stop = options.should_stop;
     const auto schedule = schedule_program(checked, schedule_options);
     ++result.schedule_checks;
+    done("schedule check");
     std::map<std::size_t, int> unplaced;  // mentor, proposed pairs not placed
     for (std::size_t i = 0; i < proposed.size(); ++i)
       if (!schedule.pairs[program.pairs.size() + i].series) {
@@ -476,6 +496,7 @@ MatchResult match_program(const Program& program, const MatchOptions& options) {
     result.matched.push_back(
         {mentor, e, eligibility.score(mentor, e), false, first_choice_note(mentor, e)});
   }
+  done("explanations");
   return result;
 }
 

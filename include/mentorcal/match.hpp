@@ -60,6 +60,9 @@ struct MatchResult {
 struct MatchOptions {
   // Polled between rounds and by the schedule passes that check a proposal.
   std::function<bool()> should_stop;
+  // Called as each phase ends ("eligibility", "assignment", "schedule check", "explanations"),
+  // for --timings.
+  std::function<void(const char* phase)> phase_done;
 };
 
 MatchResult match_program(const Program& program, const MatchOptions& options = {});

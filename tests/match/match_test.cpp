@@ -128,9 +128,9 @@ TEST(Match, HardRulesKeepPairsApartAndAreNamed) {
   EXPECT_TRUE(r.matched.empty());
   ASSERT_EQ(r.unmatched.size(), 1u);
   EXPECT_EQ(r.unmatched[0].reason,
-            "no mentor can take them: 1 are fewer than min_level_gap levels above them (e.g. "
-            "m-02 (Ben Ode) is level 5 and e-01 (Wei Chen) level 4; min_level_gap is 2); 1 are of "
-            "their department; 1 avoid them; 1 share no language with them");
+            "no mentor can take them: 1 is not min_level_gap levels above them (e.g. m-02 (Ben "
+            "Ode) is level 5 and e-01 (Wei Chen) level 4; min_level_gap is 2); 1 is of their "
+            "department; 1 avoids them; 1 shares no language with them");
 }
 
 TEST(Match, AMentorsWeeklyMinutesLimitTheirPlaces) {

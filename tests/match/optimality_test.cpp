@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <random>
+#include <set>
 
 #include "mentorcal/match.hpp"
 #include "mentorcal/solver.hpp"
@@ -152,6 +153,52 @@ TEST(GeneratedCohorts, MatchSomeAndLeaveSomeOut) {
   }
   EXPECT_GE(with_matches, 50);
   EXPECT_GE(with_unmatched, 10);
+}
+
+}  // namespace
+}  // namespace mentorcal
+
+namespace mentorcal {
+namespace {
+
+// Eligibility against its definition, with no code of match's: a pair of a mentor with a place
+// and a mentee not in pairs.csv, both free of the hard rules, is eligible exactly when
+// schedule_program, given that pair alone, places it.
+TEST(GeneratedCohorts, APairIsEligibleExactlyWhenTheSchedulerPlacesItAlone) {
+  int eligible = 0;
+  int not_eligible = 0;
+  for (std::uint64_t seed = 1; seed <= 25; ++seed) {
+    auto program = with_profiles(optimality::random_program(seed), seed);
+    program.matching = MatchingSettings{};  // no hard rules, capacity 3
+    for (auto& p : program.people) {
+      p.profile.avoid.clear();
+      p.profile.capacity.reset();
+    }
+    program.pairs.clear();
+    std::set<std::pair<std::size_t, std::size_t>> found;
+    for (const auto& e : eligible_pairs(program)) found.emplace(e.mentor, e.mentee);
+    const auto places = places_left(program);
+    for (std::size_t m = 0; m < program.people.size(); ++m) {
+      if (program.people[m].role != Role::mentor || places[m] == 0) continue;
+      for (std::size_t e = 0; e < program.people.size(); ++e) {
+        if (program.people[e].role != Role::mentee) continue;
+        Program alone = program;
+        Pair pair;
+        pair.mentor = m;
+        pair.mentee = e;
+        pair.cadence = program.pair_defaults.cadence;
+        pair.duration = program.pair_defaults.duration;
+        pair.min_held = program.pair_defaults.min_held;
+        alone.pairs = {pair};
+        const bool placed = schedule_program(alone, {}).pairs[0].series.has_value();
+        EXPECT_EQ(found.contains({m, e}), placed)
+            << "seed " << seed << ": " << program.people[m].id << " / " << program.people[e].id;
+        (placed ? eligible : not_eligible) += 1;
+      }
+    }
+  }
+  EXPECT_GE(eligible, 50);
+  EXPECT_GE(not_eligible, 50);
 }
 
 }  // namespace

@@ -97,12 +97,7 @@ struct ClassCalendar {
 // occurrence held there, moved within its ISO week or skipped, nothing else booked.
 bool pair_alone_can_meet(const Program& program, const ClassCalendar& mentor,
                          const ClassCalendar& mentee) {
-  Pair pair;
-  pair.mentor = mentor.person;
-  pair.mentee = mentee.person;
-  pair.cadence = program.pair_defaults.cadence;
-  pair.duration = program.pair_defaults.duration;
-  pair.min_held = program.pair_defaults.min_held;
+  const auto pair = proposed_pair(program, mentor.person, mentee.person);
   const bool mentor_anchors = program.anchor == Anchor::mentor;
   const auto& anchor = mentor_anchors ? mentor.calendar : mentee.calendar;
   const auto& other = mentor_anchors ? mentee.calendar : mentor.calendar;

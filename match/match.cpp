@@ -77,15 +77,8 @@ Program program_with(const Program& program,
                      const std::vector<std::pair<std::size_t, std::size_t>>& proposed) {
   Program out = program;
   for (auto& p : out.people) p.calendar_text.clear();
-  for (const auto& [mentor, mentee] : proposed) {
-    Pair pair;
-    pair.mentor = mentor;
-    pair.mentee = mentee;
-    pair.cadence = program.pair_defaults.cadence;
-    pair.duration = program.pair_defaults.duration;
-    pair.min_held = program.pair_defaults.min_held;
-    out.pairs.push_back(pair);
-  }
+  for (const auto& [mentor, mentee] : proposed)
+    out.pairs.push_back(proposed_pair(program, mentor, mentee));
   return out;
 }
 
@@ -243,9 +236,7 @@ class Explainer {
         text += "mentees who rank them first (";
       }
       for (std::size_t i = 0; i < taken.size(); ++i) {
-        if (i > 0)
-          text +=
-              i + 1 == taken.size() ? (all_first ? " and " : ", and ") : ", ";
+        if (i > 0) text += i + 1 == taken.size() ? (all_first ? " and " : ", and ") : ", ";
         text += who(program_.people[taken[i]]);
         if (!all_first || taken.size() == 1) text += rank_note(mentor, taken[i]);
       }
@@ -390,6 +381,16 @@ class Explainer {
 };
 
 }  // namespace
+
+Pair proposed_pair(const Program& program, std::size_t mentor, std::size_t mentee) {
+  Pair pair;
+  pair.mentor = mentor;
+  pair.mentee = mentee;
+  pair.cadence = program.pair_defaults.cadence;
+  pair.duration = program.pair_defaults.duration;
+  pair.min_held = program.pair_defaults.min_held;
+  return pair;
+}
 
 std::vector<int> places_left(const Program& program) {
   return Cohort(program).places;

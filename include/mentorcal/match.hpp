@@ -81,6 +81,9 @@ std::vector<EligiblePair> eligible_pairs(const Program& program);
 // weekly and monthly limits leave room for at the [pair] cadence, less pinned pairs.
 std::vector<int> places_left(const Program& program);
 
+// The pair `match` proposes for these two people: the [pair] terms, no focus or location.
+Pair proposed_pair(const Program& program, std::size_t mentor, std::size_t mentee);
+
 // `program` with the proposals added to its pairs, each with the [pair] terms.
 Program with_proposals(const Program& program, const MatchResult& result);
 

@@ -73,22 +73,20 @@ TEST(Match, ScoresGoalsLanguageAndPreferenceTermByTerm) {
 }
 
 TEST(Match, AFullMentorsPlacesGoToTheMenteesWhoRankThemFirst) {
-  const auto p =
-      program_from(kTerm,
-                   std::string(kHeader) + person("m-01", "Ann Lee", "Europe/London", "1,,,,,,,") +
-                       person("m-02", "Ben Ode", "Europe/London") +
-                       person("e-01", "Wei Chen", "Europe/London", ",,,,,,m-02; m-01,") +
-                       person("e-02", "Ada Obi", "Europe/London", ",,,,,,m-01,"),
-                   "mentor,mentee\n");
-  const auto r = match_program(p);
-  EXPECT_EQ(pairs_of(p, r), (std::vector<std::string>{"e-01 <- m-02", "e-02 <- m-01"}));
-  const auto q =
-      program_from(kTerm,
-                   std::string(kHeader) + person("m-01", "Ann Lee", "Europe/London", "1,,,,,,,") +
-                       person("m-02", "Ben Ode", "Europe/London") +
-                       person("e-01", "Wei Chen", "Europe/London", ",,,,,,m-01,") +
-                       person("e-02", "Ada Obi", "Europe/London", ",,,,,,m-01,"),
-                   "mentor,mentee\n");
+  // m-01 has one place; e-02 ranks them first, e-01 first or second.
+  const auto cohort = [](const std::string& first_prefers) {
+    return program_from(
+        kTerm,
+        std::string(kHeader) + person("m-01", "Ann Lee", "Europe/London", "1,,,,,,,") +
+            person("m-02", "Ben Ode", "Europe/London") +
+            person("e-01", "Wei Chen", "Europe/London", ",,,,,," + first_prefers + ",") +
+            person("e-02", "Ada Obi", "Europe/London", ",,,,,,m-01,"),
+        "mentor,mentee\n");
+  };
+  const auto p = cohort("m-02; m-01");
+  EXPECT_EQ(pairs_of(p, match_program(p)),
+            (std::vector<std::string>{"e-01 <- m-02", "e-02 <- m-01"}));
+  const auto q = cohort("m-01");
   const auto s = match_program(q);
   EXPECT_EQ(pairs_of(q, s), (std::vector<std::string>{"e-01 <- m-01", "e-02 <- m-02"}));
   EXPECT_EQ(matched(q, s, "e-02").why_not_first,

@@ -183,13 +183,7 @@ TEST(GeneratedCohorts, APairIsEligibleExactlyWhenTheSchedulerPlacesItAlone) {
       for (std::size_t e = 0; e < program.people.size(); ++e) {
         if (program.people[e].role != Role::mentee) continue;
         Program alone = program;
-        Pair pair;
-        pair.mentor = m;
-        pair.mentee = e;
-        pair.cadence = program.pair_defaults.cadence;
-        pair.duration = program.pair_defaults.duration;
-        pair.min_held = program.pair_defaults.min_held;
-        alone.pairs = {pair};
+        alone.pairs = {proposed_pair(program, m, e)};
         const bool placed = schedule_program(alone, {}).pairs[0].series.has_value();
         EXPECT_EQ(found.contains({m, e}), placed)
             << "seed " << seed << ": " << program.people[m].id << " / " << program.people[e].id;

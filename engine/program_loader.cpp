@@ -259,14 +259,18 @@ class Loader {
     return out;
   }
 
-  void pair_section(const toml::table& root) {
-    const auto* node = root.get("pair");
-    if (!node) return;
+  // A [name] table of program.toml; nullptr when absent, or reported when it is not a table.
+  const toml::table* section(const toml::table& root, std::string_view name) {
+    const auto* node = root.get(name);
+    if (!node) return nullptr;
     const auto* table = node->as_table();
-    if (!table) {
-      error_at(node, "[pair] must be a table");
-      return;
-    }
+    if (!table) error_at(node, "[" + std::string(name) + "] must be a table");
+    return table;
+  }
+
+  void pair_section(const toml::table& root) {
+    const auto* table = section(root, "pair");
+    if (!table) return;
     check_keys(*table, {"cadence", kDurationMinutes.key, "min_held"}, "pair.");
     if (const auto text = string_setting(*table, "cadence", false, "pair.")) {
       if (const auto c = Cadence::parse(*text))
@@ -292,13 +296,8 @@ class Loader {
   }
 
   void matching_section(const toml::table& root) {
-    const auto* node = root.get("matching");
-    if (!node) return;
-    const auto* table = node->as_table();
-    if (!table) {
-      error_at(node, "[matching] must be a table");
-      return;
-    }
+    const auto* table = section(root, "matching");
+    if (!table) return;
     auto& m = program_.matching;
     check_keys(*table,
                {kCapacity.key, "goal_weight", "language_weight", "preference_weights",

@@ -144,6 +144,29 @@ TEST(Match, AMentorsWeeklyMinutesLimitTheirPlaces) {
   EXPECT_EQ(places_left(with("max_sessions_per_day = 1"))[0], 5);
 }
 
+TEST(Match, AProposalTheScheduleCannotPlaceWholeLosesThePlacesItCouldNotFill) {
+  // One 45-minute session fits m-01's Monday hour, so of four biweekly mentees two can meet,
+  // one in each phase; capacity and limits alone would allow all four.
+  std::string people =
+      std::string(kHeader) + "m-01,Ann Lee,m@x.example,mentor,Europe/London," + "4,,,,,,,\n";
+  for (const auto* id : {"e-01", "e-02", "e-03", "e-04"})
+    people += person(id, std::string("Mentee ") + id, "Europe/London");
+  const auto p = program_from(kTerm, people, "mentor,mentee\n");
+  ASSERT_EQ(places_left(p)[0], 4);
+  const auto one_hour = [](Program q) {
+    std::string why;
+    q.people[0].working_hours = *WorkingHours::parse("Mon 09:00-10:00", &why);
+    return q;
+  }(p);
+  const auto r = match_program(one_hour);
+  EXPECT_EQ(pairs_of(one_hour, r), (std::vector<std::string>{"e-01 <- m-01", "e-02 <- m-01"}));
+  EXPECT_EQ(r.places[0], 2);
+  EXPECT_EQ(r.schedule_checks, 2u);
+  ASSERT_EQ(r.unmatched.size(), 2u);
+  const auto schedule = schedule_program(with_proposals(one_hour, r), {});
+  for (const auto& pair : schedule.pairs) EXPECT_TRUE(pair.series) << pair.mentee_id;
+}
+
 TEST(Match, TheSampleCohortsProposalIsPlacedWhole) {
   const auto loaded = load_program_dir(MENTORCAL_SOURCE_DIR "/samples/helios-2027");
   ASSERT_TRUE(loaded.program);

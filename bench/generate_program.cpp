@@ -292,6 +292,13 @@ struct Person {
   std::optional<int> max_minutes_per_week;  // overrides of the program defaults
   std::optional<int> buffer_minutes;
   bool has_calendar = false;
+  // With --profiles: people.csv's profile columns, as written.
+  std::string capacity;
+  std::string skills;  // skills for a mentor, goals for a mentee
+  std::string languages;
+  std::string department;
+  std::string level;
+  std::string prefers;
 };
 
 enum class Cadence { weekly, biweekly, every_3_weeks, monthly };
@@ -331,6 +338,9 @@ struct Options {
   // How mentees' zones are drawn: "matched" as coordinators match them (near their mentor's),
   // or "global" from the whole workforce whatever the mentor's zone.
   std::string zone_mix = "matched";
+  // For `mentorcal match`: profiles and [matching], mentees in any zone, and only one pair in a
+  // hundred written to pairs.csv (pinned); the rest is for match to propose.
+  bool profiles = false;
 };
 
 struct Term {
@@ -425,6 +435,53 @@ struct Cohort {
   std::vector<Pair> pairs;
 };
 
+constexpr std::array<std::string_view, 16> kTopics = {
+    "strategy",        "finance",           "hiring",           "product management",
+    "public speaking", "negotiation",       "data science",     "architecture",
+    "sales",           "marketing",         "operations",       "change management",
+    "career growth",   "people management", "customer success", "design"};
+constexpr std::array<std::string_view, 8> kLanguages = {
+    "English", "Spanish", "French", "German", "Hindi", "Mandarin", "Japanese", "Portuguese"};
+constexpr std::array<int, 8> kLanguageWeights = {60, 10, 6, 6, 8, 5, 3, 2};
+constexpr std::array<std::string_view, 8> kDepartments = {
+    "Engineering", "Sales", "Finance", "Marketing", "Operations", "Legal", "Product", "People"};
+
+// `count` distinct items of `items`, ';'-separated.
+template <std::size_t N>
+std::string some_of(const std::array<std::string_view, N>& items, int count, Draw& draw) {
+  std::vector<std::size_t> chosen;
+  while (static_cast<int>(chosen.size()) < count) {
+    const auto i = draw.below(N);
+    if (std::find(chosen.begin(), chosen.end(), i) == chosen.end()) chosen.push_back(i);
+  }
+  std::string text;
+  for (const auto i : chosen) text += (text.empty() ? "" : "; ") + std::string(items[i]);
+  return text;
+}
+
+// Profiles from a stream of their own, so that the rest of the cohort is as without them.
+void draw_profiles(Cohort& cohort, const Options& o) {
+  Draw draw(stream_seed(o.seed, 1u << 31));
+  for (auto& p : cohort.people) {
+    if (p.mentor && draw.one_in(5)) p.capacity = std::to_string(draw.between(1, 5));
+    p.skills = some_of(kTopics, p.mentor ? draw.between(2, 4) : draw.between(1, 3), draw);
+    p.languages = std::string(kLanguages[draw.weighted(kLanguageWeights)]);
+    if (draw.percent(40)) {
+      const auto other = kLanguages[draw.weighted(kLanguageWeights)];
+      if (p.languages != other) p.languages += "; " + std::string(other);
+    }
+    p.department = std::string(kDepartments[draw.below(kDepartments.size())]);
+    p.level = std::to_string(p.mentor ? draw.between(6, 9) : draw.between(2, 6));
+    // Half the mentees name up to three mentors they have heard of, anywhere in the world.
+    if (!p.mentor && draw.percent(50))
+      for (int k = draw.between(1, 3); k > 0; --k) {
+        const auto mentor = cohort.people[draw.below(static_cast<std::uint64_t>(o.mentors))].id;
+        if (p.prefers.find(mentor) == std::string::npos)
+          p.prefers += (p.prefers.empty() ? "" : ";") + mentor;
+      }
+  }
+}
+
 Cohort draw_cohort(const Options& o) {
   Draw draw(stream_seed(o.seed, 0));
   const int mentee_count = o.mentors * o.mentees_per_mentor;
@@ -442,17 +499,21 @@ Cohort draw_cohort(const Options& o) {
   for (int m = 0; m < o.mentors; ++m) {
     for (int k = 0; k < o.mentees_per_mentor; ++k) {
       const int number = m * o.mentees_per_mentor + k + 1;
-      const ZoneRules& zone = mentee_zone(*cohort.people[static_cast<std::size_t>(m)].zone,
-                                          o.zone_mix == "global", draw);
+      const ZoneRules& zone = o.profiles
+                                  ? any_zone(draw)
+                                  : mentee_zone(*cohort.people[static_cast<std::size_t>(m)].zone,
+                                                o.zone_mix == "global", draw);
       Person mentee = draw_person('e', number, mentee_count, zone, draw);
       // Drawn even without busy time, so that --busy-per-week 0 leaves the cohort as it was.
       const bool shares_calendar = draw.percent(o.calendar_mentees_percent);
       mentee.has_calendar = o.busy_per_week > 0 && shares_calendar;
       cohort.people.push_back(std::move(mentee));
-      cohort.pairs.push_back(
-          draw_pair(cohort.people, static_cast<std::size_t>(m), cohort.people.size() - 1, draw));
+      auto pair =
+          draw_pair(cohort.people, static_cast<std::size_t>(m), cohort.people.size() - 1, draw);
+      if (!o.profiles || number % 100 == 0) cohort.pairs.push_back(std::move(pair));
     }
   }
+  if (o.profiles) draw_profiles(cohort, o);
   return cohort;
 }
 
@@ -502,6 +563,11 @@ std::string program_toml(const Options& o, const Term& term) {
   toml += "cadence = \"biweekly\"\n";
   toml += "duration_minutes = 45\n";
   toml += "min_held = 0.9\n";
+  if (o.profiles) {
+    toml += "\n[matching]\n";
+    toml += "same_department = \"avoid\"\n";
+    toml += "min_level_gap = 1\n";
+  }
   return toml;
 }
 
@@ -533,14 +599,25 @@ std::string optional_text(const std::optional<int>& value) {
   return value ? std::to_string(*value) : std::string();
 }
 
-std::string people_csv(const Cohort& cohort) {
+std::string people_csv(const Cohort& cohort, bool profiles) {
   std::string csv;
-  append_csv_row(csv, {"id", "name", "email", "role", "timezone", "working_hours",
-                       "max_minutes_per_week", "buffer_minutes"});
+  if (profiles)
+    append_csv_row(csv, {"id", "name", "email", "role", "timezone", "working_hours",
+                         "max_minutes_per_week", "buffer_minutes", "capacity", "skills", "goals",
+                         "languages", "department", "level", "prefers"});
+  else
+    append_csv_row(csv, {"id", "name", "email", "role", "timezone", "working_hours",
+                         "max_minutes_per_week", "buffer_minutes"});
   for (const Person& p : cohort.people) {
-    append_csv_row(
-        csv, {p.id, p.name, p.email, p.mentor ? "mentor" : "mentee", p.zone->name, p.week.text,
-              optional_text(p.max_minutes_per_week), optional_text(p.buffer_minutes)});
+    const std::string limit = optional_text(p.max_minutes_per_week);
+    const std::string buffer = optional_text(p.buffer_minutes);
+    const std::string_view role = p.mentor ? "mentor" : "mentee";
+    if (profiles)
+      append_csv_row(csv, {p.id, p.name, p.email, role, p.zone->name, p.week.text, limit, buffer,
+                           p.capacity, p.mentor ? p.skills : "", p.mentor ? "" : p.skills,
+                           p.languages, p.department, p.level, p.prefers});
+    else
+      append_csv_row(csv, {p.id, p.name, p.email, role, p.zone->name, p.week.text, limit, buffer});
   }
   return csv;
 }
@@ -819,7 +896,7 @@ int generate(const Options& o) {
   const Term term{*start, o.weeks};
   const Cohort cohort = draw_cohort(o);
   if (!write_file(o.out / "program.toml", program_toml(o, term)) ||
-      !write_file(o.out / "people.csv", people_csv(cohort)) ||
+      !write_file(o.out / "people.csv", people_csv(cohort, o.profiles)) ||
       !write_file(o.out / "pairs.csv", pairs_csv(cohort)))
     return 1;
   int calendars = 0;
@@ -867,6 +944,9 @@ int main(int argc, char** argv) {
                  "Mentees' zones: matched (near their mentor's) or global (from anywhere)")
       ->check(CLI::IsMember({"matched", "global"}))
       ->capture_default_str();
+  app.add_flag("--profiles", o.profiles,
+               "For mentorcal match: profiles and [matching], mentees in any zone, one pair in a "
+               "hundred kept in pairs.csv");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

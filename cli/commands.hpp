@@ -41,4 +41,13 @@ struct PushOptions {
 };
 int run_push(const PushOptions& options);
 
+struct MatchCommandOptions {
+  std::string program_dir;
+  std::optional<std::string> out;  // PAIRS.csv to write
+  bool json = false;
+  double time_limit_seconds = 0;  // 0: no limit
+  bool timings = false;           // print each phase's duration on standard error
+};
+int run_match(const MatchCommandOptions& options);
+
 }  // namespace mentorcal::cli

@@ -51,6 +51,16 @@ int main(int argc, char** argv) {
   p->add_flag("--no-publish", push.no_publish, "Run the pass without changing the feeds");
   p->add_flag("--json", push.json, "Print the import, the pass and the feed URLs as JSON");
 
+  MatchCommandOptions match;
+  auto* m = app.add_subcommand("match", "Propose who mentors whom, so that every pair can meet");
+  m->add_option("PROGRAM_DIR", match.program_dir, "The program directory")->required();
+  m->add_option("--out", match.out, "Write the complete pairs.csv here (pinned rows first)");
+  m->add_flag("--json", match.json, "Print the matching as JSON");
+  m->add_option("--time-limit", match.time_limit_seconds,
+                "Stop checking the proposal by schedule passes after this many seconds")
+      ->check(CLI::PositiveNumber);
+  m->add_flag("--timings", match.timings, "Print how long each phase took on standard error");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,5 +71,6 @@ int main(int argc, char** argv) {
   if (s->parsed()) return run_schedule(schedule);
   if (b->parsed()) return run_busy(busy);
   if (p->parsed()) return run_push(push);
+  if (m->parsed()) return run_match(match);
   return 1;
 }

@@ -6,8 +6,10 @@
 
 namespace mentorcal::cli {
 
-LoadedProgram read_program_input(const std::string& program_dir) {
-  auto loaded = load_program_dir(program_dir);
+LoadedProgram read_program_input(const std::string& program_dir, bool pairs_optional) {
+  auto sources = program_dir_sources(program_dir);
+  if (pairs_optional && !sources.pairs_csv) sources.pairs_csv = "mentor,mentee\n";
+  auto loaded = load_program(sources);
   auto& diagnostics = loaded.diagnostics;
   auto label = std::filesystem::path(program_dir).generic_string();
   if (!label.empty() && label.back() != '/') label += '/';
@@ -23,8 +25,8 @@ LoadedProgram read_program_input(const std::string& program_dir) {
   return loaded;
 }
 
-std::optional<Program> load_program_input(const std::string& program_dir) {
-  auto loaded = read_program_input(program_dir);
+std::optional<Program> load_program_input(const std::string& program_dir, bool pairs_optional) {
+  auto loaded = read_program_input(program_dir, pairs_optional);
   for (const auto& d : loaded.diagnostics.all()) std::cerr << d.to_string() << '\n';
   if (loaded.diagnostics.has_errors()) return std::nullopt;
   return std::move(loaded.program);

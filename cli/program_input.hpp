@@ -9,10 +9,12 @@
 
 namespace mentorcal::cli {
 
-std::optional<Program> load_program_input(const std::string& program_dir);
+// With `pairs_optional`, a missing pairs.csv reads as one without rows (for `match`).
+std::optional<Program> load_program_input(const std::string& program_dir,
+                                          bool pairs_optional = false);
 
 // The same, printing nothing: the program (absent when any problem is an error) and every
 // problem found.
-LoadedProgram read_program_input(const std::string& program_dir);
+LoadedProgram read_program_input(const std::string& program_dir, bool pairs_optional = false);
 
 }  // namespace mentorcal::cli

@@ -97,11 +97,33 @@ struct RoleDefaults {
   Limits limits;
 };
 
-struct PairDefaults {
-  Cadence cadence;
-  Minutes duration{45};
-  double min_held = 0.9;
-};
+using PairDefaults = PairTerms;
+
+// people.csv's profile columns and the ranges of their numbers (docs/FORMAT.md).
+constexpr IntRange kCapacity{"capacity", 0, 100};
+constexpr IntRange kLevel{"level", -1000, 1000};
+constexpr IntRange kWeight{"weight", 0, 1000};
+constexpr IntRange kLevelGap{"min_level_gap", -1000, 1000};
+
+// A ';'-separated list cell: its items trimmed, empty ones dropped.
+std::vector<std::string> list_items(const std::string& cell) {
+  std::vector<std::string> items;
+  std::size_t from = 0;
+  while (from <= cell.size()) {
+    const auto to = std::min(cell.find(';', from), cell.size());
+    if (auto item = trim_cell(cell.substr(from, to - from)); !item.empty())
+      items.push_back(std::move(item));
+    from = to + 1;
+  }
+  return items;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
 
 class Loader {
  public:
@@ -114,7 +136,10 @@ class Loader {
   LoadedProgram load() {
     load_settings();
     // Without a readable people.csv every pair would be reported as naming unknown people.
-    if (load_people()) load_pairs();
+    if (load_people()) {
+      load_pairs();
+      check_levels();
+    }
     LoadedProgram out;
     out.diagnostics = std::move(d_);
     if (out.diagnostics.has_errors())
@@ -142,7 +167,7 @@ class Loader {
     }
     check_keys(root,
                {"id", "name", "start", "end", "granularity_minutes", "anchor", "blackouts",
-                "mentor", "mentee", "pair"},
+                "mentor", "mentee", "pair", "matching"},
                "");
 
     const auto id = string_setting(root, "id", true);
@@ -194,6 +219,8 @@ class Loader {
     role_defaults_[Role::mentor] = role_section(root, "mentor");
     role_defaults_[Role::mentee] = role_section(root, "mentee");
     pair_section(root);
+    program_.pair_defaults = pair_defaults_;
+    matching_section(root);
   }
 
   RoleDefaults role_section(const toml::table& root, std::string_view name) {
@@ -236,14 +263,18 @@ class Loader {
     return out;
   }
 
-  void pair_section(const toml::table& root) {
-    const auto* node = root.get("pair");
-    if (!node) return;
+  // A [name] table of program.toml; nullptr when absent, or reported when it is not a table.
+  const toml::table* section(const toml::table& root, std::string_view name) {
+    const auto* node = root.get(name);
+    if (!node) return nullptr;
     const auto* table = node->as_table();
-    if (!table) {
-      error_at(node, "[pair] must be a table");
-      return;
-    }
+    if (!table) error_at(node, "[" + std::string(name) + "] must be a table");
+    return table;
+  }
+
+  void pair_section(const toml::table& root) {
+    const auto* table = section(root, "pair");
+    if (!table) return;
     check_keys(*table, {"cadence", kDurationMinutes.key, "min_held"}, "pair.");
     if (const auto text = string_setting(*table, "cadence", false, "pair.")) {
       if (const auto c = Cadence::parse(*text))
@@ -265,6 +296,59 @@ class Loader {
         error_at(v, "pair.min_held " + node_text(*v) + " must be a share from 0 to 1");
       else
         pair_defaults_.min_held = *value;
+    }
+  }
+
+  void matching_section(const toml::table& root) {
+    const auto* table = section(root, "matching");
+    if (!table) return;
+    auto& m = program_.matching;
+    check_keys(*table,
+               {kCapacity.key, "goal_weight", "language_weight", "preference_weights",
+                "require_common_language", "same_department", kLevelGap.key},
+               "matching.");
+    const auto integer = [&](const toml::node& v, std::string_view key,
+                             const IntRange& range) -> std::optional<int> {
+      const auto value = v.value<long long>();
+      if (!v.is_integer() || !value || *value < range.min || *value > range.max) {
+        error_at(&v, "matching." + std::string(key) + " " + node_text(v) +
+                         " must be an integer from " + std::to_string(range.min) + " to " +
+                         std::to_string(range.max));
+        return std::nullopt;
+      }
+      return static_cast<int>(*value);
+    };
+    const auto setting = [&](std::string_view key, const IntRange& range, int& slot) {
+      if (const auto* v = table->get(key))
+        if (const auto value = integer(*v, key, range)) slot = *value;
+    };
+    setting(kCapacity.key, kCapacity, m.capacity);
+    setting("goal_weight", kWeight, m.goal_weight);
+    setting("language_weight", kWeight, m.language_weight);
+    if (const auto* v = table->get(kLevelGap.key))
+      m.min_level_gap = integer(*v, kLevelGap.key, kLevelGap);
+    if (const auto* v = table->get("preference_weights")) {
+      if (const auto* list = v->as_array()) {
+        m.preference_weights.clear();
+        for (const auto& item : *list)
+          if (const auto w = integer(item, "preference_weights", kWeight))
+            m.preference_weights.push_back(*w);
+      } else {
+        error_at(v, "matching.preference_weights must be a list of integers, e.g. [30, 20, 10]");
+      }
+    }
+    if (const auto* v = table->get("require_common_language")) {
+      if (const auto flag = v->as_boolean())
+        m.require_common_language = flag->get();
+      else
+        error_at(v, "matching.require_common_language " + node_text(*v) + " must be true or false");
+    }
+    if (const auto text = string_setting(*table, "same_department", false, "matching.")) {
+      if (*text == "avoid")
+        m.avoid_same_department = true;
+      else if (*text != "allow")
+        error_at(table->get("same_department"),
+                 "matching.same_department " + in_quotes(*text) + " must be allow or avoid");
     }
   }
 
@@ -361,7 +445,8 @@ class Loader {
     const auto table = read_table(
         sources_.people_csv, people_file_, {"id", "name", "email", "role", "timezone"},
         {"working_hours", kMaxSessionsPerDay.key, kMaxSessionsPerWeek.key, kMaxMinutesPerWeek.key,
-         kMaxMinutesPerMonth.key, kBufferMinutes.key, "calendar"});
+         kMaxMinutesPerMonth.key, kBufferMinutes.key, "calendar", "capacity", "skills", "goals",
+         "languages", "department", "level", "prefers", "avoid"});
     if (!table) return false;
     const auto cell = cell_reader(*table);
     // A row that did not read (a comma outside quotes) is reported once, at that row: the pairs
@@ -473,7 +558,9 @@ class Loader {
         p.calendar_file = std::move(*calendar_paths[index]);
         p.calendar_text = std::move(*calendar_texts[index]);
       }
+      read_profile(row, cell, p, at);
       if (ok) {
+        links_.push_back({cell(row, "prefers"), cell(row, "avoid")});
         program_.people.push_back(std::move(p));
       } else {
         // A row that did not read leaves no index behind: it would name the next person's place.
@@ -483,7 +570,96 @@ class Loader {
         misread_people_.insert(p.id);
       }
     }
+    resolve_links();
     return true;
+  }
+
+  // The profile columns of one row, all but the ids in `prefers` and `avoid`, which name rows
+  // that may come later and are resolved by resolve_links.
+  template <typename Cell, typename Report>
+  void read_profile(const CsvRecord& row, const Cell& cell, Person& p, const Report& at) {
+    auto& profile = p.profile;
+    const bool mentor = p.role == Role::mentor;
+    const auto only_for = [&](std::string_view column, Role role) {
+      if (cell(row, column).empty() || p.role == role) return;
+      at(std::string(column) + " is for " + (role == Role::mentor ? "mentors" : "mentees") + ": " +
+         in_quotes(p.id) + " is a " + (mentor ? "mentor" : "mentee"));
+    };
+    only_for("capacity", Role::mentor);
+    only_for("skills", Role::mentor);
+    only_for("goals", Role::mentee);
+    only_for("prefers", Role::mentee);
+    const auto number = [&](const IntRange& range) -> std::optional<int> {
+      const auto text = cell(row, range.key);
+      if (text.empty()) return std::nullopt;
+      const auto value = parse_integer(text);
+      if (!value || *value < range.min || *value > range.max) {
+        at(std::string(range.key) + " " + in_quotes(text) + " must be an integer from " +
+           std::to_string(range.min) + " to " + std::to_string(range.max));
+        return std::nullopt;
+      }
+      return static_cast<int>(*value);
+    };
+    if (mentor) profile.capacity = number(kCapacity);
+    profile.level = number(kLevel);
+    profile.skills = list_items(cell(row, "skills"));
+    profile.goals = list_items(cell(row, "goals"));
+    profile.languages = list_items(cell(row, "languages"));
+    profile.department = cell(row, "department");
+  }
+
+  // Resolves each person's `prefers` and `avoid` ids, compared case-insensitively, once every
+  // row is read.
+  void resolve_links() {
+    std::unordered_map<std::string, std::size_t> by_lowercase_id;
+    for (std::size_t i = 0; i < program_.people.size(); ++i)
+      by_lowercase_id.emplace(lowercase(program_.people[i].id), i);
+    for (std::size_t i = 0; i < program_.people.size(); ++i) {
+      auto& p = program_.people[i];
+      const auto at = [&](std::string message) {
+        d_.error(people_file_, p.line, std::move(message));
+      };
+      const auto resolve = [&](const std::string& text, std::string_view column, bool mentors_only,
+                               std::vector<std::size_t>& out) {
+        for (const auto& id : list_items(text)) {
+          const auto it = by_lowercase_id.find(lowercase(id));
+          const std::string what = std::string(column) + " " + in_quotes(id);
+          if (it == by_lowercase_id.end()) {
+            at(what + " is not in people.csv");
+          } else if (it->second == i) {
+            at(what + " is " + p.id + "'s own id");
+          } else if (mentors_only && program_.people[it->second].role != Role::mentor) {
+            at(what + " is a mentee (line " + std::to_string(program_.people[it->second].line) +
+               "); " + std::string(column) + " lists mentors");
+          } else if (std::find(out.begin(), out.end(), it->second) != out.end()) {
+            at(what + " is listed twice");
+          } else {
+            out.push_back(it->second);
+          }
+        }
+      };
+      resolve(links_[i].prefers, "prefers", true, p.profile.prefers);
+      resolve(links_[i].avoid, "avoid", false, p.profile.avoid);
+    }
+  }
+
+  // With min_level_gap, everyone `match` could pair needs a level: every mentor who can take a
+  // mentee and every mentee not already in pairs.csv.
+  void check_levels() {
+    if (!program_.matching.min_level_gap) return;
+    std::vector<bool> paired(program_.people.size(), false);
+    for (const auto& pair : program_.pairs) paired[pair.mentee] = true;
+    for (std::size_t i = 0; i < program_.people.size(); ++i) {
+      const auto& p = program_.people[i];
+      if (p.profile.level) continue;
+      const bool matchable = p.role == Role::mentor
+                                 ? p.profile.capacity.value_or(program_.matching.capacity) > 0
+                                 : !paired[i];
+      if (matchable)
+        d_.error(people_file_, p.line,
+                 "level is empty for " + in_quotes(p.id) +
+                     ", and [matching] min_level_gap needs everyone's level");
+    }
   }
 
   // The file a row's calendar is read from: the one its `calendar` column names, else
@@ -635,6 +811,12 @@ class Loader {
   std::map<Role, RoleDefaults> role_defaults_;
   PairDefaults pair_defaults_;
   std::unordered_map<std::string, std::size_t> person_index_;
+  // The `prefers` and `avoid` cells of each person in program_.people, resolved once all are read.
+  struct Links {
+    std::string prefers;
+    std::string avoid;
+  };
+  std::vector<Links> links_;
 };
 
 }  // namespace
@@ -692,7 +874,7 @@ LoadedProgram load_program(const ProgramSources& sources) {
   return Loader(sources).load();
 }
 
-LoadedProgram load_program_dir(const std::filesystem::path& dir) {
+ProgramSources program_dir_sources(const std::filesystem::path& dir) {
   ProgramSources sources;
   auto label = dir.generic_string();
   if (!label.empty() && label.back() != '/') label += '/';
@@ -701,7 +883,11 @@ LoadedProgram load_program_dir(const std::filesystem::path& dir) {
   sources.people_csv = read_text_file(dir / "people.csv");
   sources.pairs_csv = read_text_file(dir / "pairs.csv");
   sources.read = [dir](const std::string& relative) { return read_text_file(dir / relative); };
-  return load_program(sources);
+  return sources;
+}
+
+LoadedProgram load_program_dir(const std::filesystem::path& dir) {
+  return load_program(program_dir_sources(dir));
 }
 
 }  // namespace mentorcal

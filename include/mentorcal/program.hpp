@@ -33,6 +33,20 @@ struct Limits {
   friend bool operator==(const Limits&, const Limits&) = default;
 };
 
+// What `mentorcal match` reads of a person: people.csv's profile columns (docs/FORMAT.md). Lists
+// keep their items as written, trimmed; matching compares them case-insensitively.
+struct Profile {
+  std::optional<int> capacity;      // mentors: most mentees; nullopt: [matching] capacity
+  std::vector<std::string> skills;  // mentors: what they can help with
+  std::vector<std::string> goals;   // mentees: what they want help with
+  std::vector<std::string> languages;
+  std::string department;
+  std::optional<int> level;          // seniority grade, for min_level_gap
+  std::vector<std::size_t> prefers;  // mentees: mentors (indices into Program::people), first best
+  std::vector<std::size_t> avoid;    // indices into Program::people: never paired with these
+  friend bool operator==(const Profile&, const Profile&) = default;
+};
+
 struct Person {
   std::string id;  // unique in the program
   std::string name;
@@ -50,6 +64,7 @@ struct Person {
   // makes available, which then replace `working_hours`.
   std::vector<Interval> busy;
   std::optional<std::vector<Interval>> availability;
+  Profile profile;
   int line = 0;  // row in people.csv, for messages
 };
 
@@ -73,6 +88,24 @@ struct Cadence {
 std::size_t cadence_occurrences(const Cadence& cadence, LocalDay start, LocalDay end,
                                 std::size_t rule_instances);
 
+// A pair's terms when pairs.csv does not say: program.toml's [pair].
+struct PairTerms {
+  Cadence cadence;
+  Minutes duration{45};
+  double min_held = 0.9;
+};
+
+// program.toml's [matching]: how `mentorcal match` scores and restricts mentor-mentee pairs.
+struct MatchingSettings {
+  int capacity = 3;         // mentor capacity when people.csv gives none, 0..100
+  int goal_weight = 10;     // per mentee goal that is one of the mentor's skills
+  int language_weight = 5;  // when the two share a language
+  std::vector<int> preference_weights{30, 20, 10};  // the mentee's 1st, 2nd... choice
+  bool require_common_language = false;             // hard: no pair without a shared language
+  bool avoid_same_department = false;               // hard: never two people of one department
+  std::optional<int> min_level_gap;  // hard when present: mentor level - mentee level >= it
+};
+
 struct Pair {
   std::size_t mentor = 0;  // index into Program::people, role mentor
   std::size_t mentee = 0;  // index into Program::people, role mentee
@@ -94,6 +127,8 @@ struct Program {
   std::vector<LocalDay> blackouts;  // sorted, unique; each party's own local date
   std::vector<Person> people;
   std::vector<Pair> pairs;
+  PairTerms pair_defaults;
+  MatchingSettings matching;
 
   const Person& mentor_of(const Pair& p) const { return people[p.mentor]; }
   const Person& mentee_of(const Pair& p) const { return people[p.mentee]; }
@@ -128,6 +163,9 @@ struct LoadedProgram {
 LoadedProgram load_program(const ProgramSources& sources);
 // The whole text of a regular file, or nullopt when there is none or it cannot be read.
 std::optional<std::string> read_text_file(const std::filesystem::path& path);
+// The files of PROGRAM_DIR: program.toml, people.csv and pairs.csv read, the calendars read when
+// asked for.
+ProgramSources program_dir_sources(const std::filesystem::path& dir);
 // Reads PROGRAM_DIR/program.toml, people.csv, pairs.csv and the calendars they name.
 LoadedProgram load_program_dir(const std::filesystem::path& dir);
 

@@ -322,6 +322,91 @@ TEST(ProgramLoader, ReportsEveryProblemOfARunAtOnce) {
   EXPECT_EQ(errors_of(f).size(), 3u);
 }
 
+// The profile columns `mentorcal match` reads, on the small program above.
+Files with_profiles() {
+  Files f;
+  f.toml +=
+      "\n[matching]\ncapacity = 2\ngoal_weight = 7\npreference_weights = [40, 15]\n"
+      "require_common_language = true\nsame_department = \"avoid\"\nmin_level_gap = 1\n";
+  f.people =
+      "id,name,email,role,timezone,capacity,skills,goals,languages,department,level,prefers,avoid\n"
+      "m-01,Ana Ng,ana@acme.example,mentor,America/New_York,4, Strategy "
+      ";hiring,,English,Sales,7,,\n"
+      "m-02,Ken Tanaka,ken@acme.example,mentor,Asia/Tokyo,,finance,,Japanese;English,,6,,E-02\n"
+      "e-01,Lea Roy,lea@acme.example,mentee,Europe/Berlin,,,strategy;;Finance,German,sales,3,"
+      "M-02; m-01,\n"
+      "e-02,Raj Iyer,raj@acme.example,mentee,Asia/Kolkata,,,,,,2,,\n";
+  return f;
+}
+
+TEST(ProgramLoader, ReadsProfileColumnsAndMatchingSettings) {
+  const auto loaded = with_profiles().load();
+  ASSERT_TRUE(loaded.program) << loaded.diagnostics.front().to_string();
+  const auto& p = *loaded.program;
+  const auto& m = p.matching;
+  EXPECT_EQ(m.capacity, 2);
+  EXPECT_EQ(m.goal_weight, 7);
+  EXPECT_EQ(m.language_weight, 5);
+  EXPECT_EQ(m.preference_weights, (std::vector<int>{40, 15}));
+  EXPECT_TRUE(m.require_common_language);
+  EXPECT_TRUE(m.avoid_same_department);
+  EXPECT_EQ(m.min_level_gap, 1);
+  const auto& ana = p.people[0].profile;
+  EXPECT_EQ(ana.capacity, 4);
+  EXPECT_EQ(ana.skills, (std::vector<std::string>{"Strategy", "hiring"}));
+  EXPECT_EQ(ana.level, 7);
+  EXPECT_EQ(p.people[1].profile.capacity, std::nullopt);
+  EXPECT_EQ(p.people[1].profile.avoid, (std::vector<std::size_t>{3}));  // ids ignore case
+  const auto& lea = p.people[2].profile;
+  EXPECT_EQ(lea.goals, (std::vector<std::string>{"strategy", "Finance"}));
+  EXPECT_EQ(lea.department, "sales");
+  EXPECT_EQ(lea.prefers, (std::vector<std::size_t>{1, 0}));
+  EXPECT_EQ(p.pair_defaults.duration, 45min);
+}
+
+TEST(ProgramLoader, ReportsEveryProfileProblemAtOnce) {
+  auto f = with_profiles();
+  replace(f.toml, "capacity = 2", "capacity = 101");
+  replace(f.toml, "same_department = \"avoid\"", "same_department = \"never\"");
+  replace(f.toml, "[40, 15]", "[40, \"x\"]");
+  replace(f.people, "America/New_York,4", "America/New_York,-1");
+  replace(f.people, "Sales,7,,", "Sales,seven,m-01,");
+  replace(f.people, "M-02; m-01,", "m-09; e-02; m-01; M-01,");
+  replace(f.people, "Asia/Kolkata,,,,,,2,,", "Asia/Kolkata,3,,,,,2,,e-02");
+  EXPECT_EQ(
+      errors_of(f),
+      (std::vector<std::string>{
+          "acme/program.toml:23: matching.capacity 101 must be an integer from 0 to 100",
+          "acme/program.toml:25: matching.preference_weights 'x' must be an integer from 0 to "
+          "1000",
+          "acme/program.toml:27: matching.same_department 'never' must be allow or avoid",
+          "acme/people.csv:2: prefers is for mentees: 'm-01' is a mentor",
+          "acme/people.csv:2: capacity '-1' must be an integer from 0 to 100",
+          "acme/people.csv:2: level 'seven' must be an integer from -1000 to 1000",
+          "acme/people.csv:5: capacity is for mentors: 'e-02' is a mentee",
+          "acme/people.csv:2: prefers 'm-01' is m-01's own id",
+          "acme/people.csv:4: prefers 'm-09' is not in people.csv",
+          "acme/people.csv:4: prefers 'e-02' is a mentee (line 5); prefers lists mentors",
+          "acme/people.csv:4: prefers 'M-01' is listed twice",
+          "acme/people.csv:5: avoid 'e-02' is e-02's own id",
+          "acme/people.csv:2: level is empty for 'm-01', and [matching] min_level_gap needs "
+          "everyone's level",
+      }));
+}
+
+TEST(ProgramLoader, AsksForLevelsOnlyOfPeopleMatchCouldPair) {
+  auto f = with_profiles();
+  replace(f.pairs, "m-02,e-02,monthly,60,0.75,,\n", "");
+  // m-02 takes no new mentee and e-01 is in pairs.csv: neither needs a level.
+  replace(f.people, "Asia/Tokyo,,finance,,Japanese;English,,6,", "Asia/Tokyo,0,finance,,,,,");
+  replace(f.people, "German,sales,3,", "German,sales,,");
+  EXPECT_TRUE(f.load().program);
+  replace(f.people, "Asia/Kolkata,,,,,,2,,", "Asia/Kolkata,,,,,,,,");
+  EXPECT_EQ(errors_of(f), (std::vector<std::string>{
+                              "acme/people.csv:5: level is empty for 'e-02', and [matching] "
+                              "min_level_gap needs everyone's level"}));
+}
+
 TEST(Cadence, ParsesTheContractsNames) {
   EXPECT_EQ(Cadence::parse("weekly"), (Cadence{Cadence::Kind::every_weeks, 1}));
   EXPECT_EQ(Cadence::parse("every 3 weeks"), (Cadence{Cadence::Kind::every_weeks, 3}));

@@ -1,0 +1,50 @@
+// The assignment at the heart of `mentorcal match`: mentees to mentors with places, the most
+// mentees first, then the highest total score. A min-cost flow on the sparse graph of candidate
+// pairs, solved one mentee at a time (docs/ALGORITHM.md, "Matching").
+//
+//   AssignmentProblem problem{.mentees = 2, .places = {1}, .edges = {{0, 0, 30}, {1, 0, 10}}};
+//   auto a = assign(problem);  // a.mentor_of == {0, -1}: one place, the higher score takes it
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace mentorcal::matching {
+
+struct CandidateEdge {
+  std::uint32_t mentee = 0;  // index in [0, AssignmentProblem::mentees)
+  std::uint32_t mentor = 0;  // index into AssignmentProblem::places
+  int score = 0;             // 0 <= score <= AssignmentProblem::max_score
+};
+
+struct AssignmentProblem {
+  std::size_t mentees = 0;
+  std::vector<int> places;  // per mentor: how many more mentees they may take, >= 0
+  std::vector<CandidateEdge> edges;
+  int max_score = 0;  // no edge scores more, here or in any edge later offered to `admits`
+};
+
+struct Assignment {
+  std::vector<int> mentor_of;  // per mentee: their mentor, or -1
+  // Dual values that prove the assignment optimal for the edges it was given: every edge's
+  // reduced cost is non-negative. `admits` tells whether another edge keeps that so.
+  std::vector<long long> mentee_potential;
+  std::vector<long long> mentor_potential;
+  int max_score = 0;
+
+  // Whether adding `edge` to the problem could not improve the assignment: its reduced cost
+  // under these potentials is non-negative. When every pair left out is admitted, the
+  // assignment is optimal over all of them.
+  bool admits(const CandidateEdge& edge) const {
+    return static_cast<long long>(max_score - edge.score) + mentee_potential[edge.mentee] -
+               mentor_potential[edge.mentor] >=
+           0;
+  }
+};
+
+// The most mentees assigned, then the highest total score, with each mentor's places. Ties
+// resolve the same way every time: mentees are taken in index order, and among equally good
+// changes the one that moves fewest earlier mentees is made (then by node index).
+Assignment assign(const AssignmentProblem& problem);
+
+}  // namespace mentorcal::matching

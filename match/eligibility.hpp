@@ -1,0 +1,80 @@
+// Which mentor-mentee pairs `match` may propose, and what each would score: the contract's hard
+// rules, then whether the pair alone could be given a series meeting min_held, decided by the
+// engine's own pair search once per pair of *calendar classes* (people whose calendars are
+// alike in everything the search reads) after a sound weekly prune. docs/ALGORITHM.md,
+// "Matching", says why nothing eligible is pruned.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mentorcal/match.hpp"
+#include "mentorcal/program.hpp"
+
+namespace mentorcal::matching {
+
+// What stands in the way of a pair, first found first; `none` when nothing does.
+enum class Obstacle : std::uint8_t {
+  none,
+  mentor_avoids,
+  mentee_avoids,
+  same_department,
+  no_common_language,
+  level_gap,
+  no_shared_hour,      // their working hours never overlap
+  short_shared_hours,  // they do, never for as long as a session
+  shared_time_busy,    // they do, but busy time and blackouts fill all of it
+  cannot_hold,         // no series of theirs reaches min_held
+};
+
+class Eligibility {
+ public:
+  // Prepares every person of `mentors` and `mentees` (indices into program.people) and searches
+  // each pair of their calendar classes, on all hardware threads.
+  Eligibility(const Program& program, std::span<const std::size_t> mentors,
+              std::span<const std::size_t> mentees);
+
+  // The pair's first obstacle, hard rules before calendars. Both must have been prepared.
+  Obstacle obstacle(std::size_t mentor, std::size_t mentee) const {
+    if (const auto rule = rule_against(mentor, mentee); rule != Obstacle::none) return rule;
+    return calendars(mentor, mentee);
+  }
+  Obstacle rule_against(std::size_t mentor, std::size_t mentee) const;
+  Obstacle calendars(std::size_t mentor, std::size_t mentee) const {
+    return table_[class_of_[mentee] * mentor_classes_ + class_of_[mentor]];
+  }
+  // Scores any two people, prepared or not.
+  ScoreTerms score(std::size_t mentor, std::size_t mentee) const;
+  // The obstacle as a sentence naming both people ("m-02 (Ann Lee) and e-17 (Wei Chen) share no
+  // working hour: ...").
+  std::string why(Obstacle obstacle, std::size_t mentor, std::size_t mentee) const;
+
+  std::size_t calendar_classes() const { return mentor_classes_ + mentee_classes_; }
+  std::size_t calendar_checks() const { return calendar_checks_; }
+
+ private:
+  bool shares(const std::vector<std::uint64_t>& bits, std::size_t words, std::size_t a,
+              std::size_t b) const;
+
+  const Program& program_;
+  // Per person (indexed like program.people): their class, within their role's classes.
+  std::vector<std::size_t> class_of_;
+  std::size_t mentor_classes_ = 0;
+  std::size_t mentee_classes_ = 0;
+  std::vector<Obstacle> table_;  // mentee class x mentor class
+  std::size_t calendar_checks_ = 0;
+  // Lists as bit sets over the program's distinct items, `words` words per person.
+  std::size_t topic_words_ = 0;
+  std::vector<std::uint64_t> skills_;
+  std::vector<std::uint64_t> goals_;
+  std::size_t language_words_ = 0;
+  std::vector<std::uint64_t> languages_;
+  std::vector<int> department_;  // -1 when none
+};
+
+// Someone as people read them: "m-02 (Ann Lee)".
+std::string who(const Person& person);
+
+}  // namespace mentorcal::matching

@@ -1,0 +1,504 @@
+#include "mentorcal/match.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <map>
+#include <string>
+
+#include "assignment.hpp"
+#include "eligibility.hpp"
+#include "mentorcal/parallel.hpp"
+#include "mentorcal/solver.hpp"
+
+namespace mentorcal {
+namespace {
+
+using matching::Eligibility;
+using matching::Obstacle;
+using matching::who;
+
+// How many pairs at the [pair] terms a mentor's weekly and monthly limits leave room for: a
+// week holds `per_week` sessions, and a cadence of every N weeks spreads pairs over N weeks (a
+// monthly one over the four ordinals); a month holds `per_month`, and each pair has at least
+// floor(4 / N) sessions in any month (one for monthly). An upper bound, not a promise: the
+// proposal is then checked by scheduling it.
+int places_within_limits(const Person& mentor, const PairTerms& terms) {
+  const int duration = static_cast<int>(terms.duration.count());
+  const auto& limits = mentor.limits;
+  int places = INT_MAX;
+  int per_week = INT_MAX;
+  if (limits.max_sessions_per_week) per_week = *limits.max_sessions_per_week;
+  if (limits.max_minutes_per_week)
+    per_week = std::min(per_week, *limits.max_minutes_per_week / duration);
+  const bool monthly = terms.cadence.kind == Cadence::Kind::monthly;
+  const int spread = monthly ? 4 : terms.cadence.weeks;
+  if (per_week != INT_MAX) places = per_week * spread;
+  const int per_month_each = monthly ? 1 : 4 / terms.cadence.weeks;
+  if (limits.max_minutes_per_month && per_month_each > 0)
+    places = std::min(places, *limits.max_minutes_per_month / duration / per_month_each);
+  return places;
+}
+
+// Who `match` works with: the mentors with a place left and the mentees not in pairs.csv.
+struct Cohort {
+  std::vector<int> capacity;      // per person: their capacity, for mentors
+  std::vector<int> limit_places;  // per person: limit_places, for mentors
+  std::vector<int> pinned;        // per person: pairs.csv rows they mentor
+  std::vector<int> places;        // per person: capacity and limits less pinned, >= 0
+  std::vector<std::size_t> mentors;
+  std::vector<std::size_t> mentees;
+
+  explicit Cohort(const Program& program) {
+    const auto n = program.people.size();
+    capacity.assign(n, 0);
+    limit_places.assign(n, 0);
+    pinned.assign(n, 0);
+    places.assign(n, 0);
+    std::vector<bool> paired(n, false);
+    for (const auto& pair : program.pairs) {
+      ++pinned[pair.mentor];
+      paired[pair.mentee] = true;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& p = program.people[i];
+      if (p.role == Role::mentee) {
+        if (!paired[i]) mentees.push_back(i);
+        continue;
+      }
+      capacity[i] = p.profile.capacity.value_or(program.matching.capacity);
+      limit_places[i] = places_within_limits(p, program.pair_defaults);
+      places[i] = std::max(0, std::min(capacity[i], limit_places[i]) - pinned[i]);
+      if (places[i] > 0) mentors.push_back(i);
+    }
+  }
+};
+
+Program program_with(const Program& program,
+                     const std::vector<std::pair<std::size_t, std::size_t>>& proposed) {
+  Program out = program;
+  for (auto& p : out.people) p.calendar_text.clear();
+  for (const auto& [mentor, mentee] : proposed)
+    out.pairs.push_back(proposed_pair(program, mentor, mentee));
+  return out;
+}
+
+std::string ordinal(std::size_t n) {
+  const auto suffix = n % 100 >= 11 && n % 100 <= 13 ? "th"
+                      : n % 10 == 1                  ? "st"
+                      : n % 10 == 2                  ? "nd"
+                      : n % 10 == 3                  ? "rd"
+                                                     : "th";
+  return std::to_string(n) + suffix;
+}
+
+std::string places_text(int n) {
+  return n == 1 ? "1 place" : std::to_string(n) + " places";
+}
+
+// The candidates of each mentee kept for the assignment, best first, and how the search for
+// the optimum adds to them.
+class Matcher {
+ public:
+  Matcher(const Program& program, const Cohort& cohort, const Eligibility& eligibility)
+      : program_(program), cohort_(cohort), eligibility_(eligibility) {
+    const auto& s = program.matching;
+    const int best_preference =
+        s.preference_weights.empty()
+            ? 0
+            : *std::max_element(s.preference_weights.begin(), s.preference_weights.end());
+    for (const auto e : cohort.mentees)
+      max_score_ = std::max(
+          max_score_, s.goal_weight * static_cast<int>(program.people[e].profile.goals.size()) +
+                          s.language_weight + best_preference);
+    places_.reserve(cohort.mentors.size());
+    for (const auto m : cohort.mentors) places_.push_back(cohort.places[m]);
+  }
+
+  // Calls visit(local mentor, terms) for every eligible mentor of local mentee `j` with a place.
+  template <typename Visit>
+  void for_each_eligible(std::size_t j, const Visit& visit) const {
+    const auto mentee = cohort_.mentees[j];
+    for (std::size_t k = 0; k < cohort_.mentors.size(); ++k) {
+      if (places_[k] == 0) continue;
+      const auto mentor = cohort_.mentors[k];
+      if (eligibility_.obstacle(mentor, mentee) != Obstacle::none) continue;
+      visit(k, eligibility_.score(mentor, mentee));
+    }
+  }
+
+  // The optimum over every eligible pair: solved over each mentee's best kept candidates, then
+  // proved by the potentials, every pair left out having a non-negative reduced cost; pairs
+  // that do not are added and the assignment solved again.
+  matching::Assignment solve(std::size_t& rounds) {
+    if (kept_.empty()) {
+      kept_.resize(cohort_.mentees.size());
+      for_each_index_in_parallel(cohort_.mentees.size(), [&](std::size_t j) {
+        auto& kept = kept_[j];
+        for_each_eligible(j, [&](std::size_t k, const ScoreTerms& terms) {
+          kept.push_back(
+              {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(k), terms.total()});
+        });
+        const auto better = [](const matching::CandidateEdge& a, const matching::CandidateEdge& b) {
+          return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
+        };
+        if (kept.size() > kFirstCandidates) {
+          std::nth_element(kept.begin(), kept.begin() + kFirstCandidates, kept.end(), better);
+          kept.resize(kFirstCandidates);
+        }
+        std::sort(kept.begin(), kept.end(), better);
+        kept.shrink_to_fit();
+      });
+    }
+    for (;;) {
+      ++rounds;
+      matching::AssignmentProblem problem;
+      problem.mentees = cohort_.mentees.size();
+      problem.places = places_;
+      problem.max_score = max_score_;
+      for (const auto& kept : kept_)
+        problem.edges.insert(problem.edges.end(), kept.begin(), kept.end());
+      auto assignment = matching::assign(problem);
+      std::vector<std::vector<matching::CandidateEdge>> added(cohort_.mentees.size());
+      for_each_index_in_parallel(cohort_.mentees.size(), [&](std::size_t j) {
+        const auto& kept = kept_[j];
+        for_each_eligible(j, [&](std::size_t k, const ScoreTerms& terms) {
+          const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
+                                             static_cast<std::uint32_t>(k), terms.total()};
+          if (assignment.admits(edge)) return;
+          if (std::none_of(kept.begin(), kept.end(),
+                           [&](const auto& c) { return c.mentor == edge.mentor; }))
+            added[j].push_back(edge);
+        });
+      });
+      bool any = false;
+      for (std::size_t j = 0; j < added.size(); ++j) {
+        any = any || !added[j].empty();
+        kept_[j].insert(kept_[j].end(), added[j].begin(), added[j].end());
+      }
+      if (!any) return assignment;
+    }
+  }
+
+  std::vector<int>& places() { return places_; }
+
+ private:
+  // Enough for most mentees to find their mentor among them; the proof adds what is missing.
+  static constexpr std::size_t kFirstCandidates = 12;
+
+  const Program& program_;
+  const Cohort& cohort_;
+  const Eligibility& eligibility_;
+  int max_score_ = 0;
+  std::vector<int> places_;                                 // per local mentor
+  std::vector<std::vector<matching::CandidateEdge>> kept_;  // per local mentee
+};
+
+// The words behind each unmatched mentee and each one not given their first choice.
+class Explainer {
+ public:
+  Explainer(const Program& program, const Cohort& cohort, const Eligibility& eligibility,
+            const std::vector<int>& places, const std::vector<std::size_t>& mentor_of)
+      : program_(program),
+        cohort_(cohort),
+        eligibility_(eligibility),
+        places_(places),
+        mentor_of_(mentor_of),
+        taken_by_(program.people.size()) {
+    for (std::size_t i = 0; i < program.people.size(); ++i)
+      if (program.people[i].role == Role::mentor) all_mentors_.push_back(i);
+    for (const auto& pair : program.pairs) taken_by_[pair.mentor].push_back(pair.mentee);
+    for (const auto e : cohort.mentees)
+      if (mentor_of[e] != kNone) taken_by_[mentor_of[e]].push_back(e);
+  }
+
+  static constexpr std::size_t kNone = SIZE_MAX;
+
+  // Why `mentee` is not with `mentor`, who is not their mentor.
+  std::string why_not_with(std::size_t mentor, std::size_t mentee) const {
+    const auto& m = program_.people[mentor];
+    if (const auto obstacle = eligibility_.rule_against(mentor, mentee); obstacle != Obstacle::none)
+      return eligibility_.why(obstacle, mentor, mentee);
+    if (places_[mentor] == 0 && cohort_.places[mentor] == 0) return no_places(mentor);
+    if (const auto obstacle = eligibility_.calendars(mentor, mentee); obstacle != Obstacle::none)
+      return eligibility_.why(obstacle, mentor, mentee);
+    const auto& taken = taken_by_[mentor];
+    const int total = places_[mentor] + cohort_.pinned[mentor];
+    if (static_cast<int>(taken.size()) >= total) {
+      std::string text = who(m) + " has no place left: ";
+      const bool all_first = std::all_of(taken.begin(), taken.end(), [&](std::size_t e) {
+        const auto& prefers = program_.people[e].profile.prefers;
+        return !prefers.empty() && prefers.front() == mentor && mentor_of_[e] == mentor;
+      });
+      text += taken.size() == 1 ? "their place goes to "
+              : total == 2      ? "both places go to "
+                                : "all " + places_text(total) + " go to ";
+      if (all_first && taken.size() > 1) {
+        text += "mentees who rank them first (";
+      }
+      for (std::size_t i = 0; i < taken.size(); ++i) {
+        if (i > 0) text += i + 1 == taken.size() ? (all_first ? " and " : ", and ") : ", ";
+        text += who(program_.people[taken[i]]);
+        if (!all_first || taken.size() == 1) text += rank_note(mentor, taken[i]);
+      }
+      if (all_first && taken.size() > 1) text += ")";
+      if (places_[mentor] < cohort_.places[mentor])
+        text += "; a schedule pass placed only " + places_text(total) + " of their pairs together";
+      return text;
+    }
+    const auto current = mentor_of_[mentee];
+    const auto theirs = eligibility_.score(mentor, mentee).total();
+    if (current == kNone) return who(m) + " has a place, but giving it to them leaves others out";
+    const auto mine = eligibility_.score(current, mentee).total();
+    return who(m) + " has a place, but the pairing with " + who(program_.people[current]) +
+           " scores " + std::to_string(mine) + " against " + std::to_string(theirs) +
+           (mine == theirs ? " (a tie, settled by id)" : "");
+  }
+
+  // Why no mentor took `mentee`.
+  std::string why_unmatched(std::size_t mentee) const {
+    const auto& prefers = program_.people[mentee].profile.prefers;
+    struct Cause {
+      int count = 0;
+      std::string example;  // the first mentor's case, in full
+    };
+    std::map<std::string, Cause> causes;
+    int full = 0;
+    std::size_t first_full = kNone;
+    for (const auto mentor : all_mentors_) {
+      std::string cause;
+      std::string example;
+      if (const auto rule = eligibility_.rule_against(mentor, mentee); rule != Obstacle::none) {
+        cause = cause_of(rule);
+        example = eligibility_.why(rule, mentor, mentee);
+      } else if (cohort_.places[mentor] == 0) {
+        cause = "have no place for a new mentee";
+        example = no_places(mentor);
+      } else if (const auto c = eligibility_.calendars(mentor, mentee); c != Obstacle::none) {
+        cause = cause_of(c);
+        example = eligibility_.why(c, mentor, mentee);
+      } else {
+        if (full++ == 0) first_full = mentor;
+        continue;
+      }
+      auto& entry = causes[cause];
+      if (entry.count++ == 0) entry.example = std::move(example);
+    }
+    std::string text;
+    if (!prefers.empty()) text = "first choice: " + why_not_with(prefers.front(), mentee) + "; ";
+    if (full > 0) {
+      text += full == 1 ? "the one mentor who could meet them, " +
+                              who(program_.people[first_full]) + ", has no place left"
+                        : "the " + std::to_string(full) +
+                              " mentors who could meet them have no place left (e.g. " +
+                              who(program_.people[first_full]) + ")";
+      if (!causes.empty()) text += "; of the others, ";
+    } else {
+      text += causes.empty() ? "there is no mentor in the program" : "no mentor can take them: ";
+    }
+    // Most common cause first; equal counts in the order of their words.
+    std::vector<std::pair<std::string, Cause>> sorted(causes.begin(), causes.end());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      if (i > 0) text += "; ";
+      text += std::to_string(sorted[i].second.count) + " " +
+              (sorted[i].second.count == 1 ? singular(sorted[i].first) : sorted[i].first);
+      if (i == 0) text += " (e.g. " + sorted[i].second.example + ")";
+    }
+    return text;
+  }
+
+ private:
+  // The cause with its verb for one mentor: "are of their department" -> "is of ...".
+  static std::string singular(const std::string& cause) {
+    static const std::map<std::string, std::string> verbs{
+        {"are", "is"}, {"avoid", "avoids"}, {"share", "shares"}, {"have", "has"}};
+    const auto space = cause.find(' ');
+    const auto it = verbs.find(cause.substr(0, space));
+    return it == verbs.end() ? cause : it->second + cause.substr(space);
+  }
+
+  static std::string cause_of(Obstacle obstacle) {
+    switch (obstacle) {
+      case Obstacle::none:
+        return {};
+      case Obstacle::mentor_avoids:
+        return "avoid them";
+      case Obstacle::mentee_avoids:
+        return "are on their avoid list";
+      case Obstacle::same_department:
+        return "are of their department";
+      case Obstacle::no_common_language:
+        return "share no language with them";
+      case Obstacle::level_gap:
+        return "are not min_level_gap levels above them";
+      case Obstacle::no_shared_hour:
+        return "share no working hour with them";
+      case Obstacle::short_shared_hours:
+        return "share too little working time with them";
+      case Obstacle::shared_time_busy:
+        return "share only busy time with them";
+      case Obstacle::cannot_hold:
+        return "could not hold min_held of a series with them";
+    }
+    return {};
+  }
+
+  std::string no_places(std::size_t mentor) const {
+    const auto& m = program_.people[mentor];
+    const int capacity = cohort_.capacity[mentor];
+    if (capacity == 0) return who(m) + " takes no new mentee (capacity 0)";
+    const int limit = cohort_.limit_places[mentor];
+    const int pinned = cohort_.pinned[mentor];
+    if (limit < capacity) {
+      const auto& terms = program_.pair_defaults;
+      std::string text = who(m) + "'s limits leave room for " +
+                         (limit == 1 ? std::string("1 pair") : std::to_string(limit) + " pairs") +
+                         " of " + std::to_string(terms.duration.count()) + " minutes " +
+                         terms.cadence.to_string();
+      return pinned > 0 ? text + ", all taken by pairs.csv" : text;
+    }
+    return who(m) + " has no capacity left: all " + places_text(capacity) +
+           " go to pairs in pairs.csv";
+  }
+
+  std::string rank_note(std::size_t mentor, std::size_t mentee) const {
+    if (mentor_of_[mentee] != mentor) return ", pinned in pairs.csv";
+    const auto& prefers = program_.people[mentee].profile.prefers;
+    const auto rank = static_cast<std::size_t>(std::find(prefers.begin(), prefers.end(), mentor) -
+                                               prefers.begin());
+    if (rank == prefers.size()) return ", who does not list them";
+    return ", who ranks them " + (rank == 0 ? std::string("first") : ordinal(rank + 1));
+  }
+
+  const Program& program_;
+  const Cohort& cohort_;
+  const Eligibility& eligibility_;
+  const std::vector<int>& places_;  // per person, after the schedule checks
+  const std::vector<std::size_t>& mentor_of_;
+  std::vector<std::vector<std::size_t>> taken_by_;  // per mentor: pinned, then proposed
+  std::vector<std::size_t> all_mentors_;
+};
+
+}  // namespace
+
+Pair proposed_pair(const Program& program, std::size_t mentor, std::size_t mentee) {
+  Pair pair;
+  pair.mentor = mentor;
+  pair.mentee = mentee;
+  pair.cadence = program.pair_defaults.cadence;
+  pair.duration = program.pair_defaults.duration;
+  pair.min_held = program.pair_defaults.min_held;
+  return pair;
+}
+
+std::vector<int> places_left(const Program& program) {
+  return Cohort(program).places;
+}
+
+std::vector<EligiblePair> eligible_pairs(const Program& program) {
+  const Cohort cohort(program);
+  const Eligibility eligibility(program, cohort.mentors, cohort.mentees);
+  std::vector<EligiblePair> out;
+  for (const auto e : cohort.mentees)
+    for (const auto m : cohort.mentors)
+      if (eligibility.obstacle(m, e) == Obstacle::none)
+        out.push_back({m, e, eligibility.score(m, e)});
+  return out;
+}
+
+Program with_proposals(const Program& program, const MatchResult& result) {
+  std::vector<std::pair<std::size_t, std::size_t>> proposed;
+  for (const auto& m : result.matched)
+    if (!m.pinned) proposed.emplace_back(m.mentor, m.mentee);
+  return program_with(program, proposed);
+}
+
+MatchResult match_program(const Program& program, const MatchOptions& options) {
+  MatchResult result;
+  const auto done = [&](const char* phase) {
+    if (options.phase_done) options.phase_done(phase);
+  };
+  const Cohort cohort(program);
+  const Eligibility eligibility(program, cohort.mentors, cohort.mentees);
+  done("eligibility");
+  result.calendar_classes = eligibility.calendar_classes();
+  result.calendar_checks = eligibility.calendar_checks();
+  Matcher matcher(program, cohort, eligibility);
+
+  // Solve, then schedule the proposal; a mentor whose pairs the pass could not place together
+  // loses the places it did not fill, and the assignment is solved again, until every proposed
+  // pair is placed. Places only fall, so this ends.
+  std::vector<std::size_t> mentor_of(program.people.size(), Explainer::kNone);
+  std::vector<std::size_t> withdrawn;
+  for (;;) {
+    const auto assignment = matcher.solve(result.rounds);
+    done("assignment");
+    std::vector<std::pair<std::size_t, std::size_t>> proposed;
+    for (std::size_t j = 0; j < cohort.mentees.size(); ++j) {
+      const auto e = cohort.mentees[j];
+      const auto k = assignment.mentor_of[j];
+      mentor_of[e] = k < 0 ? Explainer::kNone : cohort.mentors[static_cast<std::size_t>(k)];
+      if (k >= 0) proposed.emplace_back(mentor_of[e], e);
+    }
+    if (proposed.empty()) break;
+    const auto checked = program_with(program, proposed);
+    ScheduleOptions schedule_options;
+    schedule_options.should_stop = options.should_stop;
+    const auto schedule = schedule_program(checked, schedule_options);
+    ++result.schedule_checks;
+    done("schedule check");
+    std::map<std::size_t, int> unplaced;  // mentor, proposed pairs not placed
+    for (std::size_t i = 0; i < proposed.size(); ++i)
+      if (!schedule.pairs[program.pairs.size() + i].series) {
+        ++unplaced[proposed[i].first];
+        if (schedule.outcome == PassOutcome::time_limit) withdrawn.push_back(proposed[i].second);
+      }
+    if (unplaced.empty()) break;
+    if (schedule.outcome == PassOutcome::time_limit) {
+      result.stopped_by_time_limit = true;
+      for (const auto e : withdrawn) mentor_of[e] = Explainer::kNone;
+      break;
+    }
+    for (std::size_t k = 0; k < cohort.mentors.size(); ++k)
+      if (const auto it = unplaced.find(cohort.mentors[k]); it != unplaced.end())
+        matcher.places()[k] = std::max(0, matcher.places()[k] - it->second);
+  }
+
+  std::vector<int> places(program.people.size(), 0);
+  for (std::size_t k = 0; k < cohort.mentors.size(); ++k)
+    places[cohort.mentors[k]] = matcher.places()[k];
+  const Explainer explain(program, cohort, eligibility, places, mentor_of);
+  result.places = places;
+  const auto first_choice_note = [&](std::size_t mentor, std::size_t mentee) -> std::string {
+    const auto& prefers = program.people[mentee].profile.prefers;
+    if (prefers.empty() || prefers.front() == mentor) return {};
+    return explain.why_not_with(prefers.front(), mentee);
+  };
+  for (const auto& pair : program.pairs) {
+    MatchedMentee m{
+        pair.mentor, pair.mentee, eligibility.score(pair.mentor, pair.mentee), true, {}};
+    const auto& prefers = program.people[pair.mentee].profile.prefers;
+    if (!prefers.empty() && prefers.front() != pair.mentor)
+      m.why_not_first = "pairs.csv pairs them with " + who(program.people[pair.mentor]);
+    result.matched.push_back(std::move(m));
+  }
+  for (const auto e : cohort.mentees) {
+    const auto mentor = mentor_of[e];
+    if (mentor == Explainer::kNone) {
+      const bool was_withdrawn =
+          std::find(withdrawn.begin(), withdrawn.end(), e) != withdrawn.end();
+      result.unmatched.push_back(
+          {e, was_withdrawn ? "the time limit ended before a schedule pass could place their pair "
+                              "with their mentor's other pairs"
+                            : explain.why_unmatched(e)});
+      continue;
+    }
+    result.matched.push_back(
+        {mentor, e, eligibility.score(mentor, e), false, first_choice_note(mentor, e)});
+  }
+  done("explanations");
+  return result;
+}
+
+}  // namespace mentorcal

@@ -147,11 +147,6 @@ std::optional<LocalMinute> parse_wall(std::string_view s) {
   return LocalMinute{*day} + Minutes{h * 60 + m};
 }
 
-std::string offset_text(Minutes offset) {
-  const auto magnitude = offset < Minutes{0} ? -offset : offset;
-  return date::format(offset < Minutes{0} ? "-%R" : "+%R", magnitude);
-}
-
 std::optional<Minutes> parse_offset(std::string_view s) {
   if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return std::nullopt;
   const auto wall = parse_wall("1970-01-01T" + std::string(s.substr(1)));
@@ -165,7 +160,7 @@ Json zones_json(const TermOffsets& offsets) {
   for (const auto& zone : offsets.zones) {
     Json& list = zones[zone.zone] = Json::array();
     for (const auto& [from, offset] : zone.from)
-      list.push_back({{"from", format_utc(from)}, {"offset", offset_text(offset)}});
+      list.push_back({{"from", format_utc(from)}, {"offset", format_offset(offset)}});
   }
   Json json;
   json["from"] = format_utc(offsets.window.start);
@@ -183,8 +178,8 @@ Json tz_update_json(const TzUpdate& update) {
     json["zones"].push_back({{"zone", shift.zone},
                              {"from", format_utc(shift.when.start)},
                              {"until", format_utc(shift.when.end)},
-                             {"offset_before", offset_text(shift.before)},
-                             {"offset_after", offset_text(shift.after)}});
+                             {"offset_before", format_offset(shift.before)},
+                             {"offset_after", format_offset(shift.after)}});
   json["occurrences"] = Json::array();
   for (const auto& move : update.moves) {
     Json o = {{"uid", move.uid},
@@ -385,6 +380,11 @@ class Reader {
 };
 
 }  // namespace
+
+std::string format_offset(Minutes offset) {
+  const auto magnitude = offset < Minutes{0} ? -offset : offset;
+  return date::format(offset < Minutes{0} ? "-%R" : "+%R", magnitude);
+}
 
 const char* occurrence_state_name(OccurrenceState s) {
   switch (s) {

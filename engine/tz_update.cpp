@@ -59,16 +59,6 @@ std::vector<ZoneShift> shifts_between(const ZoneOffsets& before, const ZoneOffse
   return shifts;
 }
 
-std::string offset_text(Minutes offset) {
-  const auto magnitude = offset < Minutes{0} ? -offset : offset;
-  const auto hours = magnitude.count() / 60;
-  const auto minutes = magnitude.count() % 60;
-  std::string text = offset < Minutes{0} ? "-" : "+";
-  text += (hours < 10 ? "0" : "") + std::to_string(hours) + ":";
-  text += (minutes < 10 ? "0" : "") + std::to_string(minutes);
-  return text;
-}
-
 // "2026-09-20 02:00" in `zone`.
 std::string local_text(const Zone& zone, Instant t) {
   auto text = format_local(zone.to_local(t));
@@ -103,10 +93,10 @@ class Describer {
   std::string shift_line(const ZoneShift& shift) const {
     const auto zone = Zone::find(shift.zone).value();
     std::string line = "tz database " + update_.from + " → " + update_.to + ": " + shift.zone +
-                       " is at " + offset_text(shift.after) + " from " +
+                       " is at " + format_offset(shift.after) + " from " +
                        local_text(zone, shift.when.start);
     if (shift.when.end < window_.end) line += " until " + local_text(zone, shift.when.end);
-    line += " (" + update_.from + ": " + offset_text(shift.before) + ")";
+    line += " (" + update_.from + ": " + format_offset(shift.before) + ")";
     std::vector<std::string> whose;
     for (const auto& person : program_.people)
       if (person.zone.name() == shift.zone) whose.push_back(person_text(person));

@@ -19,6 +19,9 @@ std::string schedule_to_json(const Schedule& schedule);
 // schedule.json this version understands.
 std::optional<Schedule> schedule_from_json(std::string_view text, std::string* error);
 
+// "+01:00", "-03:30": an offset from UTC, as schedule.json and the tz update reports write it.
+std::string format_offset(Minutes offset);
+
 // "held", "moved" or "skipped", as schedule.json writes a state.
 const char* occurrence_state_name(OccurrenceState state);
 

@@ -463,6 +463,9 @@ TEST_F(ServiceTest, BlockReplansTheAffectedSessionsAndBothFeedsShowIt) {
   const auto mentor_before = *call("GET", paths.at("m-01"), "", "").body;
   const auto mentee_before = *call("GET", paths.at("e-02"), "", "").body;
   const auto other_before = *call("GET", paths.at("m-02"), "", "").body;
+  const std::string mentee_etag(call("GET", paths.at("e-02"), "", "").header("ETag"));
+  const std::string mentee_modified(call("GET", paths.at("e-02"), "", "").header("Last-Modified"));
+  const std::string other_etag(call("GET", paths.at("m-02"), "", "").header("ETag"));
   now_ += std::chrono::hours{1};
   const auto r = call("POST", blocks_of("m-01"),
                       block("2027-03-15T00:00:00-04:00", "2027-03-20T00:00:00-04:00"));
@@ -481,6 +484,14 @@ TEST_F(ServiceTest, BlockReplansTheAffectedSessionsAndBothFeedsShowIt) {
   EXPECT_NE(*call("GET", paths.at("m-01"), "", "").body, mentor_before);
   EXPECT_NE(*call("GET", paths.at("e-02"), "", "").body, mentee_before);
   EXPECT_EQ(*call("GET", paths.at("m-02"), "", "").body, other_before);
+  // A calendar client polling with what it has gets the new feed, not 304: the validators follow
+  // the bytes, wherever in the feed they changed.
+  const auto polled = call("GET", paths.at("e-02"), "", "", {{"If-None-Match", mentee_etag}});
+  EXPECT_EQ(polled.status, 200);
+  EXPECT_NE(polled.header("ETag"), mentee_etag);
+  EXPECT_EQ(call("GET", paths.at("e-02"), "", "", {{"If-Modified-Since", mentee_modified}}).status,
+            200);
+  EXPECT_EQ(call("GET", paths.at("m-02"), "", "", {{"If-None-Match", other_etag}}).status, 304);
 
   const auto second = call("POST", blocks_of("m-01"),
                            block("2027-05-17T00:00:00-04:00", "2027-05-22T00:00:00-04:00"));

@@ -2,25 +2,14 @@
 // reads from one calendar export, so that a coordinator can see why a time was not used.
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "commands.hpp"
 #include "mentorcal/ical.hpp"
 
 namespace mentorcal::cli {
 namespace {
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(text).str();
-}
 
 void print(const Diagnostics& diagnostics) {
   for (const Diagnostic& d : diagnostics.all()) std::cerr << d.to_string() << '\n';
@@ -51,7 +40,7 @@ int run_busy(const BusyOptions& options) {
       }
     }
     errno = 0;
-    const auto text = read_file(options.file);
+    const auto text = read_text_file(options.file);
     if (!text) {
       std::cerr << options.file << ": cannot be read"
                 << (errno != 0 ? std::string(": ") + std::strerror(errno) : std::string()) << '\n';

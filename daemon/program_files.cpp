@@ -11,33 +11,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// RFC 6901: "~" and "/" inside a member name.
+// The JSON pointer (RFC 6901) of file `name` in the request body.
 std::string pointer_to_file(const std::string& name) {
-  std::string pointer = "/files/";
-  for (const char c : name) {
-    if (c == '~')
-      pointer += "~0";
-    else if (c == '/')
-      pointer += "~1";
-    else
-      pointer += c;
-  }
-  return pointer;
-}
-
-// A name the loader would also accept as a `calendar` path: nothing that leaves the directory.
-bool is_inside_path(std::string_view name) {
-  if (name.empty() || name.front() == '/' || name.find('\\') != std::string_view::npos ||
-      name.find('\0') != std::string_view::npos)
-    return false;
-  std::size_t begin = 0;
-  while (begin <= name.size()) {
-    const auto end = std::min(name.find('/', begin), name.size());
-    const auto segment = name.substr(begin, end - begin);
-    if (segment.empty() || segment == "." || segment == "..") return false;
-    begin = end + 1;
-  }
-  return true;
+  return (json::json_pointer("/files") / name).to_string();
 }
 
 }  // namespace
@@ -67,7 +43,7 @@ std::optional<ProgramFiles> program_files_from_json(std::string_view text,
     if (it.key() != "files") return fail("/" + it.key(), "unknown member \"" + it.key() + "\"");
   ProgramFiles result;
   for (auto it = files->begin(); it != files->end(); ++it) {
-    if (!is_inside_path(it.key()))
+    if (!is_path_inside_program(it.key()))
       return fail(pointer_to_file(it.key()),
                   "\"" + it.key() + "\" must be a relative path inside the program directory");
     if (!it->is_string())
@@ -121,7 +97,7 @@ std::optional<ProgramFiles> read_program_files(const fs::path& dir, std::string*
   std::mutex named_lock;  // the loader reads calendars on several threads
   auto sources = sources_of(files, "");
   sources.read = [&](const std::string& relative) -> std::optional<std::string> {
-    if (!is_inside_path(relative)) return std::nullopt;
+    if (!is_path_inside_program(relative)) return std::nullopt;
     auto text = read_text_file(dir / relative);
     if (text) {
       const std::lock_guard lock(named_lock);

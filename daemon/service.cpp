@@ -68,12 +68,6 @@ bool any_part(std::string_view s, char by, Found found) {
   }
 }
 
-bool is_program_id(std::string_view id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 // Whether `target` is an origin-form request target of the characters RFC 3986 allows in a path
 // and a query (unreserved, sub-delims, ":", "@", "/", "?", "%"): no raw byte past ASCII, no
 // control character, so that nothing unexpected reaches a route, an error message or the log.

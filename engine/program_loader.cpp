@@ -55,25 +55,12 @@ std::optional<double> parse_share(std::string_view text) {
   return value;
 }
 
-bool is_program_id(std::string_view id) {
-  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 // Person ids name feed files and URLs: letters, digits, '.', '_', '-', not starting with '.'.
 bool is_person_id(std::string_view id) {
   return !id.empty() && id.front() != '.' && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.';
   });
-}
-
-// A calendar path must stay inside the program directory.
-bool is_relative_inside(std::string_view path) {
-  if (path.empty() || path.front() == '/') return false;
-  const std::filesystem::path p{std::string(path)};
-  return std::none_of(p.begin(), p.end(), [](const auto& part) { return part == ".."; });
 }
 
 std::string trim_cell(const std::string& s) {
@@ -172,7 +159,7 @@ class Loader {
 
     const auto id = string_setting(root, "id", true);
     if (id && !is_program_id(*id))
-      error_at(root.get("id"), "id " + in_quotes(*id) + " must match [a-z0-9-]+");
+      error_at(root.get("id"), "id " + in_quotes(*id) + " must be 1 to 64 of a-z, 0-9 and -");
     program_.id = id.value_or("");
     program_.name = string_setting(root, "name", false).value_or(program_.id);
 
@@ -550,7 +537,7 @@ class Loader {
       if (buffer) p.limits.buffer_minutes = *buffer;
 
       const auto named = cell(row, "calendar");
-      if (!named.empty() && !is_relative_inside(named)) {
+      if (!named.empty() && !is_path_inside_program(named)) {
         at("calendar " + in_quotes(named) + " must be a path inside the program directory");
       } else if (!named.empty() && !calendar_texts[index]) {
         at("calendar file " + in_quotes(named) + " not found");
@@ -665,7 +652,7 @@ class Loader {
   // The file a row's calendar is read from: the one its `calendar` column names, else
   // calendars/ID.ics when there is one; nullopt when the row names no file it may read.
   static std::optional<std::string> calendar_path(const std::string& named, const std::string& id) {
-    if (!named.empty()) return is_relative_inside(named) ? std::optional(named) : std::nullopt;
+    if (!named.empty()) return is_path_inside_program(named) ? std::optional(named) : std::nullopt;
     if (!is_person_id(id)) return std::nullopt;
     return "calendars/" + id + ".ics";
   }
@@ -854,6 +841,26 @@ std::string Cadence::to_string() const {
   if (weeks == 1) return "weekly";
   if (weeks == 2) return "biweekly";
   return "every " + std::to_string(weeks) + " weeks";
+}
+
+bool is_program_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+bool is_path_inside_program(std::string_view path) {
+  if (path.empty() || path.front() == '/' || path.find('\\') != std::string_view::npos ||
+      path.find('\0') != std::string_view::npos)
+    return false;
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    const auto end = std::min(path.find('/', begin), path.size());
+    const auto segment = path.substr(begin, end - begin);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    begin = end + 1;
+  }
+  return true;
 }
 
 std::optional<std::string> read_text_file(const std::filesystem::path& path) {

@@ -161,6 +161,11 @@ struct LoadedProgram {
 };
 
 LoadedProgram load_program(const ProgramSources& sources);
+// A program id: 1 to 64 of a-z, 0-9 and '-' (it names URLs and files).
+bool is_program_id(std::string_view id);
+// A path that stays inside the program directory, as a `calendar` cell or a file of a program
+// sent over HTTP: relative, '/'-separated, no empty, "." or ".." segment, no '\\' or NUL.
+bool is_path_inside_program(std::string_view path);
 // The whole text of a regular file, or nullopt when there is none or it cannot be read.
 std::optional<std::string> read_text_file(const std::filesystem::path& path);
 // The files of PROGRAM_DIR: program.toml, people.csv and pairs.csv read, the calendars read when

@@ -287,6 +287,33 @@ TEST(ProgramLoader, RejectsACalendarPathOutsideTheProgram) {
                               "the program directory"});
 }
 
+TEST(ProgramLoader, ACalendarPathFollowsTheRuleOfAProgramSentOverHttp) {
+  for (const std::string path : {"/etc/x.ics", "calendars/../x.ics", "calendars/./raj.ics",
+                                 "calendars//raj.ics", "calendars\\raj.ics", "calendars/"}) {
+    EXPECT_FALSE(is_path_inside_program(path)) << path;
+    Files f;
+    replace(f.people, "calendars/raj.ics", path);
+    EXPECT_EQ(errors_of(f), std::vector<std::string>{"acme/people.csv:5: calendar '" + path +
+                                                     "' must be a path inside the program "
+                                                     "directory"});
+  }
+  EXPECT_TRUE(is_path_inside_program("calendars/raj.ics"));
+  EXPECT_TRUE(is_path_inside_program("raj.ics"));
+  EXPECT_FALSE(is_path_inside_program(std::string_view("raj\0.ics", 8)));
+}
+
+TEST(ProgramLoader, AProgramIdIsAtMostSixtyFourCharactersAsTheDaemonTakesIt) {
+  EXPECT_TRUE(is_program_id(std::string(64, 'a')));
+  EXPECT_FALSE(is_program_id(std::string(65, 'a')));
+  EXPECT_FALSE(is_program_id(""));
+  EXPECT_FALSE(is_program_id("Acme"));
+  Files f;
+  replace(f.toml, "id = \"acme-2027\"", "id = \"" + std::string(65, 'a') + "\"");
+  ASSERT_EQ(errors_of(f).size(), 1u);
+  EXPECT_NE(errors_of(f)[0].find("must be 1 to 64 of a-z, 0-9 and -"), std::string::npos)
+      << errors_of(f)[0];
+}
+
 TEST(ProgramLoader, ReportsTomlSyntaxAndUnknownSettings) {
   Files f;
   replace(f.toml, "max_sessions_per_week = 1", "max_session_per_week = 1");

@@ -1,5 +1,8 @@
 // sessions.csv and load.csv: RFC 4180 (CRLF line ends, a field quoted when it holds a comma, a
-// double quote or a line break, its quotes doubled), UTF-8 without a BOM.
+// double quote or a line break, its quotes doubled), UTF-8 without a BOM. A field that a
+// spreadsheet would read as a formula (it starts with = + - @, a tab or a carriage return: a
+// person named "=HYPERLINK(...)") starts with a ' instead, as OWASP advises for CSV files that
+// are opened in Excel or Google Sheets; nothing mentorcal writes itself starts so.
 #include <cassert>
 
 #include "mentorcal/parallel.hpp"
@@ -33,11 +36,15 @@ class Record {
 };
 
 void Record::append_field(std::string& out, std::string_view text) {
+  const bool formula =
+      !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (formula) out += '\'';
     out += text;
     return;
   }
   out += '"';
+  if (formula) out += '\'';
   for (const char c : text) {
     if (c == '"') out += '"';
     out += c;

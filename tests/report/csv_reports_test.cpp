@@ -50,6 +50,25 @@ TEST(SessionsCsv, HasOneRowPerOccurrenceWithEachPartysLocalDateAndTime) {
   EXPECT_EQ(cell(table, 1, "reason"), "m is busy, then \"out\"");
 }
 
+TEST(SessionsCsv, AFieldASpreadsheetWouldRunAsAFormulaIsWrittenAsText) {
+  Program program = report_program();
+  const std::vector<std::string> names = {
+      "=HYPERLINK(\"http://x.example\",\"a\")", "+1", "-x", "@SUM(A1)", "\tTab", "\rReturn"};
+  Schedule schedule;
+  schedule.pairs.push_back(
+      scheduled("m", "t", {occurrence(OccurrenceState::held, utc(date::March / 1 / 2027, 0h))}));
+  for (const auto& name : names) {
+    program.people[0].name = name;
+    const auto table = read_back(sessions_csv(program, schedule));
+    ASSERT_EQ(table.rows.size(), 1u);
+    EXPECT_EQ(cell(table, 0, "mentor_name"), "'" + name) << name;
+    const auto load = read_back(load_csv(tally(program, schedule)));
+    EXPECT_EQ(load.rows.at(0).fields.at(1), "'" + name) << name;
+  }
+  program.people[0].name = "Ana = Ng";
+  EXPECT_EQ(cell(read_back(sessions_csv(program, schedule)), 0, "mentor_name"), "Ana = Ng");
+}
+
 TEST(LoadCsv, HasOneRowPerPersonAndIsoWeekOfTheirZoneWithTheirWeeklyLimits) {
   const Program program = report_program();
   Schedule schedule;

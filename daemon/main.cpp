@@ -1,6 +1,5 @@
 // mentorcald: keeps programs, runs passes, takes blocks and serves feeds (docs/OPERATIONS.md).
 #include <fcntl.h>
-#include <libical/ical.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mentorcal/ical.hpp"
 #include "mentorcal/time.hpp"
 #include "secrets.hpp"
 #include "server.hpp"
@@ -173,8 +173,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // libical creates its UTC zone lazily and without a lock: do it before any thread renders.
-  icaltimezone_get_utc_timezone();
+  mentorcal::prepare_libical();
 
   auto service = Service::open(std::move(config), &error);
   if (!service) {

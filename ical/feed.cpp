@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "mentorcal/ical.hpp"
 #include "mentorcal/parallel.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "vtimezone.hpp"
@@ -550,8 +551,7 @@ class FeedRenderer {
   FeedRenderer(const Program& program, const Schedule& schedule, const FeedOptions& options)
       : program_(program), index_(program, schedule), options_(options) {
     assert(options.refresh > Minutes{0});
-    // libical sets up its UTC zone on first use, which two threads must not race to do.
-    icaltimezone_get_utc_timezone();
+    prepare_libical();
     head_ = "BEGIN:VCALENDAR\r\n" +
             text_of(icalproperty_new_prodid("-//mentorcal//mentorcal " MENTORCAL_VERSION "//EN")) +
             text_of(icalproperty_new_version("2.0")) +

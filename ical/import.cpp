@@ -40,11 +40,6 @@ constexpr long kMaxChangesPerYear = 64;
 // Nothing a calendar means lasts longer; it also keeps date arithmetic far from overflow.
 constexpr int kMaxLengthDays = 36'525;
 
-void init_libical() {
-  static std::once_flag once;
-  std::call_once(once, [] { icalerror_set_errors_are_fatal(0); });
-}
-
 struct ComponentFree {
   void operator()(icalcomponent* c) const { icalcomponent_free(c); }
 };
@@ -1386,7 +1381,7 @@ struct Tree {
 // tagged text then decides, and names the problem.
 std::optional<Tree> parse(std::string_view ics, LineTags tags, const std::string& file,
                           Diagnostics& diagnostics) {
-  init_libical();
+  prepare_libical();
   auto source = prepare(ics, tags, file, diagnostics);
   if (!source) return std::nullopt;
   Tree tree{std::move(*source), nullptr};
@@ -1466,6 +1461,14 @@ std::optional<Zone> declared_zone(std::string_view ics, const std::string& file,
         "X-WR-TIMEZONE '" + std::string(icalproperty_get_x(unknown)) + "' is not a known zone");
   }
   return zone;
+}
+
+void prepare_libical() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    icalerror_set_errors_are_fatal(0);
+    icaltimezone_get_utc_timezone();
+  });
 }
 
 void attach_calendars(Program& program, const std::string& label, Diagnostics& diagnostics) {

@@ -69,4 +69,9 @@ std::optional<Zone> find_tzid_zone(std::string_view tzid);
 // in person order all the same. Each `calendar_text` is emptied once read.
 void attach_calendars(Program& program, const std::string& label, Diagnostics& diagnostics);
 
+// Sets libical up once for the process: its errors are reported, never fatal, and its UTC zone,
+// which libical creates lazily and without a lock, exists before any thread renders a feed. The
+// reading and rendering functions call it; a program that starts threads calls it first.
+void prepare_libical();
+
 }  // namespace mentorcal

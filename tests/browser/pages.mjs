@@ -8,11 +8,11 @@
 // form's labels (the undo by keyboard), and both parties' feeds follow; the XSS, CSRF and
 // feed-token-cannot-write cases; the coordinator's console with its summary, unplaced pairs and
 // charts; no request leaves for another host. Screenshots of each page go to SCREENSHOT_DIR.
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { chromiumOptions, run, startDaemon } from "./daemon.mjs";
 
 const [mentorcald, mentorcal, sample, shots] = process.argv.slice(2);
 const ADMIN = "browser-test-coordinator-token";
@@ -30,32 +30,7 @@ cpSync(sample, program, { recursive: true });
 const people = join(program, "people.csv");
 writeFileSync(people, readFileSync(people, "utf8").replace("Eleanor Whitfield", HOSTILE));
 
-const daemon = spawn(mentorcald, ["--data", join(work, "data"), "--listen", "127.0.0.1:0"], {
-  env: { ...process.env, MENTORCAL_ADMIN_TOKEN: ADMIN },
-  stdio: ["ignore", "pipe", "pipe"],
-});
-const port = await new Promise((resolve, reject) => {
-  let log = "";
-  const timer = setTimeout(() => reject(new Error(`mentorcald did not start: ${log}`)), 20000);
-  const read = (chunk) => {
-    log += chunk;
-    const m = log.match(/listening on 127\.0\.0\.1:(\d+)/);
-    if (m) {
-      clearTimeout(timer);
-      resolve(Number(m[1]));
-    }
-  };
-  daemon.stdout.on("data", read);
-  daemon.stderr.on("data", read);
-  daemon.on("exit", (code) => reject(new Error(`mentorcald exited with ${code}: ${log}`)));
-});
-const base = `http://127.0.0.1:${port}`;
-
-const run = (command, args) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "inherit"] });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${code}`))));
-  });
+const { daemon, base } = await startDaemon(mentorcald, join(work, "data"), ADMIN);
 
 let browser;
 try {
@@ -75,13 +50,7 @@ try {
   const feed = async (person) => (await fetch(person.url)).text();
 
   // Playwright gives every launch a fresh profile (user data directory) of its own.
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  browser = await chromium.launch(chromiumOptions);
   const elsewhere = [];
   const dialogs = [];
   const watch = (page) => {

@@ -17,6 +17,7 @@
 #include "mentorcal/ical.hpp"
 #include "mentorcal/program_files.hpp"
 #include "mentorcal/replan.hpp"
+#include "mentorcal/report.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
 #include "mentorcal/store.hpp"
@@ -373,6 +374,7 @@ enum class RouteKind {
   console_program,
   console_pass,
   console_rotate,
+  console_download,
   asset,
   unknown,
 };
@@ -424,6 +426,11 @@ Route route_of(std::string_view target) {
     r.program = parts[1];
   } else if (n == 3 && is(0, "programs") && is(2, "passes")) {
     r.kind = RouteKind::console_pass, r.pattern = "/programs/{id}/passes", r.methods = {"POST"};
+    r.program = parts[1];
+  } else if (n == 3 && is(0, "programs") &&
+             (is(2, "report.html") || is(2, "sessions.csv") || is(2, "load.csv"))) {
+    r.kind = RouteKind::console_download, r.pattern = "/programs/{id}/{report}",
+    r.methods = {"GET"}, r.item = parts[2];
     r.program = parts[1];
   } else if (n == 5 && is(0, "programs") && is(2, "people") && is(4, "rotate")) {
     r.kind = RouteKind::console_rotate, r.pattern = "/programs/{id}/people/{person}/rotate",
@@ -1669,11 +1676,12 @@ struct Service::State {
 
   bool secure_cookies() const { return config.public_url.starts_with("https://"); }
 
-  static Response html_response(int status, std::string html) {
+  static Response html_response(int status, std::string html,
+                                const char* csp = web::kContentSecurityPolicy) {
     Response r;
     r.status = status;
     r.headers = {{"Content-Type", "text/html; charset=utf-8"},
-                 {"Content-Security-Policy", web::kContentSecurityPolicy},
+                 {"Content-Security-Policy", csp},
                  {"Referrer-Policy", "no-referrer"},
                  {"X-Content-Type-Options", "nosniff"},
                  {"Cache-Control", "no-store"}};
@@ -1958,6 +1966,7 @@ struct Service::State {
       return message_page(409, "The stored program no longer loads",
                           "Import it again (mentorcal push).");
     const auto& program = *state->program;
+    if (route.kind == RouteKind::console_download) return download(*state, route);
     web::ConsolePage page;
     page.program = &program;
     const bool current = state->published && state->schedule_current;
@@ -2006,6 +2015,41 @@ struct Service::State {
     return html_response(200, web::render_console(page));
   }
 
+  // report.html, sessions.csv or load.csv of the published schedule, as `mentorcal schedule`
+  // writes them, with `writing` held and the program loaded.
+  static Response download(const ProgramState& state, const Route& route) {
+    if (!state.published)
+      return message_page(404, "Nothing is published yet",
+                          "Run a pass and publish it: the report and the CSV files are of the "
+                          "published schedule.");
+    if (!state.schedule_current)
+      return message_page(409, "The published schedule is out of date",
+                          "The program was imported again after it. Run a pass and publish it.");
+    const auto& program = *state.program;
+    const auto& schedule = *state.published;
+    if (route.item == "report.html") {
+      const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
+      return html_response(
+          200,
+          report_html(program, schedule, summarize(program, schedule), tally(program, schedule),
+                      changes, schedule.changes.has_value()),
+          web::kReportContentSecurityPolicy);
+    }
+    const bool sessions = route.item == "sessions.csv";
+    Response r;
+    r.status = 200;
+    // A program id is a-z, 0-9 and -: nothing to quote in the file name.
+    r.headers = {{"Content-Type", "text/csv; charset=utf-8"},
+                 {"Content-Disposition",
+                  "attachment; filename=\"" + program.id + "-" + std::string(route.item) + "\""},
+                 {"Referrer-Policy", "no-referrer"},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Cache-Control", "no-store"}};
+    r.body = std::make_shared<const std::string>(sessions ? sessions_csv(program, schedule)
+                                                          : load_csv(tally(program, schedule)));
+    return r;
+  }
+
   Response asset(const Request& request, const Route& route) {
     for (const auto& a : web::assets()) {
       if (a.name != route.item) continue;
@@ -2045,6 +2089,7 @@ struct Service::State {
       case RouteKind::console_program:
       case RouteKind::console_pass:
       case RouteKind::console_rotate:
+      case RouteKind::console_download:
         return page(request, route);
       case RouteKind::program:
         return method == "PUT" ? put_program(request, route) : get_program(route);

@@ -158,6 +158,30 @@ try {
   await console_.screenshot({ path: join(shots, "7-console-top.png") });
   await console_.locator("#load").scrollIntoViewIfNeeded();
   await console_.screenshot({ path: join(shots, "7-console-charts.png") });
+  // The CSV files download from the console's links; the report opens with its inline style
+  // applied under its own CSP.
+  const [download] = await Promise.all([
+    console_.waitForEvent("download"),
+    console_.getByRole("link", { name: "sessions.csv" }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), "utf8");
+  check(download.suggestedFilename() === "acme-2027-sessions.csv" &&
+        csv.startsWith("uid,mentor,mentor_name,") && csv.includes(`,m-01,${HOSTILE},`),
+        `the console's sessions.csv link downloads the sessions (${download.suggestedFilename()})`);
+  const report = watch(await coordinator.newPage());
+  const refused = [];
+  report.on("console", (m) => {
+    if (m.type() === "error") refused.push(m.text());
+  });
+  await report.goto(`${base}/programs/acme-2027`);
+  await report.getByRole("link", { name: "The report" }).click();
+  await report.getByRole("heading", { name: "Acme Senior Mentorship 2027", level: 1 }).waitFor();
+  const width = await report.evaluate(() => getComputedStyle(document.querySelector("main")).maxWidth);
+  check(width === "1100px" && refused.length === 0,
+        `the report opens with its style applied (max-width ${width}; ` +
+          `${refused.length} errors: ${refused[0] ?? ""})`);
+  await report.screenshot({ path: join(shots, "7-report.png") });
+  await report.close();
   await console_.getByRole("button", { name: "Run a proposal" }).click();
   await console_.getByText("Stored, not published").waitFor();
   check((await starts(mentor)) === mentorBefore, "a proposal changes no feed");

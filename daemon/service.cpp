@@ -660,6 +660,16 @@ struct Service::State {
     }
     void forget_replan_index() { replan_index_.reset(); }
 
+    // summarize(*program, *published), for the console and the report: made at the first view
+    // after `published` or `program` changes, and forgotten at each such change (a pass, an
+    // import, a block re-planned, previewed or undone). The summary of the L program takes a
+    // few hundred milliseconds (docs/PERFORMANCE.md).
+    const PassSummary& published_summary() {
+      if (!published_summary_) published_summary_.emplace(summarize(*program, *published));
+      return *published_summary_;
+    }
+    void forget_published_summary() { published_summary_.reset(); }
+
     // Guarded by `feeds_mutex`, which a feed request holds only to copy a pointer. The plain
     // form (FeedOptions::plain) is kept in memory only: made with every feed, and again from
     // the published schedule when mentorcald starts.
@@ -675,7 +685,8 @@ struct Service::State {
     }
 
    private:
-    std::optional<ReplanIndex> replan_index_;  // guarded by `writing`
+    std::optional<ReplanIndex> replan_index_;       // guarded by `writing`
+    std::optional<PassSummary> published_summary_;  // guarded by `writing`
   };
 
   struct TokenEntry {
@@ -970,6 +981,7 @@ struct Service::State {
     state.person_index.clear();
     state.calendar_busy.clear();
     state.forget_replan_index();
+    state.forget_published_summary();
     for (std::size_t i = 0; i < program.people.size(); ++i) {
       state.person_index[program.people[i].id] = i;
       state.calendar_busy[program.people[i].id] = program.people[i].busy;
@@ -1196,6 +1208,7 @@ struct Service::State {
   // Makes a stored, published schedule's feeds the ones served (the schedule is in place).
   static void adopt_all_feeds(ProgramState& state, RenderedFeeds feeds) {
     state.forget_replan_index();
+    state.forget_published_summary();
     state.replan_index();
     std::lock_guard lock(state.feeds_mutex);
     state.feeds.clear();
@@ -1468,6 +1481,7 @@ struct Service::State {
     const auto& index = state.replan_index();
     for (const auto i : index.results_of(person)) out.old_pairs.emplace(i, schedule.pairs[i]);
     out.changes = index.replan(program, schedule, {person}, revision());
+    state.forget_published_summary();
     if (out.changes.empty()) return std::nullopt;
 
     const auto [part, part_schedule] =
@@ -1530,6 +1544,7 @@ struct Service::State {
   static void undo(ProgramState& state, const std::string& person, Replan& replan) {
     state.program->people[state.person_index.at(person)].busy = std::move(replan.old_busy);
     for (auto& [i, r] : replan.old_pairs) state.published->pairs[i] = std::move(r);
+    state.forget_published_summary();
   }
 
   // Makes a stored re-plan visible: both parties' feeds change before the response is sent.
@@ -1971,6 +1986,7 @@ struct Service::State {
     page.program = &program;
     const bool current = state->published && state->schedule_current;
     page.schedule = current ? &*state->published : nullptr;
+    page.summary = current ? &state->published_summary() : nullptr;
     page.waits_for_pass = state->published && !state->schedule_current;
     page.published_pass = state->published_pass;
     page.blocks = state->blocks.size();
@@ -2017,7 +2033,7 @@ struct Service::State {
 
   // report.html, sessions.csv or load.csv of the published schedule, as `mentorcal schedule`
   // writes them, with `writing` held and the program loaded.
-  static Response download(const ProgramState& state, const Route& route) {
+  static Response download(ProgramState& state, const Route& route) {
     if (!state.published)
       return message_page(404, "Nothing is published yet",
                           "Run a pass and publish it: the report and the CSV files are of the "
@@ -2031,7 +2047,7 @@ struct Service::State {
       const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
       return html_response(
           200,
-          report_html(program, schedule, summarize(program, schedule), tally(program, schedule),
+          report_html(program, schedule, state.published_summary(), tally(program, schedule),
                       changes, schedule.changes.has_value()),
           web::kReportContentSecurityPolicy);
     }

@@ -294,8 +294,7 @@ std::string render_console(const ConsolePage& page) {
   body += "<section aria-labelledby=\"summary\"><h2 id=\"summary\">Published schedule</h2>\n";
   if (page.schedule) {
     body += "<p>Pass " + std::to_string(page.published_pass.value_or(0)) +
-            ", with the blocks since.</p>\n" + summary_table(summarize(program, *page.schedule)) +
-            "</section>\n";
+            ", with the blocks since.</p>\n" + summary_table(*page.summary) + "</section>\n";
   } else {
     body += page.waits_for_pass ? "<p>The program was re-imported after the published pass: "
                                   "feeds show the old schedule until the next pass.</p>\n"

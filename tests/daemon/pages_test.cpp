@@ -339,6 +339,40 @@ TEST_F(PagesTest, TheConsoleServesTheReportLibrarysFilesOfThePublishedSchedule) 
   EXPECT_NE(blocked.body->find(",moved"), std::string::npos);
 }
 
+// The console keeps the published schedule's summary between views: a block, its preview and
+// its undo must each show in the next view.
+TEST_F(PagesTest, TheConsolesSummaryFollowsEachBlockAndUndo) {
+  const auto cookie = sign_in_as_coordinator();
+  // The published schedule's summary table, as the console shows it.
+  const auto summary = [&] {
+    const std::string body = *call("GET", "/programs/acme-2027", "", "", cookie).body;
+    const auto start = body.find("<table class=\"summary\">");
+    return start == std::string::npos ? std::string()
+                                      : body.substr(start, body.find("</table>", start) - start);
+  };
+  const auto before = summary();
+  ASSERT_NE(before.find("Sessions skipped"), std::string::npos);
+  const auto mentor = sign_in_as("m-01");
+  const auto csrf = csrf_of(*call("GET", "/me", "", "", mentor).body);
+  ASSERT_EQ(
+      call("POST", "/me/blocks",
+           "csrf=" + csrf + "&from=2027-03-01&to=2027-03-05&reason=x&action=preview", "", mentor)
+          .status,
+      200);
+  EXPECT_EQ(summary(), before) << "a preview stores nothing";
+  const auto blocked =
+      call("POST", std::string(kProgram) + "/people/m-01/blocks",
+           R"({"start": "2027-03-01T00:00:00Z", "end": "2027-03-06T00:00:00Z"})", kAdmin);
+  ASSERT_EQ(blocked.status, 201);
+  EXPECT_NE(summary(), before) << *blocked.body;
+  const auto id = json::parse(*blocked.body)["block"]["id"].get<int>();
+  ASSERT_EQ(call("DELETE", std::string(kProgram) + "/people/m-01/blocks/" + std::to_string(id), "",
+                 kAdmin)
+                .status,
+            200);
+  EXPECT_EQ(summary(), before);
+}
+
 TEST_F(PagesTest, TheReportAndCsvFilesAreTheCoordinatorsAndOfACurrentPublishedSchedule) {
   for (const auto* file : {"report.html", "sessions.csv", "load.csv"}) {
     const auto target = std::string("/programs/acme-2027/") + file;

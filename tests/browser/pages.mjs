@@ -12,16 +12,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { chromiumOptions, run, startDaemon } from "./daemon.mjs";
+import { check, chromiumOptions, run, runChecks, startDaemon } from "./harness.mjs";
 
 const [mentorcald, mentorcal, sample, shots] = process.argv.slice(2);
 const ADMIN = "browser-test-coordinator-token";
 const HOSTILE = "<img src=x onerror=alert(1)>";
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures += 1;
-};
 
 const work = mkdtempSync(join(tmpdir(), "mentorcal-browser-"));
 mkdirSync(shots, { recursive: true });
@@ -33,7 +28,7 @@ writeFileSync(people, readFileSync(people, "utf8").replace("Eleanor Whitfield", 
 const { daemon, base } = await startDaemon(mentorcald, join(work, "data"), ADMIN);
 
 let browser;
-try {
+await runChecks(async () => {
   await run(mentorcal, ["push", program, "--server", base, "--token", ADMIN]);
   const list = await (
     await fetch(`${base}/api/programs/acme-2027/feeds`, {
@@ -189,13 +184,8 @@ try {
 
   check(dialogs.length === 0, `no script ran from program text (${dialogs.join(", ")})`);
   check(elsewhere.length === 0, `no request to another host (${elsewhere.join(", ")})`);
-} catch (error) {
-  console.log(`FAIL ${error.stack}`);
-  failures += 1;
-} finally {
+}, async () => {
   if (browser) await browser.close();
   daemon.kill("SIGTERM");
   rmSync(work, { recursive: true, force: true });
-}
-console.log(failures ? `${failures} failed` : "all passed");
-process.exit(failures ? 1 : 0);
+});

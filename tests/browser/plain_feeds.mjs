@@ -16,16 +16,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { chromiumOptions, run, startDaemon } from "./daemon.mjs";
+import { check, chromiumOptions, run, runChecks, startDaemon } from "./harness.mjs";
 
 const [mentorcald, mentorcal, sample, expandPy, shots] = process.argv.slice(2);
 const ADMIN = "browser-test-coordinator-token";
 const PERSON = "m-01", ZONE = "America/New_York";
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures += 1;
-};
 const differences = (a, b) => [...a].filter((x) => !b.has(x));
 
 // The browser bundles of the packages that tests/browser/package.json pins (files their
@@ -67,7 +62,7 @@ const offset = (instant) =>
     .formatToParts(new Date(instant)).find((p) => p.type === "timeZoneName").value;
 
 let browser;
-try {
+await runChecks(async () => {
   await run(mentorcal, ["push", sample, "--server", base, "--token", ADMIN]);
   const list = await (await api("/api/programs/acme-2027/feeds")).json();
   const person = list.feeds.find((f) => f.person === PERSON);
@@ -152,13 +147,8 @@ try {
   await page.locator(".fc-event").first().waitFor();
   await page.screenshot({ path: join(shots, "9-plain-feed-fullcalendar.png"), fullPage: true });
   check(elsewhere.length === 0, `no request to another host (${elsewhere.join(", ")})`);
-} catch (error) {
-  console.log(`FAIL ${error.stack}`);
-  failures += 1;
-} finally {
+}, async () => {
   if (browser) await browser.close();
   daemon.kill("SIGTERM");
   rmSync(work, { recursive: true, force: true });
-}
-console.log(failures ? `${failures} failed` : "all passed");
-process.exit(failures ? 1 : 0);
+});

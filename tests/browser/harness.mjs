@@ -1,6 +1,27 @@
-// What the browser tests share: a mentorcald started on 127.0.0.1 with a free port, and a way to
-// run a command to its end.
+// What the browser tests share: their checks and outcome, a mentorcald started on 127.0.0.1 with
+// a free port, a way to run a command to its end, and how Chromium is launched.
 import { spawn } from "node:child_process";
+
+let failures = 0;
+// Prints "ok" or "FAIL" and what was checked; a failure makes the test fail at the end.
+export const check = (ok, what) => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures += 1;
+};
+
+// Runs BODY (an exception in it is a failure), then CLEANUP, prints the outcome and exits 1 on
+// any failure.
+export const runChecks = async (body, cleanup) => {
+  try {
+    await body();
+  } catch (error) {
+    check(false, error.stack);
+  } finally {
+    await cleanup();
+  }
+  console.log(failures ? `${failures} failed` : "all passed");
+  process.exit(failures ? 1 : 0);
+};
 
 // Starts MENTORCALD on 127.0.0.1:0 with DATA and the coordinator token ADMIN; resolves to the
 // child process and its base URL once it says where it listens.

@@ -17,6 +17,7 @@
 #include "mentorcal/ical.hpp"
 #include "mentorcal/program_files.hpp"
 #include "mentorcal/replan.hpp"
+#include "mentorcal/report.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
 #include "mentorcal/store.hpp"
@@ -367,6 +368,7 @@ enum class RouteKind {
   console_program,
   console_pass,
   console_rotate,
+  console_download,
   asset,
   unknown,
 };
@@ -418,6 +420,11 @@ Route route_of(std::string_view target) {
     r.program = parts[1];
   } else if (n == 3 && is(0, "programs") && is(2, "passes")) {
     r.kind = RouteKind::console_pass, r.pattern = "/programs/{id}/passes", r.methods = {"POST"};
+    r.program = parts[1];
+  } else if (n == 3 && is(0, "programs") &&
+             (is(2, "report.html") || is(2, "sessions.csv") || is(2, "load.csv"))) {
+    r.kind = RouteKind::console_download, r.pattern = "/programs/{id}/{report}",
+    r.methods = {"GET"}, r.item = parts[2];
     r.program = parts[1];
   } else if (n == 5 && is(0, "programs") && is(2, "people") && is(4, "rotate")) {
     r.kind = RouteKind::console_rotate, r.pattern = "/programs/{id}/people/{person}/rotate",
@@ -647,6 +654,16 @@ struct Service::State {
     }
     void forget_replan_index() { replan_index_.reset(); }
 
+    // summarize(*program, *published), for the console and the report: made at the first view
+    // after `published` or `program` changes, and forgotten at each such change (a pass, an
+    // import, a block re-planned, previewed or undone). The summary of the L program takes a
+    // few hundred milliseconds (docs/PERFORMANCE.md).
+    const PassSummary& published_summary() {
+      if (!published_summary_) published_summary_.emplace(summarize(*program, *published));
+      return *published_summary_;
+    }
+    void forget_published_summary() { published_summary_.reset(); }
+
     // Guarded by `feeds_mutex`, which a feed request holds only to copy a pointer. The plain
     // form (FeedOptions::plain) is kept in memory only: made with every feed, and again from
     // the published schedule when mentorcald starts.
@@ -662,7 +679,8 @@ struct Service::State {
     }
 
    private:
-    std::optional<ReplanIndex> replan_index_;  // guarded by `writing`
+    std::optional<ReplanIndex> replan_index_;       // guarded by `writing`
+    std::optional<PassSummary> published_summary_;  // guarded by `writing`
   };
 
   struct TokenEntry {
@@ -957,6 +975,7 @@ struct Service::State {
     state.person_index.clear();
     state.calendar_busy.clear();
     state.forget_replan_index();
+    state.forget_published_summary();
     for (std::size_t i = 0; i < program.people.size(); ++i) {
       state.person_index[program.people[i].id] = i;
       state.calendar_busy[program.people[i].id] = program.people[i].busy;
@@ -1183,6 +1202,7 @@ struct Service::State {
   // Makes a stored, published schedule's feeds the ones served (the schedule is in place).
   static void adopt_all_feeds(ProgramState& state, RenderedFeeds feeds) {
     state.forget_replan_index();
+    state.forget_published_summary();
     state.replan_index();
     std::lock_guard lock(state.feeds_mutex);
     state.feeds.clear();
@@ -1455,6 +1475,7 @@ struct Service::State {
     const auto& index = state.replan_index();
     for (const auto i : index.results_of(person)) out.old_pairs.emplace(i, schedule.pairs[i]);
     out.changes = index.replan(program, schedule, {person}, revision());
+    state.forget_published_summary();
     if (out.changes.empty()) return std::nullopt;
 
     const auto [part, part_schedule] =
@@ -1517,6 +1538,7 @@ struct Service::State {
   static void undo(ProgramState& state, const std::string& person, Replan& replan) {
     state.program->people[state.person_index.at(person)].busy = std::move(replan.old_busy);
     for (auto& [i, r] : replan.old_pairs) state.published->pairs[i] = std::move(r);
+    state.forget_published_summary();
   }
 
   // Makes a stored re-plan visible: both parties' feeds change before the response is sent.
@@ -1663,11 +1685,12 @@ struct Service::State {
 
   bool secure_cookies() const { return config.public_url.starts_with("https://"); }
 
-  static Response html_response(int status, std::string html) {
+  static Response html_response(int status, std::string html,
+                                const char* csp = web::kContentSecurityPolicy) {
     Response r;
     r.status = status;
     r.headers = {{"Content-Type", "text/html; charset=utf-8"},
-                 {"Content-Security-Policy", web::kContentSecurityPolicy},
+                 {"Content-Security-Policy", csp},
                  {"Referrer-Policy", "no-referrer"},
                  {"X-Content-Type-Options", "nosniff"},
                  {"Cache-Control", "no-store"}};
@@ -1952,10 +1975,12 @@ struct Service::State {
       return message_page(409, "The stored program no longer loads",
                           "Import it again (mentorcal push).");
     const auto& program = *state->program;
+    if (route.kind == RouteKind::console_download) return download(*state, route);
     web::ConsolePage page;
     page.program = &program;
     const bool current = state->published && state->schedule_current;
     page.schedule = current ? &*state->published : nullptr;
+    page.summary = current ? &state->published_summary() : nullptr;
     page.waits_for_pass = state->published && !state->schedule_current;
     page.published_pass = state->published_pass;
     page.blocks = state->blocks.size();
@@ -2000,6 +2025,41 @@ struct Service::State {
     return html_response(200, web::render_console(page));
   }
 
+  // report.html, sessions.csv or load.csv of the published schedule, as `mentorcal schedule`
+  // writes them, with `writing` held and the program loaded.
+  static Response download(ProgramState& state, const Route& route) {
+    if (!state.published)
+      return message_page(404, "Nothing is published yet",
+                          "Run a pass and publish it: the report and the CSV files are of the "
+                          "published schedule.");
+    if (!state.schedule_current)
+      return message_page(409, "The published schedule is out of date",
+                          "The program was imported again after it. Run a pass and publish it.");
+    const auto& program = *state.program;
+    const auto& schedule = *state.published;
+    if (route.item == "report.html") {
+      const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
+      return html_response(
+          200,
+          report_html(program, schedule, state.published_summary(), tally(program, schedule),
+                      changes, schedule.changes.has_value()),
+          web::kReportContentSecurityPolicy);
+    }
+    const bool sessions = route.item == "sessions.csv";
+    Response r;
+    r.status = 200;
+    // A program id is a-z, 0-9 and -: nothing to quote in the file name.
+    r.headers = {{"Content-Type", "text/csv; charset=utf-8"},
+                 {"Content-Disposition",
+                  "attachment; filename=\"" + program.id + "-" + std::string(route.item) + "\""},
+                 {"Referrer-Policy", "no-referrer"},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Cache-Control", "no-store"}};
+    r.body = std::make_shared<const std::string>(sessions ? sessions_csv(program, schedule)
+                                                          : load_csv(tally(program, schedule)));
+    return r;
+  }
+
   Response asset(const Request& request, const Route& route) {
     for (const auto& a : web::assets()) {
       if (a.name != route.item) continue;
@@ -2039,6 +2099,7 @@ struct Service::State {
       case RouteKind::console_program:
       case RouteKind::console_pass:
       case RouteKind::console_rotate:
+      case RouteKind::console_download:
         return page(request, route);
       case RouteKind::program:
         return method == "PUT" ? put_program(request, route) : get_program(route);

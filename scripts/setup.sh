@@ -46,12 +46,15 @@ fi
 zoneinfo=${TZDIR:-/usr/share/zoneinfo}
 echo "setup: tz database $(sed -n '1s/^# version //p' "$zoneinfo/tzdata.zi" 2>/dev/null || echo unknown) in $zoneinfo" >&2
 
-# ical.js, the independent parser the interoperability tests check feeds with.
+# The npm packages of the tests, from their lock files: npm ci when node_modules lacks one of
+# them or holds another version (npm ls checks node_modules against package.json's pins).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [[ -f "$here/tests/interop/package.json" && ! -d "$here/tests/interop/node_modules/ical.js" ]]; then
-  (cd "$here/tests/interop" && npm ci --no-audit --no-fund --loglevel=error)
-fi
-# playwright-core, which drives Debian's chromium in the browser tests (it downloads no browser).
-if [[ -f "$here/tests/browser/package.json" && ! -d "$here/tests/browser/node_modules/playwright-core" ]]; then
-  (cd "$here/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+npm_ci_when_stale() {
+  [[ -f "$1/package.json" ]] || return 0
+  (cd "$1" && { npm ls --all >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error; })
+}
+# ical.js, the independent parser the interoperability tests check feeds with.
+npm_ci_when_stale "$here/tests/interop"
+# playwright-core, which drives Debian's chromium in the browser tests (it downloads no browser),
+# and stock FullCalendar with its iCalendar plugin, which the plain feeds are shown in.
+npm_ci_when_stale "$here/tests/browser"

@@ -1,6 +1,7 @@
 #include "console_page.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -293,8 +294,7 @@ std::string render_console(const ConsolePage& page) {
   body += "<section aria-labelledby=\"summary\"><h2 id=\"summary\">Published schedule</h2>\n";
   if (page.schedule) {
     body += "<p>Pass " + std::to_string(page.published_pass.value_or(0)) +
-            ", with the blocks since.</p>\n" + summary_table(summarize(program, *page.schedule)) +
-            "</section>\n";
+            ", with the blocks since.</p>\n" + summary_table(*page.summary) + "</section>\n";
   } else {
     body += page.waits_for_pass ? "<p>The program was re-imported after the published pass: "
                                   "feeds show the old schedule until the next pass.</p>\n"
@@ -306,13 +306,27 @@ std::string render_console(const ConsolePage& page) {
   if (page.schedule)
     body += alerts_section(page, people) + unplaced_section(page, people) + load_section(page);
   body += people_section(page);
-  // The coordinator-loop work adds report.html, sessions.csv and load.csv to a pass's output;
-  // their links go here once the daemon serves them.
-  body +=
-      "<section aria-labelledby=\"downloads\"><h2 id=\"downloads\">Reports and downloads</h2>"
-      "<p class=\"hint\">The report and the CSV files are written by <code>mentorcal "
-      "schedule</code>; the console links them here once the daemon serves them.</p>"
-      "</section>\n";
+  body += "<section aria-labelledby=\"downloads\"><h2 id=\"downloads\">Reports and downloads</h2>";
+  if (page.schedule) {
+    body +=
+        "<p>Of the published schedule with the blocks since: the files <code>mentorcal "
+        "schedule</code> writes.</p><ul>\n";
+    // File, link text, what it holds; the CSV files download, the report opens.
+    constexpr std::array<std::array<std::string_view, 3>, 3> files{{
+        {"report.html", "The report",
+         "load, when sessions take place, unplaced pairs, hours held: a page to send on"},
+        {"sessions.csv", "sessions.csv", "one row per session"},
+        {"load.csv", "load.csv", "one row per person and week"},
+    }};
+    for (const auto& [file, text, what] : files)
+      body += "<li><a href=\"/programs/" + html_escape(program.id) + "/" + std::string(file) +
+              "\"" + (file.ends_with(".csv") ? " download" : "") + ">" + std::string(text) +
+              "</a> <span class=\"hint\">" + std::string(what) + "</span></li>\n";
+    body += "</ul>";
+  } else {
+    body += "<p class=\"hint\">The report and the CSV files are of the published schedule.</p>";
+  }
+  body += "</section>\n";
   return page_document(program.name, body);
 }
 

@@ -38,8 +38,9 @@ struct ConsolePage {
   static constexpr std::size_t kPeoplePerPage = 100;
 
   const Program* program = nullptr;
-  const Schedule* schedule = nullptr;  // published and current; null otherwise
-  bool waits_for_pass = false;         // the files changed after the published pass
+  const Schedule* schedule = nullptr;    // published and current; null otherwise
+  const PassSummary* summary = nullptr;  // summarize(*program, *schedule) when there is one
+  bool waits_for_pass = false;           // the files changed after the published pass
   std::optional<std::int64_t> published_pass;
   std::size_t blocks = 0;
   std::size_t first_person = 0;     // index into program->people of the page's first person

@@ -37,4 +37,11 @@ inline constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+// The Content-Security-Policy of report.html, the self-contained page `mentorcal schedule` also
+// writes: its <style> and style attributes are inline, it has no script, fetches nothing and
+// has no form.
+inline constexpr const char* kReportContentSecurityPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+
 }  // namespace mentorcal::daemon::web

@@ -8,20 +8,15 @@
 // form's labels (the undo by keyboard), and both parties' feeds follow; the XSS, CSRF and
 // feed-token-cannot-write cases; the coordinator's console with its summary, unplaced pairs and
 // charts; no request leaves for another host. Screenshots of each page go to SCREENSHOT_DIR.
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { check, chromiumOptions, run, runChecks, startDaemon } from "./harness.mjs";
 
 const [mentorcald, mentorcal, sample, shots] = process.argv.slice(2);
 const ADMIN = "browser-test-coordinator-token";
 const HOSTILE = "<img src=x onerror=alert(1)>";
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures += 1;
-};
 
 const work = mkdtempSync(join(tmpdir(), "mentorcal-browser-"));
 mkdirSync(shots, { recursive: true });
@@ -30,35 +25,10 @@ cpSync(sample, program, { recursive: true });
 const people = join(program, "people.csv");
 writeFileSync(people, readFileSync(people, "utf8").replace("Eleanor Whitfield", HOSTILE));
 
-const daemon = spawn(mentorcald, ["--data", join(work, "data"), "--listen", "127.0.0.1:0"], {
-  env: { ...process.env, MENTORCAL_ADMIN_TOKEN: ADMIN },
-  stdio: ["ignore", "pipe", "pipe"],
-});
-const port = await new Promise((resolve, reject) => {
-  let log = "";
-  const timer = setTimeout(() => reject(new Error(`mentorcald did not start: ${log}`)), 20000);
-  const read = (chunk) => {
-    log += chunk;
-    const m = log.match(/listening on 127\.0\.0\.1:(\d+)/);
-    if (m) {
-      clearTimeout(timer);
-      resolve(Number(m[1]));
-    }
-  };
-  daemon.stdout.on("data", read);
-  daemon.stderr.on("data", read);
-  daemon.on("exit", (code) => reject(new Error(`mentorcald exited with ${code}: ${log}`)));
-});
-const base = `http://127.0.0.1:${port}`;
-
-const run = (command, args) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "inherit"] });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${code}`))));
-  });
+const { daemon, base } = await startDaemon(mentorcald, join(work, "data"), ADMIN);
 
 let browser;
-try {
+await runChecks(async () => {
   await run(mentorcal, ["push", program, "--server", base, "--token", ADMIN]);
   const list = await (
     await fetch(`${base}/api/programs/acme-2027/feeds`, {
@@ -75,13 +45,7 @@ try {
   const feed = async (person) => (await fetch(person.url)).text();
 
   // Playwright gives every launch a fresh profile (user data directory) of its own.
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  browser = await chromium.launch(chromiumOptions);
   const elsewhere = [];
   const dialogs = [];
   const watch = (page) => {
@@ -189,6 +153,30 @@ try {
   await console_.screenshot({ path: join(shots, "7-console-top.png") });
   await console_.locator("#load").scrollIntoViewIfNeeded();
   await console_.screenshot({ path: join(shots, "7-console-charts.png") });
+  // The CSV files download from the console's links; the report opens with its inline style
+  // applied under its own CSP.
+  const [download] = await Promise.all([
+    console_.waitForEvent("download"),
+    console_.getByRole("link", { name: "sessions.csv" }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), "utf8");
+  check(download.suggestedFilename() === "acme-2027-sessions.csv" &&
+        csv.startsWith("uid,mentor,mentor_name,") && csv.includes(`,m-01,${HOSTILE},`),
+        `the console's sessions.csv link downloads the sessions (${download.suggestedFilename()})`);
+  const report = watch(await coordinator.newPage());
+  const refused = [];
+  report.on("console", (m) => {
+    if (m.type() === "error") refused.push(m.text());
+  });
+  await report.goto(`${base}/programs/acme-2027`);
+  await report.getByRole("link", { name: "The report" }).click();
+  await report.getByRole("heading", { name: "Acme Senior Mentorship 2027", level: 1 }).waitFor();
+  const width = await report.evaluate(() => getComputedStyle(document.querySelector("main")).maxWidth);
+  check(width === "1100px" && refused.length === 0,
+        `the report opens with its style applied (max-width ${width}; ` +
+          `${refused.length} errors: ${refused[0] ?? ""})`);
+  await report.screenshot({ path: join(shots, "7-report.png") });
+  await report.close();
   await console_.getByRole("button", { name: "Run a proposal" }).click();
   await console_.getByText("Stored, not published").waitFor();
   check((await starts(mentor)) === mentorBefore, "a proposal changes no feed");
@@ -196,13 +184,8 @@ try {
 
   check(dialogs.length === 0, `no script ran from program text (${dialogs.join(", ")})`);
   check(elsewhere.length === 0, `no request to another host (${elsewhere.join(", ")})`);
-} catch (error) {
-  console.log(`FAIL ${error.stack}`);
-  failures += 1;
-} finally {
+}, async () => {
   if (browser) await browser.close();
   daemon.kill("SIGTERM");
   rmSync(work, { recursive: true, force: true });
-}
-console.log(failures ? `${failures} failed` : "all passed");
-process.exit(failures ? 1 : 0);
+});

@@ -10,6 +10,9 @@
 #include <regex>
 
 #include "mentorcal/program_files.hpp"
+#include "mentorcal/report.hpp"
+#include "mentorcal/schedule_json.hpp"
+#include "mentorcal/summary.hpp"
 #include "service.hpp"
 #include "web/html.hpp"
 
@@ -46,7 +49,8 @@ class PagesTest : public testing::Test {
     auto& people = body["files"]["people.csv"];
     people =
         std::regex_replace(people.get<std::string>(), std::regex("Eleanor Whitfield"), kHostile);
-    ASSERT_EQ(call("PUT", kProgram, body.dump(), kAdmin).status, 201);
+    files_json_ = body.dump();
+    ASSERT_EQ(call("PUT", kProgram, files_json_, kAdmin).status, 201);
     ASSERT_EQ(call("POST", std::string(kProgram) + "/passes", "", kAdmin).status, 201);
     const auto list = json::parse(*call("GET", std::string(kProgram) + "/feeds", "", kAdmin).body);
     ASSERT_EQ(list["feeds"].size(), 53u);
@@ -90,7 +94,16 @@ class PagesTest : public testing::Test {
 
   std::string feed(const std::string& person) { return *call("GET", feeds_.at(person)).body; }
 
+  // Signs in with the coordinator token; returns the session cookie's value.
+  std::string sign_in_as_coordinator() {
+    const auto r = call("POST", "/signin", std::string("token=") + kAdmin);
+    EXPECT_EQ(r.status, 303);
+    const std::string set(r.header("Set-Cookie"));
+    return set.substr(set.find('=') + 1, set.find(';') - set.find('=') - 1);
+  }
+
   fs::path dir_;
+  std::string files_json_;  // the program's files as PUT
   std::unique_ptr<Service> service_;
   std::map<std::string, std::string> feeds_, links_;  // by person: paths
 };
@@ -245,10 +258,7 @@ TEST_F(PagesTest, RotatingThePersonalLinkEndsItsSessions) {
 TEST_F(PagesTest, TheConsoleNeedsTheCoordinatorTokenAndShowsTheProgram) {
   EXPECT_EQ(call("GET", "/").status, 200);  // the sign-in form
   EXPECT_EQ(call("POST", "/signin", "token=guess").status, 401);
-  const auto signed_in = call("POST", "/signin", std::string("token=") + kAdmin);
-  ASSERT_EQ(signed_in.status, 303);
-  const std::string set(signed_in.header("Set-Cookie"));
-  const auto cookie = set.substr(set.find('=') + 1, set.find(';') - set.find('=') - 1);
+  const auto cookie = sign_in_as_coordinator();
   const auto home = call("GET", "/", "", "", cookie);
   EXPECT_NE(home.body->find("href=\"/programs/acme-2027\""), std::string::npos);
   const auto console = call("GET", "/programs/acme-2027", "", "", cookie);
@@ -271,6 +281,127 @@ TEST_F(PagesTest, TheConsoleNeedsTheCoordinatorTokenAndShowsTheProgram) {
   EXPECT_NE(shown.body->find("It would change no one's sessions"), std::string::npos);
   EXPECT_EQ(feed("m-01"), before);
   EXPECT_EQ(call("POST", "/programs/acme-2027/passes", "action=publish", "", cookie).status, 403);
+}
+
+TEST_F(PagesTest, TheConsoleServesTheReportLibrarysFilesOfThePublishedSchedule) {
+  const auto cookie = sign_in_as_coordinator();
+  const auto console = call("GET", "/programs/acme-2027", "", "", cookie);
+  EXPECT_NE(console.body->find("href=\"/programs/acme-2027/report.html\""), std::string::npos);
+  EXPECT_NE(console.body->find("href=\"/programs/acme-2027/sessions.csv\" download"),
+            std::string::npos);
+  EXPECT_NE(console.body->find("href=\"/programs/acme-2027/load.csv\" download"),
+            std::string::npos);
+
+  // What the report library gives for the program as PUT and the pass it published.
+  ProgramFilesProblem problem;
+  auto files = program_files_from_json(files_json_, &problem);
+  ASSERT_TRUE(files) << problem.message;
+  const auto loaded = load_program(sources_of(std::move(*files), "files/"));
+  ASSERT_TRUE(loaded.program);
+  const auto& program = *loaded.program;
+  const auto pass = json::parse(*call("GET", std::string(kProgram) + "/passes/1", "", kAdmin).body);
+  std::string error;
+  const auto schedule = schedule_from_json(pass["schedule"].dump(), &error);
+  ASSERT_TRUE(schedule) << error;
+  const auto figures = tally(program, *schedule);
+
+  const auto report = call("GET", "/programs/acme-2027/report.html", "", "", cookie);
+  ASSERT_EQ(report.status, 200) << *report.body;
+  EXPECT_EQ(report.header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(report.header("Content-Security-Policy"),
+            std::string_view(web::kReportContentSecurityPolicy));
+  // Compared whole, shown only as "differs": the page is some 100 kB.
+  EXPECT_TRUE(*report.body == report_html(program, *schedule, summarize(program, *schedule),
+                                          figures,
+                                          schedule->changes.value_or(std::vector<SeriesChange>{}),
+                                          schedule->changes.has_value()))
+      << "report.html is not the report library's page of the published schedule";
+  EXPECT_EQ(report.body->find(kHostile), std::string::npos);
+
+  const auto sessions = call("GET", "/programs/acme-2027/sessions.csv", "", "", cookie);
+  ASSERT_EQ(sessions.status, 200);
+  EXPECT_EQ(sessions.header("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(sessions.header("Content-Disposition"),
+            "attachment; filename=\"acme-2027-sessions.csv\"");
+  EXPECT_EQ(*sessions.body, sessions_csv(program, *schedule));
+  const auto load = call("GET", "/programs/acme-2027/load.csv", "", "", cookie);
+  ASSERT_EQ(load.status, 200);
+  EXPECT_EQ(load.header("Content-Disposition"), "attachment; filename=\"acme-2027-load.csv\"");
+  EXPECT_EQ(*load.body, load_csv(figures));
+
+  // The published schedule is the one with the blocks since: a block moves a session in it.
+  ASSERT_EQ(call("POST", std::string(kProgram) + "/people/m-01/blocks",
+                 R"({"start": "2027-03-01T00:00:00Z", "end": "2027-03-06T00:00:00Z"})", kAdmin)
+                .status,
+            201);
+  const auto blocked = call("GET", "/programs/acme-2027/sessions.csv", "", "", cookie);
+  EXPECT_NE(*blocked.body, *sessions.body);
+  EXPECT_NE(blocked.body->find(",moved"), std::string::npos);
+}
+
+// The console keeps the published schedule's summary between views: a block, its preview and
+// its undo must each show in the next view.
+TEST_F(PagesTest, TheConsolesSummaryFollowsEachBlockAndUndo) {
+  const auto cookie = sign_in_as_coordinator();
+  // The published schedule's summary table, as the console shows it.
+  const auto summary = [&] {
+    const std::string body = *call("GET", "/programs/acme-2027", "", "", cookie).body;
+    const auto start = body.find("<table class=\"summary\">");
+    return start == std::string::npos ? std::string()
+                                      : body.substr(start, body.find("</table>", start) - start);
+  };
+  const auto before = summary();
+  ASSERT_NE(before.find("Sessions skipped"), std::string::npos);
+  const auto mentor = sign_in_as("m-01");
+  const auto csrf = csrf_of(*call("GET", "/me", "", "", mentor).body);
+  ASSERT_EQ(
+      call("POST", "/me/blocks",
+           "csrf=" + csrf + "&from=2027-03-01&to=2027-03-05&reason=x&action=preview", "", mentor)
+          .status,
+      200);
+  EXPECT_EQ(summary(), before) << "a preview stores nothing";
+  const auto blocked =
+      call("POST", std::string(kProgram) + "/people/m-01/blocks",
+           R"({"start": "2027-03-01T00:00:00Z", "end": "2027-03-06T00:00:00Z"})", kAdmin);
+  ASSERT_EQ(blocked.status, 201);
+  EXPECT_NE(summary(), before) << *blocked.body;
+  const auto id = json::parse(*blocked.body)["block"]["id"].get<int>();
+  ASSERT_EQ(call("DELETE", std::string(kProgram) + "/people/m-01/blocks/" + std::to_string(id), "",
+                 kAdmin)
+                .status,
+            200);
+  EXPECT_EQ(summary(), before);
+}
+
+TEST_F(PagesTest, TheReportAndCsvFilesAreTheCoordinatorsAndOfACurrentPublishedSchedule) {
+  for (const auto* file : {"report.html", "sessions.csv", "load.csv"}) {
+    const auto target = std::string("/programs/acme-2027/") + file;
+    EXPECT_EQ(call("GET", target).status, 401) << file;
+    EXPECT_EQ(call("GET", target, "", kAdmin).status, 401) << "a bearer token is not a session";
+    EXPECT_EQ(call("GET", target, "", "", sign_in_as("m-01")).status, 403) << file;
+  }
+  const auto cookie = sign_in_as_coordinator();
+  EXPECT_EQ(call("GET", "/programs/nothing-here/load.csv", "", "", cookie).status, 404);
+  EXPECT_EQ(call("GET", "/programs/acme-2027/other.csv", "", "", cookie).status, 404);
+
+  // Another program, never scheduled: nothing is published.
+  auto other = json::parse(files_json_);
+  auto& toml = other["files"]["program.toml"];
+  toml = std::regex_replace(toml.get<std::string>(), std::regex("id = \"acme-2027\""),
+                            "id = \"acme-later\"");
+  ASSERT_EQ(call("PUT", "/api/programs/acme-later", other.dump(), kAdmin).status, 201);
+  const auto unpublished = call("GET", "/programs/acme-later/sessions.csv", "", "", cookie);
+  EXPECT_EQ(unpublished.status, 404);
+  EXPECT_NE(unpublished.body->find("Nothing is published yet"), std::string::npos);
+  EXPECT_EQ(call("GET", "/programs/acme-later", "", "", cookie)
+                .body->find("href=\"/programs/acme-later/report.html\""),
+            std::string::npos);
+
+  // Re-imported after its pass: the published schedule is not of the program's files.
+  ASSERT_EQ(call("PUT", kProgram, files_json_, kAdmin).status, 200);
+  const auto stale = call("GET", "/programs/acme-2027/report.html", "", "", cookie);
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_NE(stale.body->find("out of date"), std::string::npos);
 }
 
 TEST_F(PagesTest, AssetsComeFromTheBinaryWithAContentHash) {

@@ -228,9 +228,9 @@ class Matcher {
 
  private:
   // Enough for most mentees to find their mentor among them; the proof adds what is missing.
-  static constexpr std::size_t kFirstCandidates = 12;
+  static constexpr std::size_t kFirstCandidates = 24;
   // Pairs added per mentee and round, the most negative reduced costs first.
-  static constexpr std::size_t kAddedPerRound = 4;
+  static constexpr std::size_t kAddedPerRound = 8;
   // How many a mentee's search collects before it keeps only the kAddedPerRound best.
   static constexpr std::size_t kCollected = 256;
 

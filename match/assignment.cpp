@@ -1,146 +1,207 @@
 #include "assignment.hpp"
 
+#include <lemon/network_simplex.h>
+#include <lemon/smart_graph.h>
+
 #include <algorithm>
 #include <cassert>
+#include <functional>
 #include <limits>
 #include <queue>
-#include <tuple>
+#include <stdexcept>
 #include <utility>
 
 namespace mentorcal::matching {
+namespace {
 
-// Successive shortest paths with a source per mentee. Boost.Graph's
-// successive_shortest_path_nonnegative_weights augments from one source with a Dijkstra over the
-// whole graph each time, and cannot stop early; here each mentee's Dijkstra stops at the first
-// mentor with a free place (usually one or two steps away), which is what makes 30,000 mentees
-// cheap. Costs are max_score - score for a pair and `unmatched` for a mentee left out, so that
-// every cost is non-negative and one more mentee matched outweighs any sum of scores.
-//
-// Nodes: mentees [0, n), mentors [n, n + m), the sink n + m. Residual edges: mentee -> mentor for
-// a candidate not in use; mentor -> mentee for one in use (cost negated); mentor -> sink while
-// the mentor has a place; mentee -> sink (unmatched) for a mentee assigned to a mentor. A mentee
-// left unmatched is never reached again: nothing leads into it.
-Assignment assign(const AssignmentProblem& problem) {
-  const std::size_t n = problem.mentees;
-  const std::size_t m = problem.places.size();
-  const std::size_t sink = n + m;
-  const long long unmatched =
-      (static_cast<long long>(problem.max_score) + 1) * (static_cast<long long>(n) + 1);
+constexpr long long kUnreached = std::numeric_limits<long long>::max();
 
-  // Candidates of each mentee, contiguous.
-  std::vector<std::size_t> first(n + 1, 0);
-  for (const auto& e : problem.edges) ++first[e.mentee + 1];
-  for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];
-  std::vector<std::pair<std::uint32_t, long long>> out(problem.edges.size());  // mentor, cost
-  {
-    auto next = first;
+// Nodes: mentees [0, n), mentors [n, n + m), the sink n + m. Costs are max_score - score for a
+// pair and `unmatched` for a mentee left out (an arc straight to the sink), so that every cost is
+// non-negative and one more mentee matched outweighs any sum of scores.
+struct Network {
+  std::size_t n = 0;
+  std::size_t m = 0;
+  std::size_t sink = 0;
+  long long unmatched = 0;
+  // Candidates of each mentee, contiguous: mentor, cost.
+  std::vector<std::size_t> first;
+  std::vector<std::pair<std::uint32_t, long long>> out;
+  // The same candidates by mentor: mentee, cost.
+  std::vector<std::size_t> first_in;
+  std::vector<std::pair<std::uint32_t, long long>> in;
+
+  explicit Network(const AssignmentProblem& problem)
+      : n(problem.mentees),
+        m(problem.places.size()),
+        sink(n + m),
+        unmatched((static_cast<long long>(problem.max_score) + 1) *
+                  (static_cast<long long>(n) + 1)),
+        first(n + 1, 0),
+        out(problem.edges.size()),
+        first_in(m + 1, 0),
+        in(problem.edges.size()) {
     for (const auto& e : problem.edges) {
-      assert(e.score >= 0 && e.score <= problem.max_score && "score out of range");
-      out[next[e.mentee]++] = {e.mentor, problem.max_score - e.score};
+      if (e.score < 0 || e.score > problem.max_score)
+        throw std::invalid_argument("assign: a score out of [0, max_score]");
+      ++first[e.mentee + 1];
+      ++first_in[e.mentor + 1];
+    }
+    for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+    for (std::size_t k = 0; k < m; ++k) first_in[k + 1] += first_in[k];
+    auto next = first;
+    auto next_in = first_in;
+    for (const auto& e : problem.edges) {
+      const long long cost = problem.max_score - e.score;
+      out[next[e.mentee]++] = {e.mentor, cost};
+      in[next_in[e.mentor]++] = {e.mentee, cost};
     }
   }
+};
 
-  std::vector<long long> potential(sink + 1, 0);
-  std::vector<int> mentor_of(n, -1);
-  std::vector<long long> cost_in_use(n, 0);  // of each matched mentee's pair
-  std::vector<std::vector<std::uint32_t>> assigned(m);
-  std::vector<int> load(m, 0);
-
-  constexpr long long kUnreached = std::numeric_limits<long long>::max();
-  std::vector<long long> dist(sink + 1, kUnreached);
-  std::vector<std::size_t> parent(sink + 1, sink);
-  std::vector<int> hops(sink + 1, 0);  // edges on the path found, the tie-break after cost
-  std::vector<char> done(sink + 1, 0);
-  std::vector<std::size_t> touched;
-  std::vector<std::size_t> settled;
-  std::vector<std::size_t> path;
-  // Equal costs go to the path with fewer edges, so that a mentee matched earlier keeps their
-  // mentor when a later one could take them as well at no gain; then to the lower node.
-  using Entry = std::tuple<long long, int, std::size_t>;
+// The potentials the proof prices left-out pairs with: pi(v) = the cheapest residual path into
+// v, or 0 when none costs less. They keep every residual arc's reduced cost
+// cost + pi(u) - pi(v) >= 0. Computed by one Dijkstra over the residual graph on the reduced
+// costs of `dual`, optimal potentials under which no residual arc costs less than zero.
+std::vector<long long> cheapest_entries(const Network& net, const std::vector<int>& mentor_of,
+                                        const std::vector<int>& load,
+                                        const std::vector<int>& places,
+                                        const std::vector<long long>& dual) {
+  const auto nodes = net.sink + 1;
+  const long long highest = *std::max_element(dual.begin(), dual.end());
+  std::vector<long long> reduced(nodes, kUnreached);
+  std::vector<char> done(nodes, 0);
+  using Entry = std::pair<long long, std::size_t>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
-
-  for (std::size_t source = 0; source < n; ++source) {
-    const auto relax = [&](std::size_t from, std::size_t to, long long cost) {
-      if (done[to]) return;
-      assert(cost + potential[from] - potential[to] >= 0 && "reduced cost below zero");
-      const long long d = dist[from] + cost + potential[from] - potential[to];
-      const int h = hops[from] + 1;
-      if (d < dist[to] ||
-          (d == dist[to] && (h < hops[to] || (h == hops[to] && from < parent[to])))) {
-        if (dist[to] == kUnreached) touched.push_back(to);
-        dist[to] = d;
-        hops[to] = h;
-        parent[to] = from;
-        queue.push({d, h, to});
-      }
-    };
-    dist[source] = 0;
-    hops[source] = 0;
-    touched.push_back(source);
-    queue.push({0, 0, source});
-    while (!queue.empty()) {
-      const auto [d, h, u] = queue.top();
-      queue.pop();
-      if (done[u] || d != dist[u] || h != hops[u]) continue;
-      if (u == sink) break;
-      done[u] = 1;
-      settled.push_back(u);
-      if (u < n) {
-        for (auto k = first[u]; k < first[u + 1]; ++k) {
-          const auto mentor = out[k].first;
-          if (static_cast<int>(mentor) != mentor_of[u]) relax(u, n + mentor, out[k].second);
-        }
-        // Leaving the mentee unmatched: the source, or a mentee whose flow goes through a mentor.
-        if (u == source || mentor_of[u] >= 0) relax(u, sink, unmatched);
-      } else {
-        const auto mentor = u - n;
-        if (load[mentor] < problem.places[mentor]) relax(u, sink, 0);
-        for (const auto mentee : assigned[mentor]) relax(u, mentee, -cost_in_use[mentee]);
-      }
-    }
-    while (!queue.empty()) queue.pop();
-    assert(dist[sink] != kUnreached && "the source can always stay unmatched");
-    const long long reach = dist[sink];
-    for (const auto v : settled) potential[v] += dist[v] - reach;
-
-    // The path source, mentor, mentee, mentor, ..., sink: flip each of its edges.
-    for (std::size_t v = sink; v != source; v = parent[v]) path.push_back(v);
-    path.push_back(source);
-    std::reverse(path.begin(), path.end());
-    for (std::size_t k = 0; k + 1 < path.size(); ++k) {
-      const auto u = path[k];
-      const auto v = path[k + 1];
-      if (u < n && v == sink) {
-        mentor_of[u] = -1;  // leaves the mentor who gave them up one step before
-      } else if (u < n) {
-        const auto mentor = v - n;
-        mentor_of[u] = static_cast<int>(mentor);
-        for (auto e = first[u]; e < first[u + 1]; ++e)
-          if (out[e].first == mentor) cost_in_use[u] = out[e].second;
-        assigned[mentor].push_back(static_cast<std::uint32_t>(u));
-        ++load[mentor];
-      } else if (v < n) {
-        auto& list = assigned[u - n];
-        list.erase(std::find(list.begin(), list.end(), static_cast<std::uint32_t>(v)));
-        --load[u - n];
-      }
-    }
-    for (const auto t : touched) {
-      dist[t] = kUnreached;
-      parent[t] = sink;
-      done[t] = 0;
-    }
-    touched.clear();
-    settled.clear();
-    path.clear();
+  for (std::size_t v = 0; v < nodes; ++v) {
+    reduced[v] = highest - dual[v];  // the empty path into v
+    queue.push({reduced[v], v});
   }
+  // Relax the residual arc u -> v of cost `cost`, u settled.
+  const auto relax = [&](std::size_t u, std::size_t v, long long cost) {
+    const long long rc = cost + dual[u] - dual[v];
+    assert(rc >= 0 && "the potentials leave a residual arc below zero");
+    if (!done[v] && reduced[u] + rc < reduced[v]) {
+      reduced[v] = reduced[u] + rc;
+      queue.push({reduced[v], v});
+    }
+  };
+  while (!queue.empty()) {
+    const auto [d, u] = queue.top();
+    queue.pop();
+    if (done[u] || d != reduced[u]) continue;
+    done[u] = 1;
+    if (u < net.n) {
+      // Out of a mentee: to each candidate mentor not theirs, to the sink when matched.
+      for (auto k = net.first[u]; k < net.first[u + 1]; ++k)
+        if (static_cast<int>(net.out[k].first) != mentor_of[u])
+          relax(u, net.n + net.out[k].first, net.out[k].second);
+      if (mentor_of[u] >= 0) relax(u, net.sink, net.unmatched);
+    } else if (u < net.sink) {
+      // Out of a mentor: to each of their mentees (the pair undone), to the sink with a place.
+      const auto mentor = u - net.n;
+      for (auto k = net.first_in[mentor]; k < net.first_in[mentor + 1]; ++k)
+        if (mentor_of[net.in[k].first] == static_cast<int>(mentor))
+          relax(u, net.in[k].first, -net.in[k].second);
+      if (load[mentor] < places[mentor]) relax(u, net.sink, 0);
+    } else {
+      // Out of the sink: to each mentor with a mentee, to each mentee left out.
+      for (std::size_t mentor = 0; mentor < net.m; ++mentor)
+        if (load[mentor] > 0) relax(u, net.n + mentor, 0);
+      for (std::size_t e = 0; e < net.n; ++e)
+        if (mentor_of[e] < 0) relax(u, e, -net.unmatched);
+    }
+  }
+  std::vector<long long> potential(nodes);
+  for (std::size_t v = 0; v < nodes; ++v) potential[v] = reduced[v] - highest + dual[v];
+  return potential;
+}
+
+}  // namespace
+
+// A min-cost flow solved by LEMON's network simplex (COIN-OR LEMON, Debian liblemon-dev): every
+// mentee supplies one unit, which reaches the sink through a mentor (at most their places) or
+// straight (left out). Its optimum is the most mentees matched, then the highest total score.
+Assignment assign(const AssignmentProblem& problem, Ties ties) {
+  const Network net(problem);
+  lemon::SmartDigraph graph;
+  graph.reserveNode(static_cast<int>(net.sink + 1));
+  graph.reserveArc(static_cast<int>(problem.edges.size() + net.n + net.m));
+  for (std::size_t v = 0; v <= net.sink; ++v) graph.addNode();
+  const auto node = [&](std::size_t v) { return graph.nodeFromId(static_cast<int>(v)); };
+  lemon::SmartDigraph::ArcMap<int> capacity(graph);
+  lemon::SmartDigraph::ArcMap<long long> cost(graph);
+  lemon::SmartDigraph::NodeMap<int> supply(graph, 0);
+  // Arc ids: the candidates in the order of net.out, then each mentee's arc to the sink, then
+  // each mentor's.
+  for (std::size_t e = 0; e < net.n; ++e)
+    for (auto k = net.first[e]; k < net.first[e + 1]; ++k) {
+      const auto arc = graph.addArc(node(e), node(net.n + net.out[k].first));
+      capacity[arc] = 1;
+      cost[arc] = net.out[k].second;
+    }
+  for (std::size_t e = 0; e < net.n; ++e) {
+    const auto arc = graph.addArc(node(e), node(net.sink));
+    capacity[arc] = 1;
+    cost[arc] = net.unmatched;
+    supply[node(e)] = 1;
+  }
+  for (std::size_t k = 0; k < net.m; ++k) {
+    const auto arc = graph.addArc(node(net.n + k), node(net.sink));
+    capacity[arc] = problem.places[k];
+    cost[arc] = 0;
+  }
+  supply[node(net.sink)] = -static_cast<int>(net.n);
+
+  using Simplex = lemon::NetworkSimplex<lemon::SmartDigraph, int, long long>;
+  Simplex simplex(graph);
+  simplex.upperMap(capacity).costMap(cost).supplyMap(supply);
+  if (simplex.run() != Simplex::OPTIMAL)
+    throw std::logic_error("assign: the network simplex found no optimum");
+  std::vector<long long> dual(net.sink + 1);
+  for (std::size_t v = 0; v <= net.sink; ++v) dual[v] = simplex.potential(node(v));
+
+  // Ties, among all optima: the flows these potentials price at zero are exactly the optimal
+  // ones (complementary slackness), so a second flow over them alone settles ties, favouring
+  // mentees earlier in the problem: mentee i's cost, max_score - score for a pair or
+  // max_score + 1 for being left out, weighs n - i there.
+  Simplex tied(graph);
+  if (ties == Ties::settled) {
+    lemon::SmartDigraph::ArcMap<int> lower(graph, 0);
+    lemon::SmartDigraph::ArcMap<long long> tie(graph, 0);
+    for (lemon::SmartDigraph::ArcIt arc(graph); arc != lemon::INVALID; ++arc) {
+      const auto from = static_cast<std::size_t>(graph.id(graph.source(arc)));
+      const auto to = static_cast<std::size_t>(graph.id(graph.target(arc)));
+      const auto reduced = cost[arc] + dual[from] - dual[to];
+      if (reduced < 0) lower[arc] = capacity[arc];
+      if (reduced > 0) capacity[arc] = 0;
+      if (from < net.n) {
+        const auto weight = static_cast<long long>(net.n - from);
+        tie[arc] = weight * (to == net.sink ? problem.max_score + 1 : cost[arc]);
+      }
+    }
+    tied.lowerMap(lower).upperMap(capacity).costMap(tie).supplyMap(supply);
+    if (tied.run() != Simplex::OPTIMAL)
+      throw std::logic_error("assign: the optimal flows admit no flow");
+  }
+  const auto& solved = ties == Ties::settled ? tied : simplex;
+
+  std::vector<int> mentor_of(net.n, -1);
+  std::vector<int> load(net.m, 0);
+  for (std::size_t e = 0; e < net.n; ++e)
+    for (auto k = net.first[e]; k < net.first[e + 1]; ++k)
+      if (solved.flow(graph.arcFromId(static_cast<int>(k))) > 0) {
+        mentor_of[e] = static_cast<int>(net.out[k].first);
+        ++load[net.out[k].first];
+      }
+  const auto potential = cheapest_entries(net, mentor_of, load, problem.places, dual);
 
   Assignment result;
   result.mentor_of = std::move(mentor_of);
   result.max_score = problem.max_score;
-  result.mentee_potential.assign(potential.begin(), potential.begin() + static_cast<long>(n));
-  result.mentor_potential.assign(potential.begin() + static_cast<long>(n),
-                                 potential.begin() + static_cast<long>(sink));
+  result.mentee_potential.assign(potential.begin(), potential.begin() + static_cast<long>(net.n));
+  result.mentor_potential.assign(potential.begin() + static_cast<long>(net.n),
+                                 potential.begin() + static_cast<long>(net.sink));
   return result;
 }
 

@@ -1,6 +1,6 @@
 // The assignment at the heart of `mentorcal match`: mentees to mentors with places, the most
 // mentees first, then the highest total score. A min-cost flow on the sparse graph of candidate
-// pairs, solved one mentee at a time (docs/ALGORITHM.md, "Matching").
+// pairs, solved by LEMON's network simplex (docs/ALGORITHM.md, "Matching").
 //
 //   AssignmentProblem problem{.mentees = 2, .places = {1}, .edges = {{0, 0, 30}, {1, 0, 10}}};
 //   auto a = assign(problem);  // a.mentor_of == {0, -1}: one place, the higher score takes it
@@ -32,19 +32,23 @@ struct Assignment {
   std::vector<long long> mentor_potential;
   int max_score = 0;
 
-  // Whether adding `edge` to the problem could not improve the assignment: its reduced cost
-  // under these potentials is non-negative. When every pair left out is admitted, the
-  // assignment is optimal over all of them.
-  bool admits(const CandidateEdge& edge) const {
+  // The edge's reduced cost under these potentials: when it is non-negative, adding the edge
+  // to the problem could not improve the assignment. When every pair left out is admitted
+  // (`admits`), the assignment is optimal over all of them.
+  long long reduced_cost(const CandidateEdge& edge) const {
     return static_cast<long long>(max_score - edge.score) + mentee_potential[edge.mentee] -
-               mentor_potential[edge.mentor] >=
-           0;
+           mentor_potential[edge.mentor];
   }
+  bool admits(const CandidateEdge& edge) const { return reduced_cost(edge) >= 0; }
 };
 
-// The most mentees assigned, then the highest total score, with each mentor's places. Ties
-// resolve the same way every time: mentees are taken in index order, and among equally good
-// changes the one that moves fewest earlier mentees is made (then by node index).
-Assignment assign(const AssignmentProblem& problem);
+// How assign chooses among equally good assignments: `settled` favours mentees earlier in the
+// problem (a second flow, over the optimal ones); `any` takes the first optimum found, which
+// is quicker and enough while more edges are to come.
+enum class Ties { settled, any };
+
+// The most mentees assigned, then the highest total score, with each mentor's places. The same
+// problem (edges in the same order) gives the same assignment every time.
+Assignment assign(const AssignmentProblem& problem, Ties ties = Ties::settled);
 
 }  // namespace mentorcal::matching

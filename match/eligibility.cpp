@@ -189,6 +189,8 @@ Eligibility::Eligibility(const Program& program, std::span<const std::size_t> me
   goals_.assign(n * topic_words_, 0);
   languages_.assign(n * language_words_, 0);
   department_.assign(n, -1);
+  avoids_.assign(n, 0);
+  level_.assign(n, kNoLevel);
   const auto set_bits = [](std::vector<std::uint64_t>& bits, std::size_t base,
                            const std::vector<std::string>& items,
                            const std::unordered_map<std::string, std::size_t>& ids) {
@@ -202,6 +204,8 @@ Eligibility::Eligibility(const Program& program, std::span<const std::size_t> me
     set_bits(skills_, i * topic_words_, profile.skills, topics);
     set_bits(goals_, i * topic_words_, profile.goals, topics);
     set_bits(languages_, i * language_words_, profile.languages, languages);
+    avoids_[i] = !profile.avoid.empty();
+    if (profile.level) level_[i] = *profile.level;
     if (!profile.department.empty())
       department_[i] =
           departments.emplace(lowercase(profile.department), static_cast<int>(departments.size()))
@@ -217,21 +221,22 @@ bool Eligibility::shares(const std::vector<std::uint64_t>& bits, std::size_t wor
 }
 
 Obstacle Eligibility::rule_against(std::size_t mentor, std::size_t mentee) const {
-  const auto& m = program_.people[mentor];
-  const auto& e = program_.people[mentee];
   const auto& settings = program_.matching;
-  const auto lists = [](const std::vector<std::size_t>& list, std::size_t who) {
-    return !list.empty() && std::find(list.begin(), list.end(), who) != list.end();
+  const auto lists = [&](std::size_t person, std::size_t who) {
+    if (!avoids_[person]) return false;
+    const auto& list = program_.people[person].profile.avoid;
+    return std::find(list.begin(), list.end(), who) != list.end();
   };
-  if (lists(m.profile.avoid, mentee)) return Obstacle::mentor_avoids;
-  if (lists(e.profile.avoid, mentor)) return Obstacle::mentee_avoids;
+  if (lists(mentor, mentee)) return Obstacle::mentor_avoids;
+  if (lists(mentee, mentor)) return Obstacle::mentee_avoids;
   if (settings.avoid_same_department && department_[mentor] >= 0 &&
       department_[mentor] == department_[mentee])
     return Obstacle::same_department;
   if (settings.require_common_language && !shares(languages_, language_words_, mentor, mentee))
     return Obstacle::no_common_language;
-  if (settings.min_level_gap && (!m.profile.level || !e.profile.level ||
-                                 *m.profile.level - *e.profile.level < *settings.min_level_gap))
+  if (settings.min_level_gap &&
+      (level_[mentor] == kNoLevel || level_[mentee] == kNoLevel ||
+       static_cast<long long>(level_[mentor]) - level_[mentee] < *settings.min_level_gap))
     return Obstacle::level_gap;
   return Obstacle::none;
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ class Eligibility {
   std::string why(Obstacle obstacle, std::size_t mentor, std::size_t mentee) const;
 
   std::size_t calendar_classes() const { return mentor_classes_ + mentee_classes_; }
+  // A prepared person's calendar class, among their role's classes: people of one class are
+  // alike to `calendars`.
+  std::size_t calendar_class(std::size_t person) const { return class_of_[person]; }
   std::size_t calendar_checks() const { return calendar_checks_; }
 
  private:
@@ -72,6 +76,11 @@ class Eligibility {
   std::size_t language_words_ = 0;
   std::vector<std::uint64_t> languages_;
   std::vector<int> department_;  // -1 when none
+  // Per person, so that checking a pair reads no Person: whether their avoid list has anyone,
+  // and their level.
+  std::vector<char> avoids_;
+  static constexpr int kNoLevel = std::numeric_limits<int>::min();
+  std::vector<int> level_;
 };
 
 // Someone as people read them: "m-02 (Ann Lee)".

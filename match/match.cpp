@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -100,47 +101,48 @@ std::string places_text(int n) {
 class Matcher {
  public:
   Matcher(const Program& program, const Cohort& cohort, const Eligibility& eligibility)
-      : program_(program), cohort_(cohort), eligibility_(eligibility) {
+      : cohort_(cohort), eligibility_(eligibility), program_(program) {
     const auto& s = program.matching;
     const int best_preference =
         s.preference_weights.empty()
             ? 0
             : *std::max_element(s.preference_weights.begin(), s.preference_weights.end());
-    for (const auto e : cohort.mentees)
-      max_score_ = std::max(
-          max_score_, s.goal_weight * static_cast<int>(program.people[e].profile.goals.size()) +
-                          s.language_weight + best_preference);
+    unpreferred_score_.reserve(cohort.mentees.size());
+    for (const auto e : cohort.mentees) {
+      const int unpreferred =
+          s.goal_weight * static_cast<int>(program.people[e].profile.goals.size()) +
+          s.language_weight;
+      unpreferred_score_.push_back(unpreferred);
+      max_score_ = std::max(max_score_, unpreferred + best_preference);
+    }
+    local_.assign(program.people.size(), kNotHere);
+    for (std::size_t k = 0; k < cohort.mentors.size(); ++k)
+      local_[cohort.mentors[k]] = static_cast<std::uint32_t>(k);
     places_.reserve(cohort.mentors.size());
-    for (const auto m : cohort.mentors) places_.push_back(cohort.places[m]);
-  }
-
-  // Calls visit(local mentor, terms) for every eligible mentor of local mentee `j` with a place.
-  template <typename Visit>
-  void for_each_eligible(std::size_t j, const Visit& visit) const {
-    const auto mentee = cohort_.mentees[j];
-    for (std::size_t k = 0; k < cohort_.mentors.size(); ++k) {
-      if (places_[k] == 0) continue;
-      const auto mentor = cohort_.mentors[k];
-      if (eligibility_.obstacle(mentor, mentee) != Obstacle::none) continue;
-      visit(k, eligibility_.score(mentor, mentee));
+    for (std::size_t k = 0; k < cohort.mentors.size(); ++k) {
+      places_.push_back(cohort.places[cohort.mentors[k]]);
+      const auto c = eligibility.calendar_class(cohort.mentors[k]);
+      if (c >= by_class_.size()) by_class_.resize(c + 1);
+      by_class_[c].push_back(static_cast<std::uint32_t>(k));
     }
   }
 
   // The optimum over every eligible pair: solved over each mentee's best kept candidates, then
-  // proved by the potentials, every pair left out having a non-negative reduced cost; pairs
-  // that do not are added and the assignment solved again.
+  // proved by the potentials, every pair left out having a non-negative reduced cost; of the
+  // pairs that do not, each mentee's most negative few are added and the assignment solved
+  // again.
   matching::Assignment solve(std::size_t& rounds) {
+    const auto better = [](const matching::CandidateEdge& a, const matching::CandidateEdge& b) {
+      return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
+    };
     if (kept_.empty()) {
       kept_.resize(cohort_.mentees.size());
+      const std::vector<long long> everyone(places_.size(), 1);  // all above a floor of 0
       for_each_index_in_parallel(cohort_.mentees.size(), [&](std::size_t j) {
         auto& kept = kept_[j];
-        for_each_eligible(j, [&](std::size_t k, const ScoreTerms& terms) {
-          kept.push_back(
-              {static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(k), terms.total()});
+        for_each_eligible(j, by_class_, everyone, 0, [&](std::size_t k, int score) {
+          kept.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(k), score});
         });
-        const auto better = [](const matching::CandidateEdge& a, const matching::CandidateEdge& b) {
-          return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
-        };
         if (kept.size() > kFirstCandidates) {
           std::nth_element(kept.begin(), kept.begin() + kFirstCandidates, kept.end(), better);
           kept.resize(kFirstCandidates);
@@ -157,25 +159,68 @@ class Matcher {
       problem.max_score = max_score_;
       for (const auto& kept : kept_)
         problem.edges.insert(problem.edges.end(), kept.begin(), kept.end());
-      auto assignment = matching::assign(problem);
+      auto assignment = matching::assign(problem, matching::Ties::any);
+
+      // A pair (j, k) has reduced cost max_score - score + pi(j) - pi(k). A mentor whom j does
+      // not list scores at most unpreferred_score_[j], so the pair is admitted whatever its score
+      // when pi(k) <= pi(j) + max_score - unpreferred_score_[j]: only the mentors above that
+      // are looked at, each class's highest first, and the few j lists.
+      const auto& pi = assignment.mentor_potential;
+      auto by_price = by_class_;
+      for (auto& members : by_price)
+        std::sort(members.begin(), members.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return pi[a] != pi[b] ? pi[a] > pi[b] : a < b;
+        });
+      // The most negative first, a few at a time: most of the others stop being negative once a
+      // few are in.
+      const auto keep_most_negative = [&](std::vector<matching::CandidateEdge>& edges) {
+        const auto more_negative = [&](const matching::CandidateEdge& a,
+                                       const matching::CandidateEdge& b) {
+          const auto ra = assignment.reduced_cost(a);
+          const auto rb = assignment.reduced_cost(b);
+          return ra != rb ? ra < rb : a.mentor < b.mentor;
+        };
+        if (edges.size() > kAddedPerRound) {
+          std::nth_element(edges.begin(), edges.begin() + kAddedPerRound, edges.end(),
+                           more_negative);
+          edges.resize(kAddedPerRound);
+        }
+        std::sort(edges.begin(), edges.end(), more_negative);
+      };
       std::vector<std::vector<matching::CandidateEdge>> added(cohort_.mentees.size());
       for_each_index_in_parallel(cohort_.mentees.size(), [&](std::size_t j) {
         const auto& kept = kept_[j];
-        for_each_eligible(j, [&](std::size_t k, const ScoreTerms& terms) {
+        auto& mine = added[j];
+        const long long floor = assignment.mentee_potential[j] + max_score_ - unpreferred_score_[j];
+        const auto consider = [&](std::size_t k, int score) {
           const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
-                                             static_cast<std::uint32_t>(k), terms.total()};
+                                             static_cast<std::uint32_t>(k), score};
           if (assignment.admits(edge)) return;
           if (std::none_of(kept.begin(), kept.end(),
                            [&](const auto& c) { return c.mentor == edge.mentor; }))
-            added[j].push_back(edge);
-        });
+            mine.push_back(edge);
+          if (mine.size() >= kCollected) keep_most_negative(mine);
+        };
+        for_each_eligible(j, by_price, pi, floor, consider);
+        const auto mentee = cohort_.mentees[j];
+        const auto& prefers = program_.people[mentee].profile.prefers;
+        for (auto it = prefers.begin(); it != prefers.end(); ++it) {
+          const auto mentor = *it;
+          const auto k = local_[mentor];
+          if (k == kNotHere || pi[k] > floor || places_[k] == 0 ||
+              std::find(prefers.begin(), it, mentor) != it ||
+              eligibility_.obstacle(mentor, mentee) != Obstacle::none)
+            continue;
+          consider(k, eligibility_.score(mentor, mentee).total());
+        }
+        keep_most_negative(mine);
       });
       bool any = false;
       for (std::size_t j = 0; j < added.size(); ++j) {
         any = any || !added[j].empty();
         kept_[j].insert(kept_[j].end(), added[j].begin(), added[j].end());
       }
-      if (!any) return assignment;
+      if (!any) return matching::assign(problem);
     }
   }
 
@@ -183,13 +228,43 @@ class Matcher {
 
  private:
   // Enough for most mentees to find their mentor among them; the proof adds what is missing.
-  static constexpr std::size_t kFirstCandidates = 12;
+  static constexpr std::size_t kFirstCandidates = 24;
+  // Pairs added per mentee and round, the most negative reduced costs first.
+  static constexpr std::size_t kAddedPerRound = 8;
+  // How many a mentee's search collects before it keeps only the kAddedPerRound best.
+  static constexpr std::size_t kCollected = 256;
 
-  const Program& program_;
+  // Calls visit(local mentor, score) for every eligible mentor k of local mentee `j` with a
+  // place whose priced[k] is above `floor`, calendar class by class; `classes` lists each
+  // class's mentors by priced[k], highest first.
+  template <typename Visit>
+  void for_each_eligible(std::size_t j, const std::vector<std::vector<std::uint32_t>>& classes,
+                         const std::vector<long long>& priced, long long floor,
+                         const Visit& visit) const {
+    const auto mentee = cohort_.mentees[j];
+    for (const auto& members : classes) {
+      if (members.empty() || priced[members.front()] <= floor) continue;
+      if (eligibility_.calendars(cohort_.mentors[members.front()], mentee) != Obstacle::none)
+        continue;
+      for (const auto k : members) {
+        if (priced[k] <= floor) break;
+        if (places_[k] == 0) continue;
+        const auto mentor = cohort_.mentors[k];
+        if (eligibility_.rule_against(mentor, mentee) != Obstacle::none) continue;
+        visit(k, eligibility_.score(mentor, mentee).total());
+      }
+    }
+  }
+
   const Cohort& cohort_;
   const Eligibility& eligibility_;
   int max_score_ = 0;
-  std::vector<int> places_;                                 // per local mentor
+  static constexpr std::uint32_t kNotHere = UINT32_MAX;
+  const Program& program_;
+  std::vector<int> unpreferred_score_;  // per local mentee: no mentor they do not list scores more
+  std::vector<std::uint32_t> local_;    // per person: their local mentor index, or kNotHere
+  std::vector<int> places_;             // per local mentor
+  std::vector<std::vector<std::uint32_t>> by_class_;        // per calendar class: local mentors
   std::vector<std::vector<matching::CandidateEdge>> kept_;  // per local mentee
 };
 

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libhowardhinnant-date-dev tzdata libical-dev libboost-dev libsqlite3-dev sqlite3
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev unicode-cldr-core
-  libabsl-dev libglpk-dev python3-icalendar python3-recurring-ical-events libssl-dev zlib1g-dev
+  libabsl-dev libglpk-dev liblemon-dev python3-icalendar python3-recurring-ical-events libssl-dev zlib1g-dev
   libmimalloc-dev chromium
 )
 # Node.js may come from another origin than Debian; take Debian's only when there is none.

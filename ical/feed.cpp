@@ -51,30 +51,34 @@ std::string text_of(icalproperty* property) {
 // Who a feed speaks to: the program feed is neutral, a person's feed speaks to that person.
 enum class Reader { program, mentor, mentee };
 constexpr std::size_t kReaders = 3;
+// The plain form is made for people's feeds only (PRODUCT.md, "Plain feeds"): there is no plain
+// program feed, so its events are made from the mentor reader on.
+constexpr std::size_t kFirstPersonReader = static_cast<std::size_t>(Reader::mentor);
+
+// Each reader's SUMMARY and DESCRIPTION lines, serialised.
+using ReaderTexts = std::array<std::string, kReaders>;
 
 // A VEVENT's text, built from properties serialised one by one as libical serialises a component
 // (its BEGIN line, each property in the order added, its END line): the parts around SUMMARY and
-// DESCRIPTION are made once, and only those two are made for each reader.
+// DESCRIPTION are made once, and only those two are made for each reader. What every event of a
+// series shares comes in already serialised (add_serialised), made once for the series.
 class EventText {
  public:
   EventText() : head_("BEGIN:VEVENT\r\n") {}
-  void add(icalproperty* property) { (texts_started_ ? tail_ : head_) += text_of(property); }
-  void add_texts(const std::array<std::pair<std::string, std::string>, kReaders>& texts) {
-    for (std::size_t r = 0; r < kReaders; ++r)
-      texts_[r] = text_of(icalproperty_new_summary(texts[r].first.c_str())) +
-                  text_of(icalproperty_new_description(texts[r].second.c_str()));
-    texts_started_ = true;
-  }
-  void append_to(std::array<std::string, kReaders>& events) const {
-    for (std::size_t r = 0; r < kReaders; ++r) events[r] += head_ + texts_[r] + tail_ + kEnd;
+  void add(icalproperty* property) { add_serialised(text_of(property)); }
+  void add_serialised(std::string_view text) { (texts_ ? tail_ : head_) += text; }
+  void add_texts(const ReaderTexts& texts) { texts_ = &texts; }
+  // Appends the event for each reader from `first` on.
+  void append_to(std::array<std::string, kReaders>& events, std::size_t first = 0) const {
+    assert(texts_);
+    for (std::size_t r = first; r < kReaders; ++r) events[r] += head_ + (*texts_)[r] + tail_ + kEnd;
   }
 
  private:
   static constexpr const char* kEnd = "END:VEVENT\r\n";
   std::string head_;
-  std::array<std::string, kReaders> texts_;
+  const ReaderTexts* texts_ = nullptr;  // outlives the event
   std::string tail_;
-  bool texts_started_ = false;
 };
 
 // One series of the feed with the people and the pair it belongs to.
@@ -398,18 +402,40 @@ std::string summary_for(const Session& session, Reader reader) {
   return "Mentoring: " + mentor + " / " + mentee;
 }
 
-// The properties a series' master event and its moved occurrences share, after their times.
-void add_common(EventText& event, const Session& session,
-                const std::array<std::pair<std::string, std::string>, kReaders>& texts) {
+// The properties every event of a series shares, after its times, serialised once: SEQUENCE
+// before the reader's SUMMARY and DESCRIPTION, LOCATION, ORGANIZER, ATTENDEE and STATUS after.
+struct SharedProperties {
+  std::string before_texts;
+  std::string after_texts;
+};
+
+SharedProperties shared_properties(const Session& session) {
   const Series& series = *session.series;
-  event.add(icalproperty_new_sequence(series.sequence));
-  event.add_texts(texts);
+  EventText before, after;
+  before.add(icalproperty_new_sequence(series.sequence));
+  const ReaderTexts none;
+  after.add_texts(none);
   if (session.pair && !session.pair->location.empty())
-    event.add(icalproperty_new_location(session.pair->location.c_str()));
-  add_party(event, true, session.mentor, session.mentor_email);
-  add_party(event, false, session.mentee, session.mentee_email);
-  event.add(
+    after.add(icalproperty_new_location(session.pair->location.c_str()));
+  add_party(after, true, session.mentor, session.mentor_email);
+  add_party(after, false, session.mentee, session.mentee_email);
+  after.add(
       icalproperty_new_status(session.cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+  std::array<std::string, kReaders> b, a;
+  before.add_texts(none);
+  before.append_to(b);
+  after.append_to(a);
+  const auto strip = [](const std::string& event) {
+    constexpr std::string_view begin = "BEGIN:VEVENT\r\n", end = "END:VEVENT\r\n";
+    return event.substr(begin.size(), event.size() - begin.size() - end.size());
+  };
+  return {strip(b[0]), strip(a[0])};
+}
+
+void add_common(EventText& event, const SharedProperties& shared, const ReaderTexts& texts) {
+  event.add_serialised(shared.before_texts);
+  event.add_texts(texts);
+  event.add_serialised(shared.after_texts);
 }
 
 EventText new_event(const Series& series) {
@@ -444,7 +470,9 @@ std::string occurrence_uid(const Series& series, const Occurrence& occurrence) {
 // cancelled.
 class SessionVoices {
  public:
-  SessionVoices(const Session& session, const Zone& zone) : session_(session) {
+  // The texts of readers from `first_reader` on; the others stay empty.
+  SessionVoices(const Session& session, const Zone& zone, std::size_t first_reader = 0)
+      : session_(session), first_reader_(first_reader) {
     if (session.cancelled) return;
     mentor_readings_ = readings_of(*session.series, zone, session.mentor->zone);
     mentee_readings_ = readings_of(*session.series, zone, session.mentee->zone);
@@ -457,14 +485,13 @@ class SessionVoices {
   }
 
   // The texts of the series' usual event.
-  std::array<std::pair<std::string, std::string>, kReaders> series() const {
+  ReaderTexts series() const {
     return texts([&](const Party& first, const Party& second) {
       return series_description(session_, first, second);
     });
   }
   // The texts of a moved occurrence.
-  std::array<std::pair<std::string, std::string>, kReaders> moved(
-      const Zone& zone, const Occurrence& occurrence) const {
+  ReaderTexts moved(const Zone& zone, const Occurrence& occurrence) const {
     return texts([&](const Party& first, const Party& second) {
       return moved_description(session_, zone, occurrence, first, second);
     });
@@ -472,34 +499,43 @@ class SessionVoices {
 
  private:
   template <typename Describe>
-  std::array<std::pair<std::string, std::string>, kReaders> texts(const Describe& describe) const {
-    std::array<std::pair<std::string, std::string>, kReaders> out;
-    for (std::size_t r = 0; r < kReaders; ++r)
-      out[r] = {summary_for(session_, static_cast<Reader>(r)),
-                describe(voices_[r].first, voices_[r].second)};
+  ReaderTexts texts(const Describe& describe) const {
+    ReaderTexts out;
+    for (std::size_t r = first_reader_; r < kReaders; ++r)
+      out[r] =
+          text_of(icalproperty_new_summary(summary_for(session_, static_cast<Reader>(r)).c_str())) +
+          text_of(
+              icalproperty_new_description(describe(voices_[r].first, voices_[r].second).c_str()));
     return out;
   }
 
   const Session& session_;
+  std::size_t first_reader_;
   std::optional<Readings> mentor_readings_, mentee_readings_;
   std::array<std::pair<Party, Party>, kReaders> voices_;
 };
 
 // A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
 void render_plain_session(const Session& session, const Zone& zone, const SessionVoices& voices,
-                          RenderedSession& rendered) {
+                          const SharedProperties& shared, RenderedSession& rendered) {
   const Series& series = *session.series;
+  const auto dtstamp = text_of(icalproperty_new_dtstamp(utc_value(series.dtstamp)));
+  const auto usual = voices.series();
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state == OccurrenceState::skipped) continue;
     EventText event;
     event.add(icalproperty_new_uid(occurrence_uid(series, occurrence).c_str()));
-    event.add(icalproperty_new_dtstamp(utc_value(series.dtstamp)));
+    event.add_serialised(dtstamp);
     event.add(icalproperty_new_dtstart(utc_value(occurrence.at.start)));
     event.add(icalproperty_new_dtend(utc_value(occurrence.at.end)));
-    add_common(event, session,
-               occurrence.state == OccurrenceState::moved ? voices.moved(zone, occurrence)
-                                                          : voices.series());
-    event.append_to(rendered.events);
+    if (occurrence.state == OccurrenceState::moved) {
+      const auto moved = voices.moved(zone, occurrence);
+      add_common(event, shared, moved);
+      event.append_to(rendered.events, kFirstPersonReader);
+    } else {
+      add_common(event, shared, usual);
+      event.append_to(rendered.events, kFirstPersonReader);
+    }
   }
 }
 
@@ -507,9 +543,10 @@ RenderedSession render_session(const Program& program, const Session& session, b
   const Series& series = *session.series;
   const Zone zone = zone_of(series);
   RenderedSession rendered{series.mentor_id, series.zone, program.start, program.end, {}};
-  const SessionVoices voices(session, zone);
+  const SessionVoices voices(session, zone, plain ? kFirstPersonReader : 0);
+  const auto shared = shared_properties(session);
   if (plain) {
-    render_plain_session(session, zone, voices, rendered);
+    render_plain_session(session, zone, voices, shared, rendered);
     return rendered;
   }
   for (const auto& occurrence : series.occurrences) {
@@ -529,7 +566,8 @@ RenderedSession render_session(const Program& program, const Session& session, b
     master.add(
         with_tzid(icalproperty_new_exdate(wall_clock_value(occurrence.nominal)), zone.name()));
   }
-  add_common(master, session, voices.series());
+  const auto usual = voices.series();
+  add_common(master, shared, usual);
   master.append_to(rendered.events);
 
   for (const auto& occurrence : series.occurrences) {
@@ -539,7 +577,8 @@ RenderedSession render_session(const Program& program, const Session& session, b
                         zone.name()));
     moved.add(zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
     moved.add(zoned(icalproperty_new_dtend, zone, occurrence.at.end));
-    add_common(moved, session, voices.moved(zone, occurrence));
+    const auto texts = voices.moved(zone, occurrence);
+    add_common(moved, shared, texts);
     moved.append_to(rendered.events);
   }
   return rendered;
@@ -657,8 +696,10 @@ std::map<std::string, std::string> render_feeds(const Program& program, const Sc
     rendered[i] = render_session(program, index.sessions()[i], options.plain);
   });
 
-  // The program feed first: the largest, it should not be the one left at the end.
-  std::vector<std::string_view> ids{""};
+  // The program feed first: the largest, it should not be the one left at the end. The plain
+  // form has none.
+  std::vector<std::string_view> ids;
+  if (!options.plain) ids.push_back("");
   for (const auto& person : index.by_person()) ids.push_back(person.first);
   std::vector<std::string> feeds(ids.size());
   for_each_index_in_parallel(ids.size(), [&](std::size_t i) {

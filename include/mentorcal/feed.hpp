@@ -29,7 +29,8 @@ struct FeedOptions {
   // place its own VEVENT in UTC, without RRULE, EXDATE, RECURRENCE-ID or VTIMEZONE, its UID the
   // series' with the occurrence's date in the series zone
   // ("acme-2027-m-01-e-01-20270113@mentorcal"). The same instants, SUMMARY, DESCRIPTION, LOCATION,
-  // ORGANIZER and ATTENDEE as the usual form.
+  // ORGANIZER and ATTENDEE as the usual form. People's feeds only: render_feeds gives no program
+  // feed in this form, and render_feed's program feed is empty of events.
   bool plain = false;
 };
 

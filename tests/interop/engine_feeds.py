@@ -68,9 +68,12 @@ def main():
         feeds = os.path.join(out, "feeds")
         names = [name for name in sorted(os.listdir(feeds)) if name.endswith(".ics")]
         plain_names = sorted(os.listdir(os.path.join(feeds, "plain")))
-        if plain_names != names:
+        # Every person's feed in the plain form too; the program feed only in the usual form.
+        people_names = [name for name in names if name != "program.ics"]
+        if plain_names != people_names:
             failed += 1
-            print(f"feeds/plain/ holds {len(plain_names)} feeds, feeds/ {len(names)}")
+            print(f"feeds/plain/ holds {len(plain_names)} feeds, feeds/ {len(people_names)} "
+                  f"people's feeds")
         for name in names + [os.path.join("plain", name) for name in plain_names]:
             plain = name.startswith("plain")
             base = os.path.basename(name)

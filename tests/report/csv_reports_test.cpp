@@ -57,6 +57,7 @@ TEST(SessionsCsv, AFieldASpreadsheetWouldRunAsAFormulaIsWrittenAsText) {
   Schedule schedule;
   schedule.pairs.push_back(
       scheduled("m", "t", {occurrence(OccurrenceState::held, utc(date::March / 1 / 2027, 0h))}));
+  schedule.pairs.push_back({"m", "l", "", "", std::nullopt, {"share no hour"}, "", {}});
   for (const auto& name : names) {
     program.people[0].name = name;
     const auto table = read_back(sessions_csv(program, schedule));

@@ -8,8 +8,11 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <random>
+#include <set>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -99,69 +102,105 @@ void remove_tree(const fs::path& path) {
 
 }  // namespace
 
-std::string write_output_dir(const std::string& out_dir, const OutputFiles& files) {
-  const fs::path target = fs::absolute(out_dir).lexically_normal();
-  const fs::path parent = target.parent_path();
+struct StagedOutput::State {
+  fs::path target;
+  fs::path staging;
+  int dir = -1;      // the staging directory, open
+  int old_dir = -1;  // the earlier output, open, or -1 when there is none
+  bool committed = false;
+  std::mutex lock;             // guards what follows
+  std::set<std::string> made;  // folders made in the staging directory
+  std::string error;           // the first failure
+  std::atomic<bool> failed{false};
+
+  ~State() {
+    if (old_dir >= 0) ::close(old_dir);
+    if (dir >= 0) ::close(dir);
+    if (!committed) remove_tree(staging);
+  }
+
+  void fail(std::string sentence) {
+    const std::lock_guard hold(lock);
+    if (error.empty()) error = std::move(sentence);
+    failed = true;
+  }
+};
+
+StagedOutput::StagedOutput(std::unique_ptr<State> state) : state_(std::move(state)) {}
+StagedOutput::~StagedOutput() = default;
+
+std::unique_ptr<StagedOutput> StagedOutput::open(const std::string& out_dir, std::string* error) {
+  auto state = std::make_unique<State>();
+  state->target = fs::absolute(out_dir).lexically_normal();
+  const fs::path parent = state->target.parent_path();
   std::error_code ec;
   fs::create_directories(parent, ec);
-  if (ec) return "cannot create " + parent.generic_string() + ": " + ec.message();
-  if (fs::exists(target, ec) && !fs::is_directory(target, ec))
-    return target.generic_string() + " exists and is not a directory";
-
+  if (ec) {
+    *error = "cannot create " + parent.generic_string() + ": " + ec.message();
+    return nullptr;
+  }
+  if (fs::exists(state->target, ec) && !fs::is_directory(state->target, ec)) {
+    *error = state->target.generic_string() + " exists and is not a directory";
+    return nullptr;
+  }
   std::random_device entropy;
-  const fs::path staging =
-      parent / ("." + target.filename().string() + ".new-" + std::to_string(entropy()));
+  const auto staging =
+      parent / ("." + state->target.filename().string() + ".new-" + std::to_string(entropy()));
   fs::create_directory(staging, ec);
-  if (ec) return "cannot create " + staging.generic_string() + ": " + ec.message();
-  const auto abandon = [&](std::string error) {
-    remove_tree(staging);
-    return error;
-  };
-  // Files are opened relative to the staging directory and each folder is made once (the files
-  // come sorted): a pass writes tens of thousands of feeds into one folder. The folders are made
-  // first, then the files are written on the machine's threads; the first failure, in file
-  // order, is the one reported.
-  const int dir = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return abandon(errno_text("cannot open", staging));
-  std::vector<const OutputFiles::value_type*> entries;
-  entries.reserve(files.size());
-  std::string_view made;  // the folder of the previous file
-  for (const auto& entry : files) {
-    const auto& name = entry.first;
-    const auto slash = name.rfind('/');
-    const std::string_view folder{name.data(), slash == std::string::npos ? 0 : slash};
-    if (!folder.empty() && folder != made) {
-      fs::create_directories(staging / folder, ec);
-      if (ec) {
-        ::close(dir);
-        return abandon("cannot create " + (staging / folder).generic_string());
-      }
-      made = folder;
-    }
-    entries.push_back(&entry);
+  if (ec) {
+    *error = "cannot create " + staging.generic_string() + ": " + ec.message();
+    state->committed = true;  // nothing to remove
+    return nullptr;
   }
-  const int old_dir = ::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  std::vector<std::string> errors(entries.size());
-  std::atomic<bool> failed{false};
-  for_each_index_in_parallel(entries.size(), [&](std::size_t i) {
-    const auto& [name, text] = *entries[i];
-    if (failed || link_unchanged(old_dir, dir, name, text)) return;
-    errors[i] = write_file(dir, staging, name, text);
-    if (!errors[i].empty()) failed = true;
-  });
-  if (old_dir >= 0) ::close(old_dir);
-  ::close(dir);
-  for (auto& error : errors)
-    if (!error.empty()) return abandon(std::move(error));
+  state->staging = staging;
+  // Files are opened relative to the staging directory: a pass writes tens of thousands of feeds
+  // into one folder.
+  state->dir = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (state->dir < 0) {
+    *error = errno_text("cannot open", staging);
+    return nullptr;
+  }
+  state->old_dir = ::open(state->target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return std::unique_ptr<StagedOutput>(new StagedOutput(std::move(state)));
+}
 
-  if (fs::exists(target, ec)) {
-    // One atomic step: readers see the old tree or the new one, never a mixture.
-    if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0)
-      return abandon(errno_text("cannot replace", target));
-    remove_tree(staging);
-  } else if (::rename(staging.c_str(), target.c_str()) != 0) {
-    return abandon(errno_text("cannot create", target));
+void StagedOutput::write(const std::string& name, const std::string& text) {
+  auto& s = *state_;
+  if (s.failed) return;
+  if (const auto slash = name.rfind('/'); slash != std::string::npos) {
+    const auto folder = name.substr(0, slash);
+    const std::lock_guard hold(s.lock);
+    if (!s.made.contains(folder)) {
+      std::error_code ec;
+      fs::create_directories(s.staging / folder, ec);
+      if (ec) {
+        if (s.error.empty()) s.error = "cannot create " + (s.staging / folder).generic_string();
+        s.failed = true;
+        return;
+      }
+      s.made.insert(folder);
+    }
   }
+  if (link_unchanged(s.old_dir, s.dir, name, text)) return;
+  if (auto error = write_file(s.dir, s.staging, name, text); !error.empty())
+    s.fail(std::move(error));
+}
+
+std::string StagedOutput::commit() {
+  auto& s = *state_;
+  if (s.failed) return s.error;
+  std::error_code ec;
+  if (fs::exists(s.target, ec)) {
+    // One atomic step: readers see the old tree or the new one, never a mixture.
+    if (::renameat2(AT_FDCWD, s.staging.c_str(), AT_FDCWD, s.target.c_str(), RENAME_EXCHANGE) != 0)
+      return errno_text("cannot replace", s.target);
+    remove_tree(s.staging);  // the earlier tree, now
+    s.committed = true;
+    return {};
+  }
+  if (::rename(s.staging.c_str(), s.target.c_str()) != 0)
+    return errno_text("cannot create", s.target);
+  s.committed = true;
   return {};
 }
 

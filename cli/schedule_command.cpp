@@ -163,23 +163,31 @@ int run_schedule(const ScheduleCommandOptions& options) {
       std::fprintf(stderr, "\rplaced %zu of %zu pairs", done, total);
       if (done == total) std::fputc('\n', stderr);
     };
-  // The files are rendered in memory while the verifier checks the schedule; nothing is written
-  // before it has passed it.
-  OutputFiles files;
+  // The feeds are written as they are made, into a fresh directory beside OUT_DIR, while the
+  // verifier checks the schedule: OUT_DIR itself changes only once it has passed it, and every
+  // other file is written.
+  std::string error;
+  const auto out = StagedOutput::open(options.out_dir, &error);
+  if (!out) {
+    std::cerr << error << '\n';
+    return 1;
+  }
   const auto pass = run_pass(program, std::move(pass_options), [&](const Schedule& schedule) {
     timer.done("search");
-    files["schedule.json"] = schedule_to_json(schedule);
+    out->write("schedule.json", schedule_to_json(schedule));
     for (const bool plain : {false, true}) {
       FeedOptions options;
       options.plain = plain;
-      for (auto& [id, feed] : render_feeds(program, schedule, options))
-        files[(plain ? "feeds/plain/" : "feeds/") + (id.empty() ? std::string("program") : id) +
-              ".ics"] = std::move(feed);
+      render_feeds(program, schedule, options, [&](const std::string& id, std::string feed) {
+        out->write((plain ? "feeds/plain/" : "feeds/") +
+                       (id.empty() ? std::string("program") : id) + ".ics",
+                   feed);
+      });
     }
   });
   const auto& schedule = pass.schedule;
   const auto& violations = pass.violations;
-  timer.done("verify and render feeds");
+  timer.done("verify, render and write feeds");
   if (!violations.empty()) {
     std::cerr << "internal error: the schedule breaks " << violations.size()
               << " rule(s); nothing was written. This is a bug in mentorcal; please report it.\n";
@@ -191,15 +199,16 @@ int run_schedule(const ScheduleCommandOptions& options) {
   const auto summary = summarize(program, schedule);
   const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
   const auto figures = tally(program, schedule);
-  files["sessions.csv"] = sessions_csv(program, schedule);
-  files["load.csv"] = load_csv(figures);
-  files["report.html"] = report_html(program, schedule, summary, figures, changes, had_previous);
-  timer.done("render reports");
-  if (const auto error = write_output_dir(options.out_dir, files); !error.empty()) {
+  out->write("sessions.csv", sessions_csv(program, schedule));
+  out->write("load.csv", load_csv(figures));
+  out->write("report.html",
+             report_html(program, schedule, summary, figures, changes, had_previous));
+  timer.done("render and write reports");
+  if (const auto error = out->commit(); !error.empty()) {
     std::cerr << error << '\n';
     return 1;
   }
-  timer.done("write");
+  timer.done("swap into place");
   if (options.json)
     std::cout << summary_json(program, schedule, summary, changes);
   else

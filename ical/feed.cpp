@@ -687,8 +687,8 @@ std::string render_feed(const Program& program, const Schedule& schedule,
   return renderer.render(person_id, sessions);
 }
 
-std::map<std::string, std::string> render_feeds(const Program& program, const Schedule& schedule,
-                                                const FeedOptions& options) {
+void render_feeds(const Program& program, const Schedule& schedule, const FeedOptions& options,
+                  const std::function<void(const std::string& id, std::string feed)>& each) {
   FeedRenderer renderer(program, schedule, options);
   const SessionIndex& index = renderer.index();
   std::vector<RenderedSession> rendered(index.sessions().size());
@@ -701,15 +701,21 @@ std::map<std::string, std::string> render_feeds(const Program& program, const Sc
   std::vector<std::string_view> ids;
   if (!options.plain) ids.push_back("");
   for (const auto& person : index.by_person()) ids.push_back(person.first);
-  std::vector<std::string> feeds(ids.size());
   for_each_index_in_parallel(ids.size(), [&](std::size_t i) {
     std::vector<const RenderedSession*> sessions;
     for (const std::size_t session : index.of(ids[i])) sessions.push_back(&rendered[session]);
-    feeds[i] = renderer.render(ids[i], sessions);
+    each(std::string(ids[i]), renderer.render(ids[i], sessions));
   });
+}
 
+std::map<std::string, std::string> render_feeds(const Program& program, const Schedule& schedule,
+                                                const FeedOptions& options) {
   std::map<std::string, std::string> by_id;
-  for (std::size_t i = 0; i < ids.size(); ++i) by_id.emplace(ids[i], std::move(feeds[i]));
+  std::mutex lock;
+  render_feeds(program, schedule, options, [&](const std::string& id, std::string feed) {
+    const std::lock_guard hold(lock);
+    by_id.emplace(id, std::move(feed));
+  });
   return by_id;
 }
 

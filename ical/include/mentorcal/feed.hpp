@@ -9,6 +9,7 @@
 // docs/ICAL.md ("Feeds") says what each client makes of these choices.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -49,6 +50,10 @@ std::string render_feed(const Program& program, const Schedule& schedule,
 // and the work is spread over the hardware threads.
 std::map<std::string, std::string> render_feeds(const Program& program, const Schedule& schedule,
                                                 const FeedOptions& options);
+// The same feeds, each handed to `each` as soon as it is made, so that a caller that writes them
+// never holds them all: called from the rendering threads, several at once.
+void render_feeds(const Program& program, const Schedule& schedule, const FeedOptions& options,
+                  const std::function<void(const std::string& id, std::string feed)>& each);
 
 // The VTIMEZONE for `zone`, exact for every instant of the calendar years that [first, last]
 // touches. Zones whose offsets follow one yearly rule there get a 1970-based STANDARD/DAYLIGHT

@@ -6,7 +6,7 @@
 
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/summary.hpp"
-#include "program_text.hpp"
+#include "support/program_text.hpp"
 
 namespace mentorcal {
 namespace {

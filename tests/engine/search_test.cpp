@@ -171,6 +171,10 @@ TEST(Occupancy, TellsHowManyMoreSessionsTheLimitsAllow) {
   EXPECT_EQ(load.left_in_month(1, 45min, c), std::numeric_limits<int>::max()) << "no monthly";
   // The weeks of the horizon from the Monday on: this one and the five after it.
   EXPECT_EQ(load.capacity(monday, 45min, c), 1 + 5 * 2);
+  // A second, short session: 45 of the 120 minutes are left, but no session.
+  load.book(session(monday + 2h, 15min), c);
+  EXPECT_EQ(load.left_in_week(week, 45min, c), 0);
+  EXPECT_EQ(load.capacity(monday, 45min, c), 0 + 5 * 2);
 }
 
 TEST(PairSpace, HoldsExactlyTheStartsInsideBothWorkingDaysOnBothSidesOfAnOffsetChange) {

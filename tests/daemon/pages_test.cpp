@@ -2,11 +2,8 @@
 // sessions, the block form's Preview, Block and Undo, the console, and the security rules
 // (cookie flags, CSRF, CSP, escaping). tests/browser drives the same pages in Chromium.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <regex>
 
 #include "mentorcal/ical.hpp"
@@ -15,66 +12,38 @@
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/summary.hpp"
 #include "service.hpp"
+#include "support/service_fixture.hpp"
 #include "web/html.hpp"
 
 namespace mentorcal::daemon {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::kAdmin;
+using testing::kProgram;
+using testing::sample_body;
 
-constexpr const char* kAdmin = "coordinator-secret";
-constexpr const char* kProgram = "/api/programs/acme-2027";
 constexpr const char* kHostile = "<img src=x onerror=alert(1)>";
 
-class PagesTest : public testing::Test {
+class PagesTest : public testing::ServiceFixture {
  protected:
   void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() / ("mentorcal-pages-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-    ServiceConfig config;
-    config.database = dir_ / "mentorcal.db";
-    config.admin_token = kAdmin;
-    config.feed_key = "feed-key-for-tests";
-    config.clock = [] { return date::sys_days{date::year{2026} / 12 / 1} + std::chrono::hours{9}; };
-    std::string error;
-    service_ = Service::open(config, &error);
-    ASSERT_TRUE(service_) << error;
-
+    ServiceFixture::SetUp();
     // The sample, with m-01 renamed to a piece of HTML.
-    std::string read_error;
-    auto files = read_program_files(MENTORCAL_SOURCE_DIR "/samples/acme-2027", &read_error);
-    ASSERT_TRUE(files) << read_error;
-    auto body = json::parse(program_files_to_json(*files));
+    auto body = json::parse(sample_body());
     auto& people = body["files"]["people.csv"];
     people =
         std::regex_replace(people.get<std::string>(), std::regex("Eleanor Whitfield"), kHostile);
     files_json_ = body.dump();
-    ASSERT_EQ(call("PUT", kProgram, files_json_, kAdmin).status, 201);
-    ASSERT_EQ(call("POST", std::string(kProgram) + "/passes", "", kAdmin).status, 201);
-    const auto list = json::parse(*call("GET", std::string(kProgram) + "/feeds", "", kAdmin).body);
-    ASSERT_EQ(list["feeds"].size(), 53u);
-    for (const auto& f : list["feeds"]) {
-      const auto url = f["url"].get<std::string>(), link = f["manage_url"].get<std::string>();
-      const auto person = f["person"].get<std::string>();
-      feeds_[person] = url.substr(url.find("/feeds/"));
-      links_[person] = link.substr(link.find("/me/"));
-    }
-  }
-  void TearDown() override {
-    service_.reset();
-    fs::remove_all(dir_);
+    ASSERT_NO_FATAL_FAILURE(publish(files_json_));
+    ASSERT_EQ(feeds_.size(), 53u);
   }
 
   Response call(std::string method, std::string target, std::string body = {},
                 std::string token = {}, std::string cookie = {},
                 std::vector<std::pair<std::string, std::string>> headers = {}) {
-    Request request{std::move(method), std::move(target), std::move(headers), std::move(body)};
-    request.headers.emplace_back("Host", "cal.test:8080");
-    if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
-    if (!cookie.empty()) request.headers.emplace_back("Cookie", "mentorcal_session=" + cookie);
-    return service_->handle(request);
+    return request(std::move(method), std::move(target), std::move(body), token, std::move(headers),
+                   cookie);
   }
 
   // Opens `person`'s personal link; returns the session cookie's value.
@@ -103,10 +72,7 @@ class PagesTest : public testing::Test {
     return set.substr(set.find('=') + 1, set.find(';') - set.find('=') - 1);
   }
 
-  fs::path dir_;
   std::string files_json_;  // the program's files as PUT
-  std::unique_ptr<Service> service_;
-  std::map<std::string, std::string> feeds_, links_;  // by person: paths
 };
 
 TEST_F(PagesTest, APersonalLinkBecomesASessionCookieAndLeavesTheAddressBar) {

@@ -6,60 +6,25 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <thread>
 
-#include "mentorcal/program_files.hpp"
+#include "support/service_fixture.hpp"
 
 namespace mentorcal::daemon {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::kAdmin;
+using testing::kProgram;
+using testing::sample_body;
 
-constexpr const char* kAdmin = "coordinator-secret";
-constexpr const char* kProgram = "/api/programs/acme-2027";
-
-std::string sample_body() {
-  std::string error;
-  const auto files = read_program_files(MENTORCAL_SOURCE_DIR "/samples/acme-2027", &error);
-  EXPECT_TRUE(files) << error;
-  return program_files_to_json(*files);
-}
-
-class ServiceTest : public testing::Test {
+class ServiceTest : public testing::ServiceFixture {
  protected:
-  void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() / ("mentorcal-service-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-    open();
-  }
-  void TearDown() override {
-    service_.reset();
-    fs::remove_all(dir_);
-  }
-
-  void open() {
-    service_.reset();
-    ServiceConfig config;
-    config.database = dir_ / "mentorcal.db";
-    config.admin_token = kAdmin;
-    config.feed_key = "feed-key-for-tests";
-    config.clock = [this] { return now_; };
-    config.log = [this](const std::string& line) { log_ += line + "\n"; };
-    std::string error;
-    service_ = Service::open(config, &error);
-    ASSERT_TRUE(service_) << error;
-  }
-
   Response call(std::string method, std::string target, std::string body = {},
                 std::string token = kAdmin,
                 std::vector<std::pair<std::string, std::string>> headers = {}) {
-    Request request{std::move(method), std::move(target), std::move(headers), std::move(body)};
-    request.headers.emplace_back("Host", "cal.test:8080");
-    if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
-    return service_->handle(request);
+    return request(std::move(method), std::move(target), std::move(body), token,
+                   std::move(headers));
   }
 
   static json body_of(const Response& r) { return json::parse(*r.body); }
@@ -67,19 +32,9 @@ class ServiceTest : public testing::Test {
   // Imports and publishes the sample; returns each person's feed path ("/feeds/<token>.ics")
   // and keeps their personal link's secret in `secrets_`.
   std::map<std::string, std::string> publish_sample() {
-    EXPECT_EQ(call("PUT", kProgram, sample_body()).status, 201);
-    EXPECT_EQ(call("POST", std::string(kProgram) + "/passes").status, 201);
-    const auto r = call("GET", std::string(kProgram) + "/feeds");
-    EXPECT_EQ(r.status, 200);
-    std::map<std::string, std::string> paths;
-    const auto list = body_of(r);
-    for (const auto& f : list["feeds"]) {
-      const auto url = f["url"].get<std::string>();
-      paths[f["person"].get<std::string>()] = url.substr(url.find("/feeds/"));
-      const auto link = f["manage_url"].get<std::string>();
-      secrets_[f["person"].get<std::string>()] = link.substr(link.find("/me/") + 4);
-    }
-    return paths;
+    publish(sample_body());
+    for (const auto& [person, link] : links_) secrets_[person] = link.substr(4);
+    return feeds_;
   }
 
   static std::string token_of(const std::string& feed_path) {
@@ -95,12 +50,7 @@ class ServiceTest : public testing::Test {
     return json{{"start", start}, {"end", end}, {"reason", reason}}.dump();
   }
 
-  fs::path dir_;
-  std::chrono::system_clock::time_point now_ =
-      date::sys_days{date::year{2026} / 12 / 1} + std::chrono::hours{9};
-  std::string log_;
   std::map<std::string, std::string> secrets_;  // by person: their personal link's secret
-  std::unique_ptr<Service> service_;
 };
 
 void expect_error(const Response& r, int status, const std::string& field) {

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "support/time.hpp"
+
 namespace mentorcal {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::utc;
 
 WorkingHours hours(std::string_view text) {
   std::string error;
@@ -18,10 +21,6 @@ std::string parse_error(std::string_view text) {
   std::string error;
   EXPECT_FALSE(WorkingHours::parse(text, &error)) << text;
   return error;
-}
-
-Instant utc(int y, unsigned m, unsigned d, Minutes t) {
-  return date::sys_days{date::year{y} / date::month{m} / date::day{d}} + t;
 }
 
 TEST(WorkingHours, ReadsRangesListsAndSplitDays) {
@@ -67,8 +66,10 @@ TEST(WorkingIntervals, FollowTheLocalClockAcrossDst) {
       working_intervals(hours("Mon-Fri 09:00-17:00"), ny, LocalDay{date::year{2027} / 3 / 12},
                         LocalDay{date::year{2027} / 3 / 15});
   ASSERT_EQ(open.size(), 2u);  // Friday and Monday
-  EXPECT_EQ(open[0], (Interval{utc(2027, 3, 12, 14h), utc(2027, 3, 12, 22h)}));
-  EXPECT_EQ(open[1], (Interval{utc(2027, 3, 15, 13h), utc(2027, 3, 15, 21h)}));
+  EXPECT_EQ(open[0],
+            (Interval{utc(date::year{2027} / 3 / 12, 14h), utc(date::year{2027} / 3 / 12, 22h)}));
+  EXPECT_EQ(open[1],
+            (Interval{utc(date::year{2027} / 3 / 15, 13h), utc(date::year{2027} / 3 / 15, 21h)}));
 }
 
 TEST(WorkingIntervals, AWindowAcrossAGapIsAsLongAsTheClockSays) {
@@ -98,7 +99,7 @@ TEST(WorkingIntervals, AgreeWithZoneToInstantThroughYearsOfChanges) {
 }
 
 TEST(IntervalAlgebra, IntersectsSubtractsAndMerges) {
-  const auto t = [](int h) { return utc(2027, 1, 11, Minutes{h * 60}); };
+  const auto t = [](int h) { return utc(date::year{2027} / 1 / 11, Minutes{h * 60}); };
   const std::vector<Interval> a{{t(1), t(5)}, {t(7), t(9)}};
   const std::vector<Interval> b{{t(0), t(2)}, {t(4), t(8)}};
   EXPECT_EQ(intersect(a, b), (std::vector<Interval>{{t(1), t(2)}, {t(4), t(5)}, {t(7), t(8)}}));

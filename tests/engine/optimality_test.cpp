@@ -13,6 +13,8 @@
 #include "mentorcal/verify.hpp"
 #include "optimality/exact.hpp"
 #include "optimality/generator.hpp"
+#include "support/program_text.hpp"
+#include "support/time.hpp"
 
 namespace mentorcal {
 namespace {
@@ -21,19 +23,14 @@ using namespace std::chrono_literals;
 using optimality::Counts;
 using optimality::counts_of;
 using optimality::exact_optimum;
+using testing::utc;
 
 Program load(const std::string& toml, const std::string& people, const std::string& pairs) {
-  ProgramSources sources;
-  sources.program_toml = "id = \"hand\"\ngranularity_minutes = 60\n" + toml;
-  sources.people_csv =
-      "id,name,email,role,timezone,working_hours,max_minutes_per_week,"
-      "max_sessions_per_week,buffer_minutes\n" +
-      people;
-  sources.pairs_csv = "mentor,mentee,cadence,duration_minutes,min_held\n" + pairs;
-  sources.read = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  auto loaded = read_program(sources);
-  for (const auto& d : loaded.diagnostics.all()) ADD_FAILURE() << d.to_string();
-  return loaded.program.value_or(Program{});
+  return testing::program_from("id = \"hand\"\ngranularity_minutes = 60\n" + toml,
+                               "id,name,email,role,timezone,working_hours,max_minutes_per_week,"
+                               "max_sessions_per_week,buffer_minutes\n" +
+                                   people,
+                               std::string(testing::kPairsHeader) + pairs);
 }
 
 Schedule engine_schedule(const Program& program) {
@@ -54,10 +51,6 @@ Counts optimum_of(const Program& program) {
   EXPECT_EQ(engine.pairs, best.counts.pairs) << "engine " << engine;
   EXPECT_EQ(engine.skipped, best.counts.skipped) << "engine " << engine;
   return best.counts;
-}
-
-Instant utc(unsigned month, unsigned day, Minutes t) {
-  return date::sys_days{date::year{2027} / date::month{month} / date::day{day}} + t;
 }
 
 // Four whole ISO weeks in June, when London is on BST, and a mentor with two mentees there, all
@@ -104,7 +97,8 @@ TEST(ExactOptimum, BusyTimeOnEveryWeekdayButOneForcesAMove) {
                       "a,A,a@x.org,mentee,Europe/London,Mon-Fri 10:00-11:00,,,0\n",
                       "m,a,weekly,60,1\n");
   for (const unsigned day : {7u, 8u, 9u, 10u, 15u, 16u, 17u, 18u})
-    program.people[0].busy.push_back({utc(6, day, 9h), utc(6, day, 10h)});
+    program.people[0].busy.push_back({utc(date::year{2027} / date::June / date::day{day}, 9h),
+                                      utc(date::year{2027} / date::June / date::day{day}, 10h)});
   EXPECT_EQ(optimum_of(program), (Counts{1, 0, 1}));
 }
 
@@ -145,7 +139,7 @@ TEST(ExactOptimum, ABlackoutOnTheOnlyWorkingDaySkipsThatWeek) {
 // more within them). Under the sanitizers,
 // where the search runs some twenty times slower, the seeds are 1 to 30 and the four whose
 // groups reach the optimum only through the search of parts (38, 71, 102 and 184).
-class GeneratedProgram : public testing::TestWithParam<int> {};
+class GeneratedProgram : public ::testing::TestWithParam<int> {};
 
 TEST_P(GeneratedProgram, TheEngineReachesTheOptimumsPairsAndSkips) {
   const auto program = optimality::random_program(static_cast<std::uint64_t>(GetParam()));
@@ -174,8 +168,8 @@ std::vector<int> proven_seeds() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, GeneratedProgram, testing::ValuesIn(proven_seeds()),
-                         [](const testing::TestParamInfo<int>& seed) {
+INSTANTIATE_TEST_SUITE_P(Seeds, GeneratedProgram, ::testing::ValuesIn(proven_seeds()),
+                         [](const ::testing::TestParamInfo<int>& seed) {
                            return "seed" + std::to_string(seed.param);
                          });
 

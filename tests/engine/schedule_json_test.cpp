@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mentorcal/solver.hpp"
-#include "program_text.hpp"
+#include "support/program_text.hpp"
 
 namespace mentorcal {
 namespace {

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "program_text.hpp"
+#include "support/program_text.hpp"
+#include "support/schedules.hpp"
+#include "support/time.hpp"
 
 namespace mentorcal {
 namespace {
@@ -11,20 +13,13 @@ using namespace std::chrono_literals;
 using testing::kPairsHeader;
 using testing::kPeopleHeader;
 using testing::program_from;
+using testing::scheduled;
 using testing::settings;
+using testing::utc;
 
-Instant utc(date::sys_days day, Minutes time) {
-  return Instant{day} + time;
-}
-
+// Every session here is an hour long.
 Occurrence occurrence(OccurrenceState state, Instant start) {
-  return {LocalMinute{start.time_since_epoch()}, {start, start + 60min}, state, ""};
-}
-
-PairResult scheduled(const char* mentor, const char* mentee, std::vector<Occurrence> occurrences) {
-  PairResult r{mentor, mentee, "", "", Series{}, {}, "", {}};
-  r.series->occurrences = std::move(occurrences);
-  return r;
+  return testing::occurrence(state, start, 60min);
 }
 
 // Mentor m in New York (EST, UTC-5, until 14 March) gives at most an hour a week; mentee e is in

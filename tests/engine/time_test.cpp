@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/time.hpp"
+
 namespace mentorcal {
 namespace {
 
@@ -13,17 +15,11 @@ using date::January;
 using date::July;
 using date::March;
 using date::October;
+using testing::local;
+using testing::utc;
 
 Zone zone(const char* name) {
   return Zone::find(name).value();
-}
-
-LocalMinute at(date::year_month_day day, Minutes time) {
-  return LocalDay{day} + time;
-}
-
-Instant utc(date::year_month_day day, Minutes time) {
-  return date::sys_days{day} + time;
 }
 
 TEST(Zone, UnknownNameIsNotFound) {
@@ -39,30 +35,31 @@ TEST(Zone, LinksResolveToTheirTarget) {
 
 TEST(TimeZoneEdgeCase, KathmanduIsFiveFortyFiveAhead) {
   const auto ktm = zone("Asia/Kathmandu");
-  EXPECT_EQ(ktm.to_instant(at(date::year{2027} / March / 1, 9h)),
+  EXPECT_EQ(ktm.to_instant(local(date::year{2027} / March / 1, 9h)),
             utc(date::year{2027} / March / 1, 3h + 15min));
-  EXPECT_EQ(ktm.classify(at(date::year{2027} / March / 1, 9h)), LocalKind::unique);
+  EXPECT_EQ(ktm.classify(local(date::year{2027} / March / 1, 9h)), LocalKind::unique);
 }
 
 TEST(TimeZoneEdgeCase, LordHoweMovesByThirtyMinutes) {
   const auto lhi = zone("Australia/Lord_Howe");
   // 2027-04-04 02:00 +11 becomes 01:30 +10:30: 01:30..02:00 is shown twice.
-  const auto repeated = at(date::year{2027} / April / 4, 1h + 45min);
+  const auto repeated = local(date::year{2027} / April / 4, 1h + 45min);
   EXPECT_EQ(lhi.classify(repeated), LocalKind::ambiguous);
   EXPECT_EQ(lhi.to_instant(repeated), utc(date::year{2027} / April / 3, 14h + 45min));
   // 2027-10-03 02:00 +10:30 becomes 02:30 +11: 02:00..02:30 never happens.
-  const auto skipped = at(date::year{2027} / October / 3, 2h + 15min);
+  const auto skipped = local(date::year{2027} / October / 3, 2h + 15min);
   EXPECT_EQ(lhi.classify(skipped), LocalKind::nonexistent);
   EXPECT_EQ(lhi.to_instant(skipped), utc(date::year{2027} / October / 2, 15h + 45min));
-  EXPECT_EQ(lhi.to_local(lhi.to_instant(skipped)), at(date::year{2027} / October / 3, 2h + 45min));
+  EXPECT_EQ(lhi.to_local(lhi.to_instant(skipped)),
+            local(date::year{2027} / October / 3, 2h + 45min));
 }
 
 TEST(TimeZoneEdgeCase, ApiaSkippedTheLastFridayOf2011) {
   const auto apia = zone("Pacific/Apia");
-  const auto lost = at(date::year{2011} / December / 30, 12h);
+  const auto lost = local(date::year{2011} / December / 30, 12h);
   EXPECT_EQ(apia.classify(lost), LocalKind::nonexistent);
   // Read with the offset before the gap (-10): the clock then showed Saturday 12:00.
-  EXPECT_EQ(apia.to_local(apia.to_instant(lost)), at(date::year{2011} / December / 31, 12h));
+  EXPECT_EQ(apia.to_local(apia.to_instant(lost)), local(date::year{2011} / December / 31, 12h));
   EXPECT_EQ(local_day(apia, utc(date::year{2011} / December / 30, 10h)),
             LocalDay{date::year{2011} / December / 31});
 }
@@ -73,25 +70,27 @@ TEST(TimeZoneEdgeCase, CasablancaFallsBackForRamadan) {
   EXPECT_EQ(casa.offset(utc(date::year{2026} / March / 1, 12h)), 0min);
   EXPECT_EQ(casa.offset(utc(date::year{2026} / April / 1, 12h)), 60min);
   // Back to +01 on 2026-03-22 at 02:00: 02:30 does not exist.
-  EXPECT_EQ(casa.classify(at(date::year{2026} / March / 22, 2h + 30min)), LocalKind::nonexistent);
+  EXPECT_EQ(casa.classify(local(date::year{2026} / March / 22, 2h + 30min)),
+            LocalKind::nonexistent);
 }
 
 TEST(TimeZoneEdgeCase, DublinWinterTimeIsTheNegativeSaving) {
   const auto dublin = zone("Europe/Dublin");
   EXPECT_EQ(dublin.offset(utc(date::year{2027} / January / 15, 12h)), 0min);
   EXPECT_EQ(dublin.offset(utc(date::year{2027} / July / 15, 12h)), 60min);
-  EXPECT_EQ(dublin.to_instant(at(date::year{2027} / July / 15, 9h)),
+  EXPECT_EQ(dublin.to_instant(local(date::year{2027} / July / 15, 9h)),
             utc(date::year{2027} / July / 15, 8h));
-  EXPECT_EQ(dublin.classify(at(date::year{2027} / March / 28, 1h + 30min)), LocalKind::nonexistent);
+  EXPECT_EQ(dublin.classify(local(date::year{2027} / March / 28, 1h + 30min)),
+            LocalKind::nonexistent);
 }
 
 TEST(TimeZoneEdgeCase, StJohnsIsThreeThirtyBehindAndChangesAtTwo) {
   const auto nst = zone("America/St_Johns");
-  EXPECT_EQ(nst.to_instant(at(date::year{2027} / January / 4, 9h)),
+  EXPECT_EQ(nst.to_instant(local(date::year{2027} / January / 4, 9h)),
             utc(date::year{2027} / January / 4, 12h + 30min));
-  EXPECT_EQ(nst.to_instant(at(date::year{2027} / July / 5, 9h)),
+  EXPECT_EQ(nst.to_instant(local(date::year{2027} / July / 5, 9h)),
             utc(date::year{2027} / July / 5, 11h + 30min));
-  const auto gap = at(date::year{2027} / March / 14, 2h + 30min);
+  const auto gap = local(date::year{2027} / March / 14, 2h + 30min);
   EXPECT_EQ(nst.classify(gap), LocalKind::nonexistent);
   EXPECT_EQ(nst.to_instant(gap), utc(date::year{2027} / March / 14, 6h));
 }
@@ -100,7 +99,7 @@ TEST(TimeZoneEdgeCase, NewYorkAndLondonDisagreeForTwoWeeksInMarch) {
   const auto ny = zone("America/New_York");
   const auto london = zone("Europe/London");
   const auto nine_in_ny = [&](date::year_month_day day) {
-    return london.to_local(ny.to_instant(at(day, 9h))) - LocalMinute{LocalDay{day}};
+    return london.to_local(ny.to_instant(local(day, 9h))) - LocalMinute{LocalDay{day}};
   };
   EXPECT_EQ(nine_in_ny(date::year{2027} / March / 8), 14h);   // both on standard time
   EXPECT_EQ(nine_in_ny(date::year{2027} / March / 15), 13h);  // New York changed on the 14th
@@ -110,14 +109,14 @@ TEST(TimeZoneEdgeCase, NewYorkAndLondonDisagreeForTwoWeeksInMarch) {
 
 TEST(RfcLocalTime, SpringForwardGapTakesTheOffsetFromBeforeTheGap) {
   const auto ny = zone("America/New_York");
-  const auto gap = at(date::year{2027} / March / 14, 2h + 30min);
+  const auto gap = local(date::year{2027} / March / 14, 2h + 30min);
   EXPECT_EQ(ny.classify(gap), LocalKind::nonexistent);
   EXPECT_EQ(ny.to_instant(gap), utc(date::year{2027} / March / 14, 7h + 30min));
 }
 
 TEST(RfcLocalTime, FallBackRepeatMeansTheFirstOccurrence) {
   const auto ny = zone("America/New_York");
-  const auto twice = at(date::year{2027} / date::November / 7, 1h + 30min);
+  const auto twice = local(date::year{2027} / date::November / 7, 1h + 30min);
   EXPECT_EQ(ny.classify(twice), LocalKind::ambiguous);
   EXPECT_EQ(ny.to_instant(twice), utc(date::year{2027} / date::November / 7, 5h + 30min));
 }

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "support/time.hpp"
+
 namespace mentorcal {
 namespace {
 
@@ -26,13 +28,10 @@ using date::May;
 using date::November;
 using date::October;
 using date::September;
+using testing::local;
 
 Zone zone(const std::string& name) {
   return Zone::find(name).value();
-}
-
-LocalMinute local(date::year_month_day day, Minutes time) {
-  return LocalDay{day} + time;
 }
 
 // A program and the schedule for it, built the way the engine builds them: each series' rule
@@ -640,8 +639,8 @@ void expect_readers_show_the_intended_occurrences(const Cohort& cohort,
   EXPECT_EQ(icalcomponent_count_errors(parsed), 0) << "libical marks X-LIC-ERRORs in:\n" << feed;
   icalcomponent_free(parsed);
 
-  const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-  const std::string file = testing::TempDir() + "mentorcal_" + test->name() + "_" +
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string file = ::testing::TempDir() + "mentorcal_" + test->name() + "_" +
                            std::string{person_id.empty() ? "program" : person_id} + ".ics";
   std::ofstream{file, std::ios::binary} << feed;
   const std::string window =

@@ -5,7 +5,7 @@
 #include "mentorcal/ical.hpp"
 #include "mentorcal/solver.hpp"
 #include "mentorcal/verify.hpp"
-#include "tests/engine/program_text.hpp"
+#include "support/program_text.hpp"
 
 namespace mentorcal {
 namespace {

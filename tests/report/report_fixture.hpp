@@ -1,37 +1,15 @@
-// A small program and hand-made schedules for the report tests: a mentor in New York, mentees in
-// Tokyo and London, and times chosen so that the parties' local dates differ.
+// A small program for the report tests: a mentor in New York, mentees in Tokyo and London, and
+// times chosen so that the parties' local dates differ. Schedules for it are made by hand with
+// support/schedules.hpp.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include "../engine/program_text.hpp"
-#include "mentorcal/schedule.hpp"
+#include "support/program_text.hpp"
+#include "support/schedules.hpp"
+#include "support/time.hpp"
 
 namespace mentorcal::testing {
 
 using namespace std::chrono_literals;
-
-inline Instant utc(date::sys_days day, Minutes time) {
-  return Instant{day} + time;
-}
-
-inline Occurrence occurrence(OccurrenceState state, Instant start, Minutes length = 45min,
-                             std::string reason = "") {
-  return {LocalMinute{start.time_since_epoch()}, {start, start + length}, state, std::move(reason)};
-}
-
-inline PairResult scheduled(const std::string& mentor, const std::string& mentee,
-                            std::vector<Occurrence> occurrences) {
-  PairResult r{mentor, mentee, "", "", Series{}, {}, "", {}};
-  r.series->uid = "t-" + mentor + "-" + mentee + "@mentorcal";
-  r.series->mentor_id = mentor;
-  r.series->mentee_id = mentee;
-  r.series->zone = "America/New_York";
-  r.series->weekday = date::Sunday;
-  r.series->duration = 45min;
-  r.series->occurrences = std::move(occurrences);
-  return r;
-}
 
 inline Program report_program() {
   return program_from(

@@ -20,7 +20,7 @@
 #include "mentorcal/report.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
-#include "mentorcal/store.hpp"
+#include "store.hpp"
 #include "mentorcal/summary.hpp"
 #include "mentorcal/tz_update.hpp"
 #include "secrets.hpp"

@@ -3,12 +3,17 @@
 #include <algorithm>
 
 #include "handlers/handlers.hpp"
+#include "handlers/pages.hpp"
 #include "http/fields.hpp"
 
 namespace mentorcal::daemon {
 namespace {
 
+// The pages behind a session answer through page_route (handlers/pages.hpp): who may see each
+// is its PageFor.
+using namespace handlers;
 using Body = Admission::BodyLimit;
+
 constexpr auto kAnyone = Audience::anyone;
 constexpr auto kSignedIn = Audience::signed_in;  // a page's form that writes
 constexpr auto kPerson = Audience::person;
@@ -17,39 +22,45 @@ constexpr auto kCoordinator = Audience::coordinator;
 // In order: the first entry whose pattern a target matches is its route.
 constexpr RouteEntry kRoutes[] = {
     // Pages (web/): signed in by a session cookie, not a bearer token.
-    {"/", kAnyone, {{{"GET", handlers::home}}}},
-    {"/signin", kAnyone, {{{"POST", handlers::sign_in}}}},
-    {"/signout", kSignedIn, {{{"POST", handlers::sign_out}}}},
-    {"/me", kAnyone, {{{"GET", handlers::personal_page}}}},
-    {"/me/blocks", kSignedIn, {{{"POST", handlers::personal_block}}}},
-    {"/me/blocks/{block}/undo", kSignedIn, {{{"POST", handlers::personal_undo}}}},
-    {"/me/{secret}", kAnyone, {{{"GET", handlers::open_personal_link}}}},
-    {"/assets/{name}", kAnyone, {{{"GET", handlers::asset}}}},
-    {"/programs/{id}", kAnyone, {{{"GET", handlers::console_program}}}},
-    {"/programs/{id}/passes", kSignedIn, {{{"POST", handlers::console_pass}}}, true},
-    {"/programs/{id}/{report}", kAnyone, {{{"GET", handlers::console_download}}}, true},
+    {"/", kAnyone, {{{"GET", page_route<PageFor::start, program_list>}}}},
+    {"/signin", kAnyone, {{{"POST", sign_in}}}},
+    {"/signout", kSignedIn, {{{"POST", page_route<PageFor::anyone_signed_in, end_session>}}}},
+    {"/me", kAnyone, {{{"GET", page_route<PageFor::person, show_personal_page>}}}},
+    {"/me/blocks", kSignedIn, {{{"POST", page_route<PageFor::person, place_personal_block>}}}},
+    {"/me/blocks/{block}/undo",
+     kSignedIn,
+     {{{"POST", page_route<PageFor::person, undo_personal_block>}}}},
+    {"/me/{secret}", kAnyone, {{{"GET", open_personal_link}}}},
+    {"/assets/{name}", kAnyone, {{{"GET", asset}}}},
+    {"/programs/{id}", kAnyone, {{{"GET", page_route<PageFor::coordinator, console_page>}}}},
+    {"/programs/{id}/passes",
+     kSignedIn,
+     {{{"POST", page_route<PageFor::coordinator, run_pass_page>}}},
+     true},
+    {"/programs/{id}/{report}",
+     kAnyone,
+     {{{"GET", page_route<PageFor::coordinator, download>}}},
+     true},
     {"/programs/{id}/people/{person}/rotate",
      kSignedIn,
-     {{{"POST", handlers::console_rotate}}},
+     {{{"POST", page_route<PageFor::coordinator, rotate_page>}}},
      true},
     // The API.
-    {"/healthz", kAnyone, {{{"GET", handlers::health}}}, false, false},
-    {"/metrics", kAnyone, {{{"GET", handlers::metrics}}}, false, false},
-    {"/feeds/{token}.ics", kAnyone, {{{"GET", handlers::feed}}}, false, false},
+    {"/healthz", kAnyone, {{{"GET", health}}}, false, false},
+    {"/metrics", kAnyone, {{{"GET", metrics}}}, false, false},
+    {"/feeds/{token}.ics", kAnyone, {{{"GET", feed}}}, false, false},
     {"/api/programs/{id}",
      kCoordinator,
-     {{{"GET", handlers::get_program}, {"PUT", handlers::put_program, Body::program}}}},
-    {"/api/programs/{id}/passes", kCoordinator, {{{"POST", handlers::run_pass}}}},
-    {"/api/programs/{id}/passes/{pass}", kCoordinator, {{{"GET", handlers::get_pass}}}},
-    {"/api/programs/{id}/feeds", kCoordinator, {{{"GET", handlers::list_feeds}}}},
+     {{{"GET", get_program}, {"PUT", put_program, Body::program}}}},
+    {"/api/programs/{id}/passes", kCoordinator, {{{"POST", run_pass}}}},
+    {"/api/programs/{id}/passes/{pass}", kCoordinator, {{{"GET", get_pass}}}},
+    {"/api/programs/{id}/feeds", kCoordinator, {{{"GET", list_feeds}}}},
     {"/api/programs/{id}/people/{person}/blocks",
      kPerson,
-     {{{"GET", handlers::list_blocks}, {"POST", handlers::add_block}}}},
-    {"/api/programs/{id}/people/{person}/blocks/{block}",
-     kPerson,
-     {{{"DELETE", handlers::delete_block}}}},
-    {"/api/programs/{id}/people/{person}/token", kPerson, {{{"POST", handlers::rotate_token}}}},
-    {"/api/programs/{id}/people/{person}/link", kPerson, {{{"POST", handlers::rotate_link}}}},
+     {{{"GET", list_blocks}, {"POST", add_block}}}},
+    {"/api/programs/{id}/people/{person}/blocks/{block}", kPerson, {{{"DELETE", delete_block}}}},
+    {"/api/programs/{id}/people/{person}/token", kPerson, {{{"POST", rotate_token}}}},
+    {"/api/programs/{id}/people/{person}/link", kPerson, {{{"POST", rotate_link}}}},
 };
 
 // The files a console's {report} may name.

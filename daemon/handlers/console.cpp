@@ -48,6 +48,8 @@ std::vector<web::ConsolePage::PairChange> changes_between(const Schedule& now,
   return changes;
 }
 
+}  // namespace
+
 Response program_list(ServiceState& s, const Request&, const Route&, const web::SignedIn& who,
                       Form&) {
   std::vector<std::pair<std::string, std::shared_ptr<ProgramState>>> all;
@@ -154,24 +156,6 @@ Response console_page(ServiceState& s, const Request& request, const Route& rout
     }
     return html_response(200, web::render_console(page));
   });
-}
-
-}  // namespace
-
-Response home(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::start, program_list);
-}
-
-Response console_program(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::coordinator, console_page);
-}
-
-Response console_pass(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::coordinator, run_pass_page);
-}
-
-Response console_rotate(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::coordinator, rotate_page);
 }
 
 }  // namespace mentorcal::daemon::handlers

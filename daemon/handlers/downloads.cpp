@@ -42,16 +42,12 @@ Response published_file(ProgramState& state, const Route& route) {
   return r;
 }
 
+}  // namespace
+
 Response download(ServiceState& s, const Request&, const Route& route, const web::SignedIn&,
                   Form&) {
   return with_console_program(s, route,
                               [&](ProgramState& state) { return published_file(state, route); });
-}
-
-}  // namespace
-
-Response console_download(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::coordinator, download);
 }
 
 }  // namespace mentorcal::daemon::handlers

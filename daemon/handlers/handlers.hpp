@@ -39,22 +39,10 @@ Response list_blocks(ServiceState& s, const Request& request, const Route& route
 Response add_block(ServiceState& s, const Request& request, const Route& route);
 Response delete_block(ServiceState& s, const Request& request, const Route& route);
 
-// pages.cpp: signing in and out, and a person's own page.
-Response home(ServiceState& s, const Request& request, const Route& route);
+// pages.cpp: signing in with a personal link or the coordinator token. The pages behind a
+// session are in pages.hpp.
 Response sign_in(ServiceState& s, const Request& request, const Route& route);
-Response sign_out(ServiceState& s, const Request& request, const Route& route);
 Response open_personal_link(ServiceState& s, const Request& request, const Route& route);
-Response personal_page(ServiceState& s, const Request& request, const Route& route);
-Response personal_block(ServiceState& s, const Request& request, const Route& route);
-Response personal_undo(ServiceState& s, const Request& request, const Route& route);
-
-// console.cpp: the coordinator's pages of a program.
-Response console_program(ServiceState& s, const Request& request, const Route& route);
-Response console_pass(ServiceState& s, const Request& request, const Route& route);
-Response console_rotate(ServiceState& s, const Request& request, const Route& route);
-
-// downloads.cpp: report.html, sessions.csv and load.csv of the published schedule.
-Response console_download(ServiceState& s, const Request& request, const Route& route);
 
 // assets.cpp: the pages' CSS and JS.
 Response asset(ServiceState& s, const Request& request, const Route& route);

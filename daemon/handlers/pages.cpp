@@ -78,6 +78,8 @@ Response with_own_program(ServiceState& s, const Request& request, const web::Si
   return then(*state);
 }
 
+}  // namespace
+
 Response show_personal_page(ServiceState& s, const Request& request, const Route&,
                             const web::SignedIn& who, Form&) {
   return with_own_program(s, request, who, [&](ProgramState& state) {
@@ -156,8 +158,6 @@ Response end_session(ServiceState& s, const Request& request, const Route&, cons
   return r;
 }
 
-}  // namespace
-
 // A parameter of the request's query string, decoded; empty when absent or malformed.
 std::string query_value(const Request& request, const std::string& name) {
   const auto q = request.target.find('?');
@@ -228,22 +228,6 @@ Response signed_in_page(ServiceState& s, const Request& request, const Route& ro
   if ((page_for == PageFor::start || page_for == PageFor::coordinator) && !coordinator)
     return message_page(403, "This page is the coordinator's", "Your own page is at /me.");
   return page(s, request, route, *who, form);
-}
-
-Response sign_out(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::anyone_signed_in, end_session);
-}
-
-Response personal_page(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::person, show_personal_page);
-}
-
-Response personal_block(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::person, place_personal_block);
-}
-
-Response personal_undo(ServiceState& s, const Request& request, const Route& route) {
-  return signed_in_page(s, request, route, PageFor::person, undo_personal_block);
 }
 
 }  // namespace mentorcal::daemon::handlers

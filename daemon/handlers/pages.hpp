@@ -31,6 +31,35 @@ enum class PageFor {
 Response signed_in_page(ServiceState& s, const Request& request, const Route& route,
                         PageFor page_for, PageHandler page);
 
+// A page route's handler: `page`, once `signed_in_page` let its caller in for `page_for`.
+template <PageFor page_for, PageHandler page>
+Response page_route(ServiceState& s, const Request& request, const Route& route) {
+  return signed_in_page(s, request, route, page_for, page);
+}
+
+// The pages behind a session, each a PageHandler.
+// pages.cpp: signing out, and a person's own page and its forms.
+Response end_session(ServiceState& s, const Request& request, const Route& route,
+                     const web::SignedIn& who, Form& form);
+Response show_personal_page(ServiceState& s, const Request& request, const Route& route,
+                            const web::SignedIn& who, Form& form);
+Response place_personal_block(ServiceState& s, const Request& request, const Route& route,
+                              const web::SignedIn& who, Form& form);
+Response undo_personal_block(ServiceState& s, const Request& request, const Route& route,
+                             const web::SignedIn& who, Form& form);
+// console.cpp: the coordinator's list of programs, a program's console and its forms.
+Response program_list(ServiceState& s, const Request& request, const Route& route,
+                      const web::SignedIn& who, Form& form);
+Response console_page(ServiceState& s, const Request& request, const Route& route,
+                      const web::SignedIn& who, Form& form);
+Response run_pass_page(ServiceState& s, const Request& request, const Route& route,
+                       const web::SignedIn& who, Form& form);
+Response rotate_page(ServiceState& s, const Request& request, const Route& route,
+                     const web::SignedIn& who, Form& form);
+// downloads.cpp: report.html, sessions.csv or load.csv of the published schedule.
+Response download(ServiceState& s, const Request& request, const Route& route,
+                  const web::SignedIn& who, Form& form);
+
 // A parameter of the request's query string, decoded; empty when absent or malformed.
 std::string query_value(const Request& request, const std::string& name);
 

@@ -19,8 +19,12 @@ constexpr auto kSignedIn = Audience::signed_in;  // a page's form that writes
 constexpr auto kPerson = Audience::person;
 constexpr auto kCoordinator = Audience::coordinator;
 
-// In order: the first entry whose pattern a target matches is its route.
+// In order: the first entry whose pattern a target matches is its route. Feeds, the bulk of the
+// traffic, come first: no other pattern matches theirs.
 constexpr RouteEntry kRoutes[] = {
+    {"/feeds/{token}.ics", kAnyone, {{{"GET", feed}}}, false, false},
+    {"/healthz", kAnyone, {{{"GET", health}}}, false, false},
+    {"/metrics", kAnyone, {{{"GET", metrics}}}, false, false},
     // Pages (web/): signed in by a session cookie, not a bearer token.
     {"/", kAnyone, {{{"GET", page_route<PageFor::start, program_list>}}}},
     {"/signin", kAnyone, {{{"POST", sign_in}}}},
@@ -46,9 +50,6 @@ constexpr RouteEntry kRoutes[] = {
      {{{"POST", page_route<PageFor::coordinator, rotate_page>}}},
      true},
     // The API.
-    {"/healthz", kAnyone, {{{"GET", health}}}, false, false},
-    {"/metrics", kAnyone, {{{"GET", metrics}}}, false, false},
-    {"/feeds/{token}.ics", kAnyone, {{{"GET", feed}}}, false, false},
     {"/api/programs/{id}",
      kCoordinator,
      {{{"GET", get_program}, {"PUT", put_program, Body::program}}}},

@@ -19,7 +19,8 @@
 namespace mentorcal::daemon {
 
 // Whether `a` and `b` are equal but for the case of ASCII letters, as header names and tokens
-// compare (RFC 9110 §5.1).
+// compare (RFC 9110 §5.1): Beast's iequals, whose string_view in Boost 1.74 is Boost's own and
+// takes no std::string_view.
 inline bool iequals(std::string_view a, std::string_view b) {
   return boost::beast::iequals({a.data(), a.size()}, {b.data(), b.size()});
 }

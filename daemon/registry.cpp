@@ -37,6 +37,13 @@ std::vector<Interval> ProgramState::busy_with_blocks(const std::string& id,
   return normalized(std::move(busy));
 }
 
+const std::string* Registry::salt_of(TokenKind kind, const std::string& program,
+                                     const std::string& person) const {
+  const auto& hashes = kind == TokenKind::feed ? token_hash_of : link_hash_of;
+  const auto hash = hashes.find({program, person});
+  return hash == hashes.end() ? nullptr : &tokens.at(hash->second).salt;
+}
+
 std::pair<StoredToken, std::string> Registry::issue(TokenKind kind, const std::string& program,
                                                     const std::string& person) const {
   auto salt = random_bytes(16);

@@ -120,6 +120,11 @@ struct Registry {
     return kind == TokenKind::feed ? token_hash_of : link_hash_of;
   }
 
+  // The salt of `person`'s secret of `kind` in `program` (what their feed URL or personal link
+  // is derived from), or null when they have none. With `mutex` held.
+  const std::string* salt_of(TokenKind kind, const std::string& program,
+                             const std::string& person) const;
+
   // A person's secret of `kind` under a fresh salt, as stored, and the secret itself.
   std::pair<StoredToken, std::string> issue(TokenKind kind, const std::string& program,
                                             const std::string& person) const;

@@ -128,13 +128,10 @@ Response console_page(ServiceState& s, const Request& request, const Route& rout
           std::min(program.people.size(), page.first_person + web::ConsolePage::kPeoplePerPage);
       for (std::size_t i = page.first_person; i < end; ++i) {
         const auto& person = program.people[i];
-        const auto feed = s.registry.token_hash_of.find({route.program, person.id});
-        const auto link = s.registry.link_hash_of.find({route.program, person.id});
-        if (feed == s.registry.token_hash_of.end() || link == s.registry.link_hash_of.end())
-          continue;
-        page.people.push_back({&person,
-                               s.feed_url(request, s.registry.tokens.at(feed->second).salt),
-                               s.manage_url(request, s.registry.tokens.at(link->second).salt)});
+        const auto* feed = s.registry.salt_of(TokenKind::feed, route.program, person.id);
+        const auto* link = s.registry.salt_of(TokenKind::personal, route.program, person.id);
+        if (!feed || !link) continue;
+        page.people.push_back({&person, s.feed_url(request, *feed), s.manage_url(request, *link)});
       }
     }
     if (const auto id = parse_id(query_value(request, "proposal"))) {

@@ -66,15 +66,15 @@ Response list_feeds(ServiceState& s, const Request& request, const Route& route)
   auto& registry = s.registry;
   std::shared_lock lock(registry.mutex);
   for (const auto& person : state->program->people) {
-    const auto hash = registry.token_hash_of.find({route.program, person.id});
-    const auto link = registry.link_hash_of.find({route.program, person.id});
-    if (hash == registry.token_hash_of.end() || link == registry.link_hash_of.end()) continue;
+    const auto* feed = registry.salt_of(TokenKind::feed, route.program, person.id);
+    const auto* link = registry.salt_of(TokenKind::personal, route.program, person.id);
+    if (!feed || !link) continue;
     list.push_back({{"person", person.id},
                     {"name", person.name},
                     {"role", person.role == Role::mentor ? "mentor" : "mentee"},
                     {"published", state->feed_of(person.id) != nullptr},
-                    {"url", s.feed_url(request, registry.tokens.at(hash->second).salt)},
-                    {"manage_url", s.manage_url(request, registry.tokens.at(link->second).salt)}});
+                    {"url", s.feed_url(request, *feed)},
+                    {"manage_url", s.manage_url(request, *link)}});
   }
   return json_response(200, {{"program", route.program}, {"feeds", list}});
 }

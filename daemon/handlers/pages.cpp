@@ -52,9 +52,8 @@ Response render_person(ServiceState& s, ProgramState& state, const Request& requ
     if (b.person_id == who.person_id) page.blocks.push_back(b);
   {
     std::shared_lock lock(s.registry.mutex);
-    if (const auto hash = s.registry.token_hash_of.find({who.program_id, who.person_id});
-        hash != s.registry.token_hash_of.end())
-      page.feed_url = s.feed_url(request, s.registry.tokens.at(hash->second).salt);
+    if (const auto* salt = s.registry.salt_of(TokenKind::feed, who.program_id, who.person_id))
+      page.feed_url = s.feed_url(request, *salt);
   }
   page.csrf = who.csrf;
   page.today = local_day(page.me->zone, date::floor<Minutes>(s.config.clock()));

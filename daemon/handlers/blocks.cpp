@@ -12,6 +12,7 @@
 #include "http/responses.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
+#include "mentorcal/verify.hpp"
 
 namespace mentorcal::daemon::handlers {
 namespace {

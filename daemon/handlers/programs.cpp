@@ -15,6 +15,7 @@
 #include "mentorcal/solver.hpp"
 #include "mentorcal/summary.hpp"
 #include "mentorcal/tz_update.hpp"
+#include "mentorcal/verify.hpp"
 #include "service_state.hpp"
 
 namespace mentorcal::daemon::handlers {
@@ -227,8 +228,7 @@ void restore_programs(ServiceState& s) {
     if (files) {
       auto loaded = load_program(sources_of(std::move(*files), "files/"));
       diagnostics = std::move(loaded.diagnostics);
-      if (loaded.program) attach_calendars(*loaded.program, "files/", diagnostics);
-      if (!diagnostics.has_errors()) program = std::move(loaded.program);
+      program = std::move(loaded.program);
     }
     if (!program) {
       // The tz database or the loader may have changed under a stored program: keep its feeds
@@ -290,7 +290,6 @@ Response put_program(ServiceState& s, const Request& request, const Route& route
   const auto files_json = program_files_to_json(*files);
   auto loaded = load_program(sources_of(std::move(*files), "files/"));
   auto& diagnostics = loaded.diagnostics;
-  if (loaded.program) attach_calendars(*loaded.program, "files/", diagnostics);
   if (diagnostics.has_errors()) {
     std::size_t errors = 0;
     for (const auto& d : diagnostics.all()) errors += d.severity == Severity::error;

@@ -1,7 +1,6 @@
 #include "access.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "http/fields.hpp"
 
 namespace mentorcal::daemon {
 
@@ -22,9 +21,7 @@ Verdict authorise(const Caller& caller, Audience audience, std::string_view prog
 std::optional<std::string_view> bearer_token(std::string_view authorization) {
   static constexpr std::string_view kScheme = "bearer";
   const auto space = authorization.find(' ');
-  if (space != kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), authorization.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+  if (space != kScheme.size() || !iequals(authorization.substr(0, space), kScheme))
     return std::nullopt;
   auto token = authorization.substr(space + 1);
   while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);

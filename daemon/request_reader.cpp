@@ -3,6 +3,8 @@
 #include <boost/beast/core/string.hpp>
 #include <string>
 
+#include "http/responses.hpp"
+
 namespace mentorcal::daemon {
 namespace {
 
@@ -53,11 +55,7 @@ RequestReader::Parser& RequestReader::start() {
 
 Response RequestReader::malformed(int status, const std::string& message) {
   service_.metrics().record_request("malformed", status, {});
-  Response r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::make_shared<const std::string>("{\n  \"error\": \"" + message + "\"\n}\n");
-  return r;
+  return error_response(status, message);
 }
 
 RequestReader::AfterHeader RequestReader::on_header() {

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/fields.hpp"
 #include "request_reader.hpp"
 
 namespace mentorcal::daemon {
@@ -84,11 +85,7 @@ const std::string& http_date_now() {
   const auto now = std::time(nullptr);
   if (now != second) {
     second = now;
-    std::tm parts{};
-    ::gmtime_r(&now, &parts);
-    char buffer[64];
-    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &parts);
-    text = buffer;
+    text = http_date(now);
   }
   return text;
 }

@@ -24,6 +24,8 @@
 
 namespace mentorcal::daemon {
 
+struct ServiceState;  // service_state.hpp
+
 struct Request {
   std::string method;  // "GET", "HEAD", "PUT", "POST", "DELETE"...
   std::string target;  // origin-form: "/feeds/abc.ics?x=1"
@@ -104,9 +106,8 @@ class Service {
   Metrics& metrics();
 
  private:
-  struct State;
-  explicit Service(std::unique_ptr<State> state);
-  std::unique_ptr<State> state_;
+  explicit Service(std::unique_ptr<ServiceState> state);
+  std::unique_ptr<ServiceState> state_;
 };
 
 }  // namespace mentorcal::daemon

@@ -1,4 +1,4 @@
-#include "mentorcal/store.hpp"
+#include "store.hpp"
 
 #include <sqlite3.h>
 

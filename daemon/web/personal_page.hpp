@@ -14,7 +14,7 @@
 #include "mentorcal/program.hpp"
 #include "mentorcal/schedule.hpp"
 #include "mentorcal/solver.hpp"
-#include "mentorcal/store.hpp"
+#include "store.hpp"
 
 namespace mentorcal::daemon::web {
 

@@ -1,4 +1,4 @@
-#include "mentorcal/store.hpp"
+#include "store.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "mentorcal/ical.hpp"
 #include "mentorcal/program_files.hpp"
 
 namespace mentorcal::cli {

@@ -6,18 +6,16 @@
 #include <iostream>
 #include <map>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "commands.hpp"
 #include "mentorcal/feed.hpp"
+#include "mentorcal/pass.hpp"
 #include "mentorcal/program.hpp"
 #include "mentorcal/report.hpp"
 #include "mentorcal/schedule_json.hpp"
-#include "mentorcal/solver.hpp"
 #include "mentorcal/summary.hpp"
-#include "mentorcal/tz_update.hpp"
 #include "output_dir.hpp"
 #include "program_input.hpp"
 
@@ -152,40 +150,35 @@ int run_schedule(const ScheduleCommandOptions& options) {
     return 2;
   }
 
-  // A previous pass made under another tz database is first brought onto today's rules, as
-  // mentorcald does on start: what the new rules break is re-planned as for a block.
-  const auto tz_update = previous ? follow_tz_update(program, *previous, *revision) : std::nullopt;
-
-  ScheduleOptions search;
-  search.previous = previous ? &*previous : nullptr;
-  search.revision = *revision;
+  const bool had_previous = previous.has_value();
+  PassOptions pass_options;
+  pass_options.previous = std::move(previous);
+  pass_options.revision = *revision;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::duration<double>(options.time_limit_seconds);
   if (options.time_limit_seconds > 0)
-    search.should_stop = [deadline] { return std::chrono::steady_clock::now() > deadline; };
+    pass_options.should_stop = [deadline] { return std::chrono::steady_clock::now() > deadline; };
   if (::isatty(STDERR_FILENO))
-    search.progress = [](std::size_t done, std::size_t total) {
+    pass_options.progress = [](std::size_t done, std::size_t total) {
       std::fprintf(stderr, "\rplaced %zu of %zu pairs", done, total);
       if (done == total) std::fputc('\n', stderr);
     };
-  auto schedule = schedule_program(program, search);
-  schedule.tz_update = tz_update;
-  timer.done("search");
-
-  // The verifier runs while the files are rendered in memory; nothing is written before it has
-  // passed the schedule.
-  std::vector<std::string> violations;
-  std::thread verifier([&] { violations = verify_schedule(program, schedule); });
+  // The files are rendered in memory while the verifier checks the schedule; nothing is written
+  // before it has passed it.
   OutputFiles files;
-  files["schedule.json"] = schedule_to_json(schedule);
-  for (const bool plain : {false, true}) {
-    FeedOptions options;
-    options.plain = plain;
-    for (auto& [id, feed] : render_feeds(program, schedule, options))
-      files[(plain ? "feeds/plain/" : "feeds/") + (id.empty() ? std::string("program") : id) +
-            ".ics"] = std::move(feed);
-  }
-  verifier.join();
+  const auto pass = run_pass(program, std::move(pass_options), [&](const Schedule& schedule) {
+    timer.done("search");
+    files["schedule.json"] = schedule_to_json(schedule);
+    for (const bool plain : {false, true}) {
+      FeedOptions options;
+      options.plain = plain;
+      for (auto& [id, feed] : render_feeds(program, schedule, options))
+        files[(plain ? "feeds/plain/" : "feeds/") + (id.empty() ? std::string("program") : id) +
+              ".ics"] = std::move(feed);
+    }
+  });
+  const auto& schedule = pass.schedule;
+  const auto& violations = pass.violations;
   timer.done("verify and render feeds");
   if (!violations.empty()) {
     std::cerr << "internal error: the schedule breaks " << violations.size()
@@ -200,8 +193,7 @@ int run_schedule(const ScheduleCommandOptions& options) {
   const auto figures = tally(program, schedule);
   files["sessions.csv"] = sessions_csv(program, schedule);
   files["load.csv"] = load_csv(figures);
-  files["report.html"] =
-      report_html(program, schedule, summary, figures, changes, previous.has_value());
+  files["report.html"] = report_html(program, schedule, summary, figures, changes, had_previous);
   timer.done("render reports");
   if (const auto error = write_output_dir(options.out_dir, files); !error.empty()) {
     std::cerr << error << '\n';

@@ -23,6 +23,7 @@
 #include "mentorcal/store.hpp"
 #include "mentorcal/summary.hpp"
 #include "mentorcal/tz_update.hpp"
+#include "mentorcal/verify.hpp"
 #include "secrets.hpp"
 #include "web/assets.hpp"
 #include "web/console_page.hpp"
@@ -915,8 +916,7 @@ struct Service::State {
       if (files) {
         auto loaded = load_program(sources_of(std::move(*files), "files/"));
         diagnostics = std::move(loaded.diagnostics);
-        if (loaded.program) attach_calendars(*loaded.program, "files/", diagnostics);
-        if (!diagnostics.has_errors()) program = std::move(loaded.program);
+        program = std::move(loaded.program);
       }
       if (!program) {
         // The tz database or the loader may have changed under a stored program: keep its feeds
@@ -1075,7 +1075,6 @@ struct Service::State {
     const auto files_json = program_files_to_json(*files);
     auto loaded = load_program(sources_of(std::move(*files), "files/"));
     auto& diagnostics = loaded.diagnostics;
-    if (loaded.program) attach_calendars(*loaded.program, "files/", diagnostics);
     if (diagnostics.has_errors()) {
       std::size_t errors = 0;
       for (const auto& d : diagnostics.all()) errors += d.severity == Severity::error;

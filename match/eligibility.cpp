@@ -8,8 +8,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "engine/search.hpp"
 #include "mentorcal/parallel.hpp"
+#include "search.hpp"
 
 namespace mentorcal::matching {
 namespace {

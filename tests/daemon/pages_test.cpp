@@ -9,6 +9,7 @@
 #include <random>
 #include <regex>
 
+#include "mentorcal/ical.hpp"
 #include "mentorcal/program_files.hpp"
 #include "mentorcal/report.hpp"
 #include "mentorcal/schedule_json.hpp"

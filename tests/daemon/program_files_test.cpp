@@ -6,6 +6,8 @@
 #include <fstream>
 #include <random>
 
+#include "mentorcal/ical.hpp"
+
 namespace mentorcal {
 namespace {
 

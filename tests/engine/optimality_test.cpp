@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mentorcal/solver.hpp"
+#include "mentorcal/verify.hpp"
 #include "optimality/exact.hpp"
 #include "optimality/generator.hpp"
 
@@ -30,7 +31,7 @@ Program load(const std::string& toml, const std::string& people, const std::stri
       people;
   sources.pairs_csv = "mentor,mentee,cadence,duration_minutes,min_held\n" + pairs;
   sources.read = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  auto loaded = load_program(sources);
+  auto loaded = read_program(sources);
   for (const auto& d : loaded.diagnostics.all()) ADD_FAILURE() << d.to_string();
   return loaded.program.value_or(Program{});
 }

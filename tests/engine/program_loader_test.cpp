@@ -56,7 +56,7 @@ min_held = 0.9
       if (it == calendars.end()) return std::nullopt;
       return it->second;
     };
-    return load_program(s);
+    return read_program(s);
   }
 };
 

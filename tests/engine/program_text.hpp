@@ -18,7 +18,7 @@ inline Program program_from(const std::string& toml, const std::string& people,
   sources.people_csv = people;
   sources.pairs_csv = pairs;
   sources.read = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  auto loaded = load_program(sources);
+  auto loaded = read_program(sources);
   for (const auto& d : loaded.diagnostics.all()) ADD_FAILURE() << d.to_string();
   return loaded.program.value_or(Program{});
 }

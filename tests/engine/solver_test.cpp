@@ -6,6 +6,7 @@
 
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/summary.hpp"
+#include "mentorcal/verify.hpp"
 #include "program_text.hpp"
 
 namespace mentorcal {

@@ -1,3 +1,5 @@
+#include "mentorcal/verify.hpp"
+
 #include <gtest/gtest.h>
 
 #include "mentorcal/solver.hpp"

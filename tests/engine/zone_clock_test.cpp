@@ -1,4 +1,4 @@
-#include "engine/zone_clock.hpp"
+#include "zone_clock.hpp"
 
 #include <gtest/gtest.h>
 

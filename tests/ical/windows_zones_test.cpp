@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "mentorcal/ical.hpp"
+#include "mentorcal/zone_names.hpp"
 
 namespace mentorcal {
 namespace {

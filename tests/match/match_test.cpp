@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "mentorcal/ical.hpp"
 #include "mentorcal/solver.hpp"
+#include "mentorcal/verify.hpp"
 #include "tests/engine/program_text.hpp"
 
 namespace mentorcal {

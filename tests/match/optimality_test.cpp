@@ -11,6 +11,7 @@
 
 #include "mentorcal/match.hpp"
 #include "mentorcal/solver.hpp"
+#include "mentorcal/verify.hpp"
 #include "tests/engine/optimality/generator.hpp"
 
 namespace mentorcal {

@@ -15,6 +15,7 @@
 #include "exact.hpp"
 #include "generator.hpp"
 #include "mentorcal/solver.hpp"
+#include "mentorcal/verify.hpp"
 
 namespace {
 

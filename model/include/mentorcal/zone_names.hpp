@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mentorcal/time.hpp"
+
 namespace mentorcal {
 
 // For a zone name that the tz database knows but that is a legacy or fixed-offset name ("EST",
@@ -17,6 +19,11 @@ namespace mentorcal {
 // instead, as the end of a sentence: "is a fixed offset, UTC-05:00 all year; people who write it
 // usually mean America/New_York". nullopt for a city zone, and for UTC.
 std::optional<std::string> legacy_zone_hint(std::string_view name);
+
+// A TZID as exports write it: an IANA name or alias ("America/Buenos_Aires"), or a Windows zone
+// name ("W. Europe Standard Time") mapped by the CLDR windowsZones table (its territory 001 row).
+// nullopt for anything else.
+std::optional<Zone> find_tzid_zone(std::string_view tzid);
 
 // The IANA name for a Windows zone name ("W. Europe Standard Time" -> "Europe/Berlin"), by
 // CLDR's windowsZones table; nullopt for anything else.

@@ -3,7 +3,8 @@
 //   mentorcal::ScheduleOptions options;
 //   options.revision = now;  // DTSTAMP of every new or changed series; the engine reads no clock
 //   auto schedule = mentorcal::schedule_program(program, options);
-//   auto violations = mentorcal::verify_schedule(program, schedule);  // empty, or a bug
+//   auto violations = mentorcal::verify_schedule(program, schedule);  // verify.hpp: empty, or a
+//   bug
 //
 // What a schedule must satisfy is the product contract's "What a schedule must satisfy";
 // docs/ALGORITHM.md explains how the search meets it.
@@ -51,9 +52,5 @@ struct Replanned {
 };
 std::vector<Replanned> replan_people(const Program& program, Schedule& schedule,
                                      const std::vector<std::string>& person_ids, Instant revision);
-
-// Re-checks every occurrence of `schedule` against `program` with code that shares nothing with
-// the search. Returns one sentence per violation; empty when the schedule is valid.
-std::vector<std::string> verify_schedule(const Program& program, const Schedule& schedule);
 
 }  // namespace mentorcal

@@ -11,6 +11,7 @@
 // exporter's quirks are read is in docs/ICAL.md, "Import".
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,10 +56,14 @@ BusyCalendar read_busy_calendar(std::string_view ics, const Zone& owner, Interva
 std::optional<Zone> declared_zone(std::string_view ics, const std::string& file,
                                   Diagnostics& diagnostics);
 
-// A TZID as exports write it: an IANA name or alias ("America/Buenos_Aires"), or a Windows zone
-// name ("W. Europe Standard Time") mapped by the CLDR windowsZones table (its territory 001 row).
-// nullopt for anything else.
-std::optional<Zone> find_tzid_zone(std::string_view tzid);
+// A complete program from its files: program.toml, people.csv and pairs.csv read and checked
+// (read_program), then every person's calendar read into Person::busy and Person::availability
+// (attach_calendars). Every problem at once: when the files have errors, the calendars of the
+// people that did load are read too, and their problems reported beside the others. `program` is
+// present exactly when no problem is an error.
+LoadedProgram load_program(const ProgramSources& sources);
+// The same for the program directory DIR (program_dir_sources).
+LoadedProgram load_program_dir(const std::filesystem::path& dir);
 
 // Reads the calendar of every person with `calendar_text` into Person::busy and
 // Person::availability, bounded by the program's dates widened by two days on each side (so that

@@ -1,11 +1,10 @@
 // TZIDs as exports write them: IANA names, and the Windows zone names Outlook and Exchange use,
 // mapped by CLDR's windowsZones table (generated at build time from Debian's unicode-cldr-core,
-// see generate_windows_zones.cmake), so that nothing is read at run time. Compiled into the
-// engine, which names them in people.csv's messages too.
+// see generate_windows_zones.cmake), so that nothing is read at run time. Part of the
+// model, which names them in people.csv's messages too.
 #include <array>
 #include <string_view>
 
-#include "mentorcal/ical.hpp"
 #include "mentorcal/zone_names.hpp"
 
 namespace mentorcal {

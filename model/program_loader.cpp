@@ -877,7 +877,7 @@ std::optional<std::string> read_text_file(const std::filesystem::path& path) {
   return text;
 }
 
-LoadedProgram load_program(const ProgramSources& sources) {
+LoadedProgram read_program(const ProgramSources& sources) {
   return Loader(sources).load();
 }
 
@@ -891,10 +891,6 @@ ProgramSources program_dir_sources(const std::filesystem::path& dir) {
   sources.pairs_csv = read_text_file(dir / "pairs.csv");
   sources.read = [dir](const std::string& relative) { return read_text_file(dir / relative); };
   return sources;
-}
-
-LoadedProgram load_program_dir(const std::filesystem::path& dir) {
-  return load_program(program_dir_sources(dir));
 }
 
 }  // namespace mentorcal

@@ -39,8 +39,8 @@ std::string program_files_to_json(const ProgramFiles& files);
 std::optional<ProgramFiles> program_files_from_json(std::string_view text,
                                                     ProgramFilesProblem* problem);
 
-// The sources `load_program` reads: the three files and a `read` of everything else. `label`
-// prefixes file names in messages ("files/").
+// The sources `read_program` and `load_program` read: the three files and a `read` of everything
+// else. `label` prefixes file names in messages ("files/").
 ProgramSources sources_of(ProgramFiles files, std::string label);
 
 // The files `load_program_dir` would read from `dir`: program.toml, people.csv, pairs.csv, every

@@ -1,6 +1,7 @@
 // A mentorship program: the people, their hours and limits, the pairs and how often they meet.
-// This is the problem the engine solves; `load_program` builds it from a program directory (or
-// the same files held in memory) and reports every problem in them at once.
+// This is the problem the solver solves. `load_program` (mentorcal/ical.hpp) builds a complete
+// one, calendars included, from a program directory or the same files held in memory, and
+// reports every problem in them at once:
 //
 //   auto loaded = mentorcal::load_program_dir("samples/acme-2027");
 //   for (const auto& d : loaded.diagnostics.all()) std::cerr << d.to_string() << '\n';
@@ -160,7 +161,10 @@ struct LoadedProgram {
   Program partial;
 };
 
-LoadedProgram load_program(const ProgramSources& sources);
+// Reads and checks program.toml, people.csv and pairs.csv, and fetches the calendar files they
+// name into Person::calendar_text, unread: the model knows no iCalendar. A program to schedule
+// comes from `load_program` (mentorcal/ical.hpp), which reads the calendars too.
+LoadedProgram read_program(const ProgramSources& sources);
 // A program id: 1 to 64 of a-z, 0-9 and '-' (it names URLs and files).
 bool is_program_id(std::string_view id);
 // A path that stays inside the program directory, as a `calendar` cell or a file of a program
@@ -171,7 +175,5 @@ std::optional<std::string> read_text_file(const std::filesystem::path& path);
 // The files of PROGRAM_DIR: program.toml, people.csv and pairs.csv read, the calendars read when
 // asked for.
 ProgramSources program_dir_sources(const std::filesystem::path& dir);
-// Reads PROGRAM_DIR/program.toml, people.csv, pairs.csv and the calendars they name.
-LoadedProgram load_program_dir(const std::filesystem::path& dir);
 
 }  // namespace mentorcal

@@ -1,11 +1,11 @@
 // The verifier: every rule of the contract checked again, occurrence by occurrence, from the
 // program's own data and the tz database, sharing no code with the search (no calendars, no
 // slot grid, no occupancy). Anything it finds is a bug in the search.
+#include "mentorcal/verify.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
-
-#include "mentorcal/solver.hpp"
 
 namespace mentorcal {
 namespace {

@@ -105,7 +105,7 @@ std::optional<ProgramFiles> read_program_files(const fs::path& dir, std::string*
     }
     return text;
   };
-  load_program(sources);
+  read_program(sources);
   for (const auto& relative : named)
     if (!files.contains(relative))
       if (auto text = read_text_file(dir / relative)) files.emplace(relative, std::move(*text));

@@ -1,5 +1,6 @@
-// The search's working parts: each person's open and free time, what each person has booked
-// so far, and how one pair's series is evaluated at one anchor (weekday, phase, start slot).
+// The search's working parts: each person's open and free time (person_calendar.cpp), what each
+// person has booked so far (occupancy.cpp), one pair's grid of start slots (pair_space.cpp), and
+// how one pair's series is evaluated at one anchor (weekday, phase, start slot) (search.cpp).
 // Private to the engine; docs/ALGORITHM.md tells how they fit together.
 #pragma once
 
@@ -19,6 +20,9 @@ namespace mentorcal::engine {
 
 // The instants every calendar is computed over: the term, with room for any zone's offset.
 Interval search_horizon(const Program& program);
+
+// The interval of `sorted` (sorted, disjoint) that contains `inner`, if any.
+const Interval* holder(const std::vector<Interval>& sorted, Interval inner);
 
 // What the search knows of one person before any session is placed.
 struct PersonCalendar {
@@ -163,7 +167,9 @@ class PairSpace {
                                      : anchor_.clock.to_instant(local_start(day, slot));
     return {start, start + pair_.duration};
   }
-  LocalMinute local_start(int day, int slot) const;
+  LocalMinute local_start(int day, int slot) const {
+    return LocalMinute{days_[static_cast<std::size_t>(day)]} + slot * granularity_;
+  }
   // Indices of the days a placement's rule produces, in order.
   std::vector<int> rule_days(const Placement& placement) const;
   // Every placement the cadence allows, weekday and phase only (slot 0).

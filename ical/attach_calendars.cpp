@@ -9,10 +9,10 @@
 namespace mentorcal {
 
 void attach_calendars(Program& program, const std::string& label, Diagnostics& diagnostics) {
-  const LocalDay first = program.start - date::days{2};
-  const LocalDay last = program.end + date::days{2};
-  const Interval window{Instant{first.time_since_epoch()},
-                        Instant{(last + date::days{1}).time_since_epoch()}};
+  const Interval window = term_window(program);
+  const LocalDay first{date::floor<date::days>(window.start).time_since_epoch()};
+  const LocalDay last =
+      LocalDay{date::floor<date::days>(window.end).time_since_epoch()} - date::days{1};
   const auto attach = [&](Person& person, Diagnostics& found) {
     auto calendar = read_busy_calendar(person.calendar_text, person.zone, window,
                                        label + person.calendar_file, found);

@@ -9,9 +9,9 @@
 #include <mutex>
 #include <numeric>
 
-#include "ascii_case.hpp"
 #include "mentorcal/availability.hpp"
 #include "mentorcal/csv.hpp"
+#include "mentorcal/text.hpp"
 #include "mentorcal/zone_names.hpp"
 #include "recurrence.hpp"
 
@@ -266,7 +266,7 @@ bool CalendarReader::event_is_busy(icalcomponent* event) {
   icalproperty* status = icalcomponent_get_first_property(event, ICAL_STATUS_PROPERTY);
   if (status != nullptr && icalproperty_get_status(status) == ICAL_STATUS_CANCELLED) return false;
   if (auto cdo = x_property(event, "X-MICROSOFT-CDO-BUSYSTATUS")) {
-    const std::string state = upper(*cdo);
+    const std::string state = ascii_upper(*cdo);
     if (state == "FREE" || state == "WORKINGELSEWHERE") return false;
     if (state == "BUSY" || state == "TENTATIVE" || state == "OOF") return true;
     warn(line_of(event), "X-MICROSOFT-CDO-BUSYSTATUS '" + *cdo +
@@ -654,7 +654,6 @@ namespace mentorcal {
 namespace {
 
 using detail::CalendarReader;
-using detail::equals_ignoring_case;
 using detail::LineTags;
 using detail::prepare;
 using detail::property_line;

@@ -7,7 +7,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "ascii_case.hpp"
+#include "mentorcal/text.hpp"
 
 namespace mentorcal::detail {
 namespace {
@@ -18,7 +18,7 @@ constexpr std::string_view kLineTag = "X-MENTORCAL-LINE";
 
 bool contains_ignoring_case(std::string_view text, std::string_view part) {
   return std::search(text.begin(), text.end(), part.begin(), part.end(),
-                     [](char x, char y) { return upper(x) == upper(y); }) != text.end();
+                     [](char x, char y) { return ascii_upper(x) == ascii_upper(y); }) != text.end();
 }
 
 std::size_t name_length(std::string_view line) {
@@ -169,10 +169,10 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
       if (open.empty() || !equals_ignoring_case(open.back().first, value)) {
         diagnostics.error(
             file, number,
-            "END:" + upper(value) +
+            "END:" + ascii_upper(value) +
                 (open.empty() ? " closes no component"
-                              : " does not close BEGIN:" + upper(open.back().first) + " at line " +
-                                    std::to_string(open.back().second)));
+                              : " does not close BEGIN:" + ascii_upper(open.back().first) +
+                                    " at line " + std::to_string(open.back().second)));
         return std::nullopt;
       }
       if (tagged) out.lines.push_back({number, open.back().second, name});
@@ -210,7 +210,7 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
     return std::nullopt;
   }
   if (!open.empty()) {
-    const std::string component = upper(open.back().first);
+    const std::string component = ascii_upper(open.back().first);
     diagnostics.error(file, number,
                       "the file ends inside " + component + " begun at line " +
                           std::to_string(open.back().second) +

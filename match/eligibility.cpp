@@ -9,17 +9,11 @@
 #include <unordered_map>
 
 #include "mentorcal/parallel.hpp"
+#include "mentorcal/text.hpp"
 #include "search.hpp"
 
 namespace mentorcal::matching {
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // Everything the pair search reads of a person: two people with the same key are
 // interchangeable in it.
@@ -137,7 +131,7 @@ Eligibility::Eligibility(const Program& program, std::span<const std::size_t> me
   mentor_classes_ = classify(mentors);
   mentee_classes_ = classify(mentees);
 
-  const auto horizon = engine::search_horizon(program);
+  const auto horizon = term_window(program);
   std::vector<std::unique_ptr<ClassCalendar>> classes(representatives.size());
   for_each_index_in_parallel(representatives.size(), [&](std::size_t c) {
     const auto person = representatives[c];
@@ -178,9 +172,9 @@ Eligibility::Eligibility(const Program& program, std::span<const std::size_t> me
   std::unordered_map<std::string, int> departments;
   for (const auto& p : program.people) {
     for (const auto* list : {&p.profile.skills, &p.profile.goals})
-      for (const auto& item : *list) topics.emplace(lowercase(item), topics.size());
+      for (const auto& item : *list) topics.emplace(ascii_lower(item), topics.size());
     for (const auto& item : p.profile.languages)
-      languages.emplace(lowercase(item), languages.size());
+      languages.emplace(ascii_lower(item), languages.size());
   }
   topic_words_ = (topics.size() + 63) / 64;
   language_words_ = (languages.size() + 63) / 64;
@@ -195,7 +189,7 @@ Eligibility::Eligibility(const Program& program, std::span<const std::size_t> me
                            const std::vector<std::string>& items,
                            const std::unordered_map<std::string, std::size_t>& ids) {
     for (const auto& item : items) {
-      const auto id = ids.at(lowercase(item));
+      const auto id = ids.at(ascii_lower(item));
       bits[base + id / 64] |= std::uint64_t{1} << (id % 64);
     }
   };
@@ -208,7 +202,7 @@ Eligibility::Eligibility(const Program& program, std::span<const std::size_t> me
     if (profile.level) level_[i] = *profile.level;
     if (!profile.department.empty())
       department_[i] =
-          departments.emplace(lowercase(profile.department), static_cast<int>(departments.size()))
+          departments.emplace(ascii_lower(profile.department), static_cast<int>(departments.size()))
               .first->second;
   }
 }

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "mentorcal/text.hpp"
+
 namespace mentorcal {
 namespace {
 
@@ -29,11 +31,7 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 std::optional<unsigned> parse_day_name(std::string_view name) {
   for (unsigned i = 0; i < kDayNames.size(); ++i) {
     const auto& d = kDayNames[i];
-    if (name.size() == 3 && std::equal(name.begin(), name.end(), d.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        }))
-      return i;
+    if (equals_ignoring_case(name, d)) return i;
   }
   return std::nullopt;
 }

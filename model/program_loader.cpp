@@ -13,6 +13,7 @@
 #include "mentorcal/csv.hpp"
 #include "mentorcal/parallel.hpp"
 #include "mentorcal/program.hpp"
+#include "mentorcal/text.hpp"
 #include "mentorcal/zone_names.hpp"
 
 namespace mentorcal {
@@ -103,13 +104,6 @@ std::vector<std::string> list_items(const std::string& cell) {
     from = to + 1;
   }
   return items;
-}
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 class Loader {
@@ -600,7 +594,7 @@ class Loader {
   void resolve_links() {
     std::unordered_map<std::string, std::size_t> by_lowercase_id;
     for (std::size_t i = 0; i < program_.people.size(); ++i)
-      by_lowercase_id.emplace(lowercase(program_.people[i].id), i);
+      by_lowercase_id.emplace(ascii_lower(program_.people[i].id), i);
     for (std::size_t i = 0; i < program_.people.size(); ++i) {
       auto& p = program_.people[i];
       const auto at = [&](std::string message) {
@@ -609,7 +603,7 @@ class Loader {
       const auto resolve = [&](const std::string& text, std::string_view column, bool mentors_only,
                                std::vector<std::size_t>& out) {
         for (const auto& id : list_items(text)) {
-          const auto it = by_lowercase_id.find(lowercase(id));
+          const auto it = by_lowercase_id.find(ascii_lower(id));
           const std::string what = std::string(column) + " " + in_quotes(id);
           if (it == by_lowercase_id.end()) {
             at(what + " is not in people.csv");

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <vector>
 
+#include "mentorcal/text.hpp"
+
 namespace mentorcal {
 namespace {
 
@@ -32,12 +34,6 @@ constexpr std::array kLegacy = std::to_array<Legacy>({
     {"WET", "Europe/Lisbon"},
     {"GMT", "Europe/London"},
 });
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Levenshtein distance: the zone list is a few hundred short names, so the plain dynamic
 // programme over two rows is quick enough and needs no library.
@@ -108,12 +104,12 @@ std::optional<std::string> legacy_zone_hint(std::string_view name) {
 }
 
 std::optional<std::string> nearest_zone_name(std::string_view name) {
-  const auto wanted = lower(name);
+  const auto wanted = ascii_lower(name);
   if (wanted.empty()) return std::nullopt;
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, wanted.size() / 3) + 1;
   const auto consider = [&](const std::string& candidate) {
-    const auto full = lower(candidate);
+    const auto full = ascii_lower(candidate);
     const auto slash = full.rfind('/');
     auto d = distance(wanted, full);
     if (slash != std::string::npos) d = std::min(d, distance(wanted, full.substr(slash + 1)));

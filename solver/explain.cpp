@@ -275,7 +275,7 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
   // the change in words when the pair is then placed.
   using Try = std::function<std::optional<std::string>()>;
   std::vector<Try> tries;
-  const auto horizon = search_horizon(program);
+  const auto horizon = term_window(program);
   const auto placed_pair = [&](const Pair& p, const PersonCalendar& m, const PersonCalendar& e) {
     auto changed = parties_of(m, e);
     const PairSpace changed_space(program, p, changed.anchor, changed.other);

@@ -5,12 +5,6 @@
 
 namespace mentorcal::engine {
 
-Interval search_horizon(const Program& program) {
-  // Local days and UTC days differ by at most a day either way; two of margin is plenty.
-  const auto utc_day = [](LocalDay d) { return date::sys_days{d.time_since_epoch()}; };
-  return {utc_day(program.start - date::days{2}), utc_day(program.end + date::days{3})};
-}
-
 PersonCalendar::PersonCalendar(const Person& p, const Program& program, Interval horizon)
     : person(&p), clock(p.zone, horizon), first_day(clock.local_day(horizon.start)) {
   const auto first = first_day;

@@ -56,7 +56,7 @@ std::vector<Replanned> ReplanIndex::replan(const Program& program, Schedule& sch
   affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
 
   std::map<std::size_t, std::unique_ptr<PersonCalendar>> calendars;  // by person index
-  const auto horizon = engine::search_horizon(program);
+  const auto horizon = term_window(program);
   for (const auto r : affected)
     for (const auto p : {results_[r].mentor, results_[r].mentee})
       if (!calendars.contains(p))

@@ -18,9 +18,6 @@
 
 namespace mentorcal::engine {
 
-// The instants every calendar is computed over: the term, with room for any zone's offset.
-Interval search_horizon(const Program& program);
-
 // The interval of `sorted` (sorted, disjoint) that contains `inner`, if any.
 const Interval* holder(const std::vector<Interval>& sorted, Interval inner);
 

@@ -80,7 +80,7 @@ class Solver {
       pairs_of_[program.pairs[i].mentor].push_back(i);
       pairs_of_[program.pairs[i].mentee].push_back(i);
     }
-    const auto horizon = engine::search_horizon(program);
+    const auto horizon = term_window(program);
     std::vector<std::optional<PersonCalendar>> calendars(program.people.size());
     for_each_index_in_parallel(calendars.size(), [&](std::size_t i) {
       calendars[i].emplace(program.people[i], program, horizon);

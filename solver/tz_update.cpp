@@ -11,12 +11,6 @@
 namespace mentorcal {
 namespace {
 
-// The term in UTC with room for every zone's local days, as the search reads it.
-Interval term_window(const Program& program) {
-  const auto utc_day = [](LocalDay d) { return date::sys_days{d.time_since_epoch()}; };
-  return {utc_day(program.start - date::days{2}), utc_day(program.end + date::days{3})};
-}
-
 ZoneOffsets offsets_of(const Zone& zone, Interval window) {
   ZoneOffsets offsets{std::string(zone.name()), {}};
   for (date::sys_seconds t = window.start; t < window.end;) {

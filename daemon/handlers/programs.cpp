@@ -10,6 +10,7 @@
 #include "http/fields.hpp"
 #include "http/responses.hpp"
 #include "mentorcal/ical.hpp"
+#include "mentorcal/pass.hpp"
 #include "mentorcal/program_files.hpp"
 #include "mentorcal/schedule_json.hpp"
 #include "mentorcal/solver.hpp"
@@ -148,20 +149,21 @@ Response run_pass(ServiceState& s, const Request& request, const Route& route) {
 
   const auto started = Clock::now();
   const auto deadline = started + std::chrono::duration<double>(time_limit);
-  // A published schedule that did not follow a tz database update on start (it no longer
-  // matched its program then) follows it now, as `mentorcal schedule --previous` does.
-  std::optional<Schedule> previous = state->published;
-  const auto tz_update =
-      previous ? follow_tz_update(program, *previous, s.revision()) : std::nullopt;
-  ScheduleOptions options;
-  options.previous = previous ? &*previous : nullptr;
+  // The pass `mentorcal schedule --previous` makes: a published schedule that did not follow a
+  // tz database update on start (it no longer matched its program then) follows it now. The
+  // feeds are rendered while the verifier runs, and dropped if it refuses the schedule.
+  PassOptions options;
+  options.previous = state->published;
   options.revision = s.revision();
   options.should_stop = [&] {
     return s.finishing.load() || (time_limit > 0 && Clock::now() > deadline);
   };
-  auto schedule = schedule_program(program, options);
-  schedule.tz_update = tz_update;
-  if (const auto violations = verify_schedule(program, schedule); !violations.empty()) {
+  RenderedFeeds feeds;
+  auto made = mentorcal::run_pass(program, std::move(options), [&](const Schedule& schedule) {
+    if (publish) feeds = render_all_feeds(s, *state, program, schedule);
+  });
+  auto& schedule = made.schedule;
+  if (const auto& violations = made.violations; !violations.empty()) {
     json list = json::array();
     for (std::size_t i = 0; i < violations.size() && i < 20; ++i) list.push_back(violations[i]);
     s.config.log("internal error: pass on " + program.id + " breaks " +
@@ -172,8 +174,6 @@ Response run_pass(ServiceState& s, const Request& request, const Route& route) {
               {"violations", list}});
   }
 
-  RenderedFeeds feeds;
-  if (publish) feeds = render_all_feeds(s, *state, program, schedule);
   const auto elapsed = Clock::now() - started;
   StoredPass pass;
   pass.program_id = program.id;

@@ -48,9 +48,9 @@ Interval session(Instant start, Minutes length = 45min) {
   return {start, start + length};
 }
 
-TEST(SearchHorizon, HoldsEveryLocalDayOfTheTermInZonesOnBothSidesOfUtc) {
+TEST(TermWindow, HoldsEveryLocalDayOfTheTermInZonesOnBothSidesOfUtc) {
   const auto program = new_york_tokyo();
-  const auto horizon = search_horizon(program);
+  const auto horizon = term_window(program);
   for (const auto* name : {"Asia/Tokyo", "America/New_York", "Australia/Sydney"}) {
     const auto zone = Zone::find(name).value();
     EXPECT_TRUE(horizon.contains(local_days_interval(zone, program.start, program.end))) << name;
@@ -62,7 +62,7 @@ TEST(PersonCalendar, IsOpenInWorkingHoursAndFreeOutsideBusyTimeWidenedByTheBuffe
   auto& e = program.people[1];
   e.limits.buffer_minutes = 15;
   e.busy = {{utc(date::February / 2 / 2027, 11h), utc(date::February / 2 / 2027, 12h)}};
-  const PersonCalendar c(e, program, search_horizon(program));
+  const PersonCalendar c(e, program, term_window(program));
   const auto day = [](Minutes from, Minutes to) {
     return Interval{utc(date::February / 2 / 2027, from), utc(date::February / 2 / 2027, to)};
   };
@@ -80,7 +80,7 @@ TEST(PersonCalendar, IsOpenInWorkingHoursAndFreeOutsideBusyTimeWidenedByTheBuffe
 TEST(PersonCalendar, TakesABlackoutAsThePersonsOwnLocalDay) {
   // Tokyo's Thursday 11 March, 08:00-17:00, is Wednesday 23:00Z to Thursday 08:00Z.
   auto program = new_york_tokyo("blackouts = [2027-03-11]\n");
-  const PersonCalendar tokyo(program.people[1], program, search_horizon(program));
+  const PersonCalendar tokyo(program.people[1], program, term_window(program));
   const Interval thursday{utc(March / 10 / 2027, 23h), utc(March / 11 / 2027, 8h)};
   EXPECT_TRUE(std::count(tokyo.open.begin(), tokyo.open.end(), thursday));
   for (const auto& f : tokyo.free) EXPECT_FALSE(f.overlaps(thursday)) << format_utc(f.start);
@@ -90,7 +90,7 @@ TEST(PersonCalendar, TakesABlackoutAsThePersonsOwnLocalDay) {
 
 TEST(PersonCalendar, CountsLocalDaysWeeksAndMonthsFromTheFirstDayOfTheHorizon) {
   const auto program = london();
-  const PersonCalendar c(program.people[0], program, search_horizon(program));
+  const PersonCalendar c(program.people[0], program, term_window(program));
   EXPECT_EQ(c.first_day, LocalDay{date::year{2027} / date::January / 30});  // a Saturday
   const auto monday = utc(date::February / 1 / 2027, 10h);
   EXPECT_EQ(c.day_index(monday), 2u);
@@ -102,7 +102,7 @@ TEST(PersonCalendar, CountsLocalDaysWeeksAndMonthsFromTheFirstDayOfTheHorizon) {
 TEST(Occupancy, RefusesASessionOverlappingOneBookedOrWithinTheBuffer) {
   auto program = london();
   program.people[0].limits.buffer_minutes = 15;
-  const PersonCalendar c(program.people[0], program, search_horizon(program));
+  const PersonCalendar c(program.people[0], program, term_window(program));
   Occupancy load;
   const auto at = [](Minutes t) { return session(utc(date::February / 3 / 2027, t)); };
   EXPECT_TRUE(load.fits(at(10h), c));
@@ -122,7 +122,7 @@ TEST(Occupancy, CountsADayLimitByThePersonsLocalDay) {
   // Tokyo's Wednesday 10 March starts at 15:00Z on the 9th.
   auto program = new_york_tokyo();
   program.people[1].limits.max_sessions_per_day = 1;
-  const PersonCalendar tokyo(program.people[1], program, search_horizon(program));
+  const PersonCalendar tokyo(program.people[1], program, term_window(program));
   Occupancy load;
   load.book(session(utc(March / 9 / 2027, 23h + 30min)), tokyo);  // Wednesday 08:30 in Tokyo
   EXPECT_EQ(load.clash(session(utc(March / 10 / 2027, 1h)), tokyo), Occupancy::Clash::day_sessions);
@@ -136,7 +136,7 @@ TEST(Occupancy, NamesTheWeeklyAndMonthlyLimitsAndWhatUsesThem) {
   auto& limits = program.people[0].limits;
   limits.max_minutes_per_week = 60;
   limits.max_minutes_per_month = 120;
-  const PersonCalendar c(program.people[0], program, search_horizon(program));
+  const PersonCalendar c(program.people[0], program, term_window(program));
   Occupancy load;
   load.book(session(utc(date::February / 1 / 2027, 10h)), c);
   const auto wednesday = session(utc(date::February / 3 / 2027, 10h));
@@ -159,7 +159,7 @@ TEST(Occupancy, TellsHowManyMoreSessionsTheLimitsAllow) {
   auto program = london();
   program.people[0].limits.max_sessions_per_week = 2;
   program.people[0].limits.max_minutes_per_week = 120;
-  const PersonCalendar c(program.people[0], program, search_horizon(program));
+  const PersonCalendar c(program.people[0], program, term_window(program));
   Occupancy load;
   const auto monday = utc(date::February / 1 / 2027, 10h);
   const auto week = c.week_and_month[c.day_index(monday)].first;

@@ -12,7 +12,7 @@ namespace mentorcal::testing {
 
 struct SearchParts {
   explicit SearchParts(const Program& p) : program(p) {
-    const auto horizon = engine::search_horizon(program);
+    const auto horizon = term_window(program);
     calendars.reserve(program.people.size());
     for (const auto& person : program.people) calendars.emplace_back(person, program, horizon);
     load.resize(program.people.size());

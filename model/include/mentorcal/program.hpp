@@ -141,6 +141,14 @@ struct Program {
   }
 };
 
+// The time the solver and the calendars look at: the program's dates widened by two days on each
+// side, from 00:00 UTC of `start` - 2 days to 00:00 UTC of `end` + 3 days. Local days and UTC
+// days differ by at most a day either way, so every zone's local days of the term lie inside.
+inline Interval term_window(const Program& program) {
+  const auto utc_day = [](LocalDay d) { return date::sys_days{d.time_since_epoch()}; };
+  return {utc_day(program.start - date::days{2}), utc_day(program.end + date::days{3})};
+}
+
 // The files of a program directory, wherever they are kept (a directory, a JSON body). `read`
 // returns the text of a calendar file named relative to the program ("calendars/m-01.ics"), or
 // nullopt when there is none; the loader calls it from several threads at once, one call per

@@ -20,7 +20,8 @@ Pass run_pass(const Program& program, PassOptions options,
   Pass pass;
   pass.schedule = schedule_program(program, search);
   pass.schedule.tz_update = std::move(tz_update);
-  std::thread verifier([&] { pass.violations = verify_schedule(program, pass.schedule); });
+  // A jthread, so that the verifier is joined even when `render` throws.
+  std::jthread verifier([&] { pass.violations = verify_schedule(program, pass.schedule); });
   if (render) render(pass.schedule);
   verifier.join();
   return pass;

@@ -139,18 +139,17 @@ TEST_P(GeneratedCohort, MatchReachesTheOptimumAndEveryProposedPairIsPlaced) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, GeneratedCohort, ::testing::Range(1, 61));
 
-// The generated cohorts are not trivial: most have mentees matched, many leave some out, and in
-// some the schedule check takes places away.
+// The generated cohorts are not trivial: most have mentees matched, and many leave some out.
+// (In none of them does the schedule check take a place away: tests/match/match_test.cpp has
+// cohorts made for that.)
 TEST(GeneratedCohorts, MatchSomeAndLeaveSomeOut) {
   int with_matches = 0;
   int with_unmatched = 0;
-  int rechecked = 0;
   for (std::uint64_t seed = 1; seed <= 60; ++seed) {
     const auto program = with_profiles(optimality::random_program(seed), seed);
     const auto result = match_program(program);
     with_matches += result.matched.size() > program.pairs.size() ? 1 : 0;
     with_unmatched += result.unmatched.empty() ? 0 : 1;
-    rechecked += result.schedule_checks > 1 ? 1 : 0;
   }
   EXPECT_GE(with_matches, 50);
   EXPECT_GE(with_unmatched, 10);

@@ -105,9 +105,9 @@ void remove_tree(const fs::path& path) {
 struct StagedOutput::State {
   fs::path target;
   fs::path staging;
-  int dir = -1;      // the staging directory, open
-  int old_dir = -1;  // the earlier output, open, or -1 when there is none
-  bool committed = false;
+  int dir = -1;                // the staging directory, open
+  int old_dir = -1;            // the earlier output, open, or -1 when there is none
+  bool committed = false;      // swapped into place: nothing to remove
   std::mutex lock;             // guards what follows
   std::set<std::string> made;  // folders made in the staging directory
   std::string error;           // the first failure
@@ -116,7 +116,7 @@ struct StagedOutput::State {
   ~State() {
     if (old_dir >= 0) ::close(old_dir);
     if (dir >= 0) ::close(dir);
-    if (!committed) remove_tree(staging);
+    if (!committed && !staging.empty()) remove_tree(staging);
   }
 
   void fail(std::string sentence) {
@@ -149,7 +149,6 @@ std::unique_ptr<StagedOutput> StagedOutput::open(const std::string& out_dir, std
   fs::create_directory(staging, ec);
   if (ec) {
     *error = "cannot create " + staging.generic_string() + ": " + ec.message();
-    state->committed = true;  // nothing to remove
     return nullptr;
   }
   state->staging = staging;

@@ -41,7 +41,8 @@ void append_number(std::string& text, int number) {
 // - no ':' ends the parameters (it looks for one the way parser_get_next_char does: not quoted,
 //   not after a backslash): the value is then all that follows the name, tag included;
 // - a TZID parameter ends at a ':' and another ':' follows (Google's "TZID=GMT+05:30"): it then
-//   takes the TZID from a fixed offset into the line, which the tag shifts.
+//   takes the TZID from a fixed offset into the line, which the tag shifts (the tagged text puts
+//   such a TZID in quotes).
 bool tag_is_neutral(std::string_view line, std::size_t n) {
   bool quoted = false;
   bool ends_parameters = false;
@@ -71,6 +72,32 @@ bool unread_text(std::string_view name, std::string_view rest) {
          rest.find_first_not_of(" \t\n\v\f\r", 1) != std::string_view::npos &&
          std::any_of(kNames.begin(), kNames.end(),
                      [&](std::string_view known) { return equals_ignoring_case(name, known); });
+}
+
+// Appends `parameters` (a content line after its name, up to and with its value) with an
+// unquoted TZID value that holds a ':' put in quotes, as RFC 5545 asks of such a value: Google
+// writes "DTSTART;TZID=GMT+05:30:20270301T090000". The value runs to the next ';' or to the line's
+// last ':', since no property that takes a TZID has a ':' in its value. libical reads the quoted
+// form wherever the parameter stands, which the line tag, put first, would otherwise break.
+void append_with_tzid_quoted(std::string& text, std::string_view parameters) {
+  const auto last_colon = parameters.rfind(':');
+  std::size_t at = 0;
+  while (last_colon != std::string_view::npos &&
+         (at = parameters.find(';', at)) != std::string_view::npos && at < last_colon) {
+    ++at;
+    if (!equals_ignoring_case(parameters.substr(at, 5), "TZID=") || at + 5 >= last_colon ||
+        parameters[at + 5] == '"')
+      continue;
+    const auto begin = at + 5;
+    const auto end = std::min(parameters.find(';', begin), last_colon);
+    const auto value = parameters.substr(begin, end - begin);
+    if (value.find(':') == std::string_view::npos) continue;
+    text.append(parameters.substr(0, begin)).push_back('"');
+    text.append(value).push_back('"');
+    text.append(parameters.substr(end));
+    return;
+  }
+  text.append(parameters);
 }
 
 int parse_line_number(const char* text) {
@@ -199,7 +226,8 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
       out.text.append(name).push_back(';');
       out.text.append(kLineTag).push_back('=');
       append_number(out.text, number);
-      out.text.append(line.substr(n)).push_back('\n');
+      append_with_tzid_quoted(out.text, line.substr(n));
+      out.text.push_back('\n');
     } else {
       out.text.append(line).push_back('\n');
     }

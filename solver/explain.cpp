@@ -127,7 +127,13 @@ Explanation explain_unplaced(const Program& program, std::size_t pair_index,
   const auto shared = intersect(cm.open, ce.open);
   Minutes longest{0};
   for (const auto& s : shared) longest = std::max(longest, s.length());
-  const auto free_together = intersect(cm.free, ce.free);
+  // Free time on each one's own days of the term: the calendars reach two days past its ends.
+  const auto free_in_term = [&](const PersonCalendar& c) {
+    const Interval term{c.clock.to_instant(LocalMinute{program.start}),
+                        c.clock.to_instant(LocalMinute{program.end + date::days{1}})};
+    return intersect(c.free, std::vector<Interval>{term});
+  };
+  const auto free_together = intersect(free_in_term(cm), free_in_term(ce));
   Minutes longest_free{0};
   for (const auto& s : free_together) longest_free = std::max(longest_free, s.length());
   // A pair whose hours never meet is placed by no change but one of those hours: only a

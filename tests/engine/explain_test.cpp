@@ -38,11 +38,12 @@ Explanation explain_alone(const Program& program) {
   return explain_unplaced(program, 0, parts.calendars, parts.load, {plans, people});
 }
 
-// Mentor m in `mentor_zone` and mentee e in `mentee_zone`, six weeks of winter, weekly 45
-// minutes.
+// Mentor m in `mentor_zone` and mentee e in `mentee_zone`, six weeks of winter to `end`, weekly
+// 45 minutes.
 Program two_people(const std::string& mentor_zone, const std::string& mentor_hours,
-                   const std::string& mentee_zone, const std::string& mentee_hours) {
-  return program_from(settings("2027-01-11", "2027-02-19"),
+                   const std::string& mentee_zone, const std::string& mentee_hours,
+                   const std::string& end = "2027-02-19") {
+  return program_from(settings("2027-01-11", end),
                       std::string(kPeopleHeader) + "m,Mia,m@x.example,mentor," + mentor_zone + "," +
                           mentor_hours + "\ne,Eiji,e@x.example,mentee," + mentee_zone + "," +
                           mentee_hours + "\n",
@@ -97,6 +98,21 @@ TEST(ExplainUnplaced, BlamesBusyTimeAndFindsNoChangeWhenItFillsEveryHour) {
       two_people("Europe/London", "Mon-Fri 09:00-17:00", "Europe/London", "Mon-Fri 09:00-17:00");
   // m is away from January to March.
   program.people[0].busy = {{utc(date::January / 1 / 2027, 0h), utc(date::April / 1 / 2027, 0h)}};
+  const auto out = explain_alone(program);
+  ASSERT_EQ(out.reasons.size(), 1u);
+  EXPECT_EQ(out.reasons[0],
+            "every shared working hour long enough for a 45-minute session is taken by busy time "
+            "or blackout dates");
+  EXPECT_EQ(out.relaxation, "");
+}
+
+// The search looks two days past the term's ends (the zones' local days); that time, free on
+// Thursday and Friday after a term ending on a Wednesday, is not the pair's to meet in.
+TEST(ExplainUnplaced, BlamesBusyTimeThatFillsTheTermAndNotWhatFollowsIt) {
+  auto program = two_people("Europe/London", "Mon-Fri 09:00-17:00", "Europe/London",
+                            "Mon-Fri 09:00-17:00", "2027-02-17");
+  program.people[0].busy = {
+      {utc(date::January / 11 / 2027, 0h), utc(date::February / 18 / 2027, 0h)}};
   const auto out = explain_alone(program);
   ASSERT_EQ(out.reasons.size(), 1u);
   EXPECT_EQ(out.reasons[0],

@@ -81,17 +81,18 @@ bool unread_text(std::string_view name, std::string_view rest) {
 // form wherever the parameter stands, which the line tag, put first, would otherwise break.
 void append_with_tzid_quoted(std::string& text, std::string_view parameters) {
   const auto last_colon = parameters.rfind(':');
-  std::size_t at = 0;
-  while (last_colon != std::string_view::npos &&
-         (at = parameters.find(';', at)) != std::string_view::npos && at < last_colon) {
-    ++at;
-    if (!equals_ignoring_case(parameters.substr(at, 5), "TZID=") || at + 5 >= last_colon ||
-        parameters[at + 5] == '"')
+  bool quoted = false;
+  for (std::size_t at = 0; last_colon != std::string_view::npos && at < last_colon; ++at) {
+    if (parameters[at] == '"') quoted = !quoted;
+    if (quoted || parameters[at] != ';' ||
+        !equals_ignoring_case(parameters.substr(at + 1, 5), "TZID="))
       continue;
-    const auto begin = at + 5;
+    const auto begin = at + 6;
     const auto end = std::min(parameters.find(';', begin), last_colon);
+    if (begin >= end || parameters[begin] == '"') continue;
     const auto value = parameters.substr(begin, end - begin);
-    if (value.find(':') == std::string_view::npos) continue;
+    if (value.find(':') == std::string_view::npos || value.find('"') != std::string_view::npos)
+      continue;
     text.append(parameters.substr(0, begin)).push_back('"');
     text.append(value).push_back('"');
     text.append(parameters.substr(end));

@@ -864,7 +864,8 @@ TEST(ReadWithoutLineTags, TzidWithAColonIsTheFilesZone) {
       "TZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
   for (const auto* start : {"DTSTART;TZID=GMT+05:30:20270301T090000\r\n",
                             "DTSTART;VALUE=DATE-TIME;TZID=GMT+05:30:20270301T090000\r\n",
-                            "DTSTART;TZID=GMT+05:30;VALUE=DATE-TIME:20270301T090000\r\n"}) {
+                            "DTSTART;TZID=GMT+05:30;VALUE=DATE-TIME:20270301T090000\r\n",
+                            "DTSTART;X-A=\"b;TZID=c:d\";TZID=GMT+05:30:20270301T090000\r\n"}) {
     const auto r = read(
         calendar(zone + event(std::string{start} + "DTEND;TZID=GMT+05:30:20270301T100000\r\n")));
     EXPECT_EQ(r.busy(), (Busy{"2027-03-01T03:30:00Z 2027-03-01T04:30:00Z"})) << start;

@@ -117,80 +117,52 @@ std::vector<long long> cheapest_entries(const Network& net, const std::vector<in
   return potential;
 }
 
-}  // namespace
+using Simplex = lemon::NetworkSimplex<lemon::SmartDigraph, int, long long>;
 
-// A min-cost flow solved by LEMON's network simplex (COIN-OR LEMON, Debian liblemon-dev): every
-// mentee supplies one unit, which reaches the sink through a mentor (at most their places) or
-// straight (left out). Its optimum is the most mentees matched, then the highest total score.
-Assignment assign(const AssignmentProblem& problem, Ties ties) {
-  const Network net(problem);
+// The network as LEMON's graph. Arc ids: the candidates in the order of net.out, then each
+// mentee's arc to the sink, then each mentor's.
+struct FlowGraph {
   lemon::SmartDigraph graph;
-  graph.reserveNode(static_cast<int>(net.sink + 1));
-  graph.reserveArc(static_cast<int>(problem.edges.size() + net.n + net.m));
-  for (std::size_t v = 0; v <= net.sink; ++v) graph.addNode();
-  const auto node = [&](std::size_t v) { return graph.nodeFromId(static_cast<int>(v)); };
-  lemon::SmartDigraph::ArcMap<int> capacity(graph);
-  lemon::SmartDigraph::ArcMap<long long> cost(graph);
-  lemon::SmartDigraph::NodeMap<int> supply(graph, 0);
-  // Arc ids: the candidates in the order of net.out, then each mentee's arc to the sink, then
-  // each mentor's.
-  for (std::size_t e = 0; e < net.n; ++e)
-    for (auto k = net.first[e]; k < net.first[e + 1]; ++k) {
-      const auto arc = graph.addArc(node(e), node(net.n + net.out[k].first));
-      capacity[arc] = 1;
-      cost[arc] = net.out[k].second;
+  lemon::SmartDigraph::ArcMap<int> capacity{graph};
+  lemon::SmartDigraph::ArcMap<long long> cost{graph};
+  lemon::SmartDigraph::NodeMap<int> supply{graph};
+
+  FlowGraph(const Network& net, const AssignmentProblem& problem) {
+    graph.reserveNode(static_cast<int>(net.sink + 1));
+    graph.reserveArc(static_cast<int>(problem.edges.size() + net.n + net.m));
+    for (std::size_t v = 0; v <= net.sink; ++v) supply[graph.addNode()] = 0;
+    for (std::size_t e = 0; e < net.n; ++e)
+      for (auto k = net.first[e]; k < net.first[e + 1]; ++k)
+        add(e, net.n + net.out[k].first, 1, net.out[k].second);
+    for (std::size_t e = 0; e < net.n; ++e) {
+      add(e, net.sink, 1, net.unmatched);
+      supply[node(e)] = 1;
     }
-  for (std::size_t e = 0; e < net.n; ++e) {
-    const auto arc = graph.addArc(node(e), node(net.sink));
-    capacity[arc] = 1;
-    cost[arc] = net.unmatched;
-    supply[node(e)] = 1;
+    for (std::size_t k = 0; k < net.m; ++k) add(net.n + k, net.sink, problem.places[k], 0);
+    supply[node(net.sink)] = -static_cast<int>(net.n);
   }
-  for (std::size_t k = 0; k < net.m; ++k) {
-    const auto arc = graph.addArc(node(net.n + k), node(net.sink));
-    capacity[arc] = problem.places[k];
-    cost[arc] = 0;
+
+  lemon::SmartDigraph::Node node(std::size_t v) const {
+    return lemon::SmartDigraph::nodeFromId(static_cast<int>(v));
   }
-  supply[node(net.sink)] = -static_cast<int>(net.n);
 
-  using Simplex = lemon::NetworkSimplex<lemon::SmartDigraph, int, long long>;
-  Simplex simplex(graph);
-  simplex.upperMap(capacity).costMap(cost).supplyMap(supply);
-  if (simplex.run() != Simplex::OPTIMAL)
-    throw std::logic_error("assign: the network simplex found no optimum");
-  std::vector<long long> dual(net.sink + 1);
-  for (std::size_t v = 0; v <= net.sink; ++v) dual[v] = simplex.potential(node(v));
-
-  // Ties, among all optima: the flows these potentials price at zero are exactly the optimal
-  // ones (complementary slackness), so a second flow over them alone settles ties, favouring
-  // mentees earlier in the problem: mentee i's cost, max_score - score for a pair or
-  // max_score + 1 for being left out, weighs n - i there.
-  Simplex tied(graph);
-  if (ties == Ties::settled) {
-    lemon::SmartDigraph::ArcMap<int> lower(graph, 0);
-    lemon::SmartDigraph::ArcMap<long long> tie(graph, 0);
-    for (lemon::SmartDigraph::ArcIt arc(graph); arc != lemon::INVALID; ++arc) {
-      const auto from = static_cast<std::size_t>(graph.id(graph.source(arc)));
-      const auto to = static_cast<std::size_t>(graph.id(graph.target(arc)));
-      const auto reduced = cost[arc] + dual[from] - dual[to];
-      if (reduced < 0) lower[arc] = capacity[arc];
-      if (reduced > 0) capacity[arc] = 0;
-      if (from < net.n) {
-        const auto weight = static_cast<long long>(net.n - from);
-        tie[arc] = weight * (to == net.sink ? problem.max_score + 1 : cost[arc]);
-      }
-    }
-    tied.lowerMap(lower).upperMap(capacity).costMap(tie).supplyMap(supply);
-    if (tied.run() != Simplex::OPTIMAL)
-      throw std::logic_error("assign: the optimal flows admit no flow");
+ private:
+  void add(std::size_t from, std::size_t to, int upper, long long price) {
+    const auto arc = graph.addArc(node(from), node(to));
+    capacity[arc] = upper;
+    cost[arc] = price;
   }
-  const auto& solved = ties == Ties::settled ? tied : simplex;
+};
 
+// The assignment a solved flow carries, with potentials that prove it (`cheapest_entries`)
+// from the optimal duals `dual` of the same network.
+Assignment assignment_of(const Network& net, const AssignmentProblem& problem,
+                         const Simplex& solved, std::vector<long long> dual) {
   std::vector<int> mentor_of(net.n, -1);
   std::vector<int> load(net.m, 0);
   for (std::size_t e = 0; e < net.n; ++e)
     for (auto k = net.first[e]; k < net.first[e + 1]; ++k)
-      if (solved.flow(graph.arcFromId(static_cast<int>(k))) > 0) {
+      if (solved.flow(lemon::SmartDigraph::arcFromId(static_cast<int>(k))) > 0) {
         mentor_of[e] = static_cast<int>(net.out[k].first);
         ++load[net.out[k].first];
       }
@@ -202,7 +174,62 @@ Assignment assign(const AssignmentProblem& problem, Ties ties) {
   result.mentee_potential.assign(potential.begin(), potential.begin() + static_cast<long>(net.n));
   result.mentor_potential.assign(potential.begin() + static_cast<long>(net.n),
                                  potential.begin() + static_cast<long>(net.sink));
+  result.flow_dual = std::move(dual);
   return result;
+}
+
+// Ties, among all optima: the flows the optimal duals price at zero are exactly the optimal
+// ones (complementary slackness), so a second flow over them alone settles ties, favouring
+// mentees earlier in the problem: mentee i's cost, max_score - score for a pair or
+// max_score + 1 for being left out, weighs n - i there.
+Assignment settled(const Network& net, const AssignmentProblem& problem, FlowGraph& flow,
+                   const Assignment& optimum) {
+  const auto& dual = optimum.flow_dual;
+  if (dual.size() != net.sink + 1)
+    throw std::invalid_argument("settle_ties: the optimum is of another problem");
+  auto& graph = flow.graph;
+  lemon::SmartDigraph::ArcMap<int> lower(graph, 0);
+  lemon::SmartDigraph::ArcMap<long long> tie(graph, 0);
+  for (lemon::SmartDigraph::ArcIt arc(graph); arc != lemon::INVALID; ++arc) {
+    const auto from = static_cast<std::size_t>(graph.id(graph.source(arc)));
+    const auto to = static_cast<std::size_t>(graph.id(graph.target(arc)));
+    const auto reduced = flow.cost[arc] + dual[from] - dual[to];
+    if (reduced < 0) lower[arc] = flow.capacity[arc];
+    if (reduced > 0) flow.capacity[arc] = 0;
+    if (from < net.n) {
+      const auto weight = static_cast<long long>(net.n - from);
+      tie[arc] = weight * (to == net.sink ? problem.max_score + 1 : flow.cost[arc]);
+    }
+  }
+  Simplex tied(graph);
+  tied.lowerMap(lower).upperMap(flow.capacity).costMap(tie).supplyMap(flow.supply);
+  if (tied.run() != Simplex::OPTIMAL)
+    throw std::logic_error("assign: the optimal flows admit no flow");
+  return assignment_of(net, problem, tied, dual);
+}
+
+}  // namespace
+
+// A min-cost flow solved by LEMON's network simplex (COIN-OR LEMON, Debian liblemon-dev): every
+// mentee supplies one unit, which reaches the sink through a mentor (at most their places) or
+// straight (left out). Its optimum is the most mentees matched, then the highest total score.
+Assignment assign(const AssignmentProblem& problem, Ties ties) {
+  const Network net(problem);
+  FlowGraph flow(net, problem);
+  Simplex simplex(flow.graph);
+  simplex.upperMap(flow.capacity).costMap(flow.cost).supplyMap(flow.supply);
+  if (simplex.run() != Simplex::OPTIMAL)
+    throw std::logic_error("assign: the network simplex found no optimum");
+  std::vector<long long> dual(net.sink + 1);
+  for (std::size_t v = 0; v <= net.sink; ++v) dual[v] = simplex.potential(flow.node(v));
+  auto optimum = assignment_of(net, problem, simplex, std::move(dual));
+  return ties == Ties::settled ? settled(net, problem, flow, optimum) : optimum;
+}
+
+Assignment settle_ties(const AssignmentProblem& problem, const Assignment& optimum) {
+  const Network net(problem);
+  FlowGraph flow(net, problem);
+  return settled(net, problem, flow, optimum);
 }
 
 }  // namespace mentorcal::matching

@@ -31,6 +31,8 @@ struct Assignment {
   std::vector<long long> mentee_potential;
   std::vector<long long> mentor_potential;
   int max_score = 0;
+  // The flow's optimal duals, one per node, from which `settle_ties` finds the other optima.
+  std::vector<long long> flow_dual;
 
   // The edge's reduced cost under these potentials: when it is non-negative, adding the edge
   // to the problem could not improve the assignment. When every pair left out is admitted
@@ -50,5 +52,9 @@ enum class Ties { settled, any };
 // The most mentees assigned, then the highest total score, with each mentor's places. The same
 // problem (edges in the same order) gives the same assignment every time.
 Assignment assign(const AssignmentProblem& problem, Ties ties = Ties::settled);
+
+// assign(problem, Ties::settled) from `optimum`, assign(problem, Ties::any) of the same problem,
+// without solving the flow again.
+Assignment settle_ties(const AssignmentProblem& problem, const Assignment& optimum);
 
 }  // namespace mentorcal::matching

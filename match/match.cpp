@@ -220,7 +220,7 @@ class Matcher {
         any = any || !added[j].empty();
         kept_[j].insert(kept_[j].end(), added[j].begin(), added[j].end());
       }
-      if (!any) return matching::assign(problem);
+      if (!any) return matching::settle_ties(problem, assignment);
     }
   }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 namespace mentorcal::matching {
 namespace {
 
@@ -48,6 +50,26 @@ TEST(Assignment, ItsPotentialsAdmitOnlyEdgesThatCannotImprove) {
   EXPECT_TRUE(b.admits({0, 1, 9}));    // e0 to m1 at 9 scores less
   EXPECT_TRUE(b.admits({0, 1, 10}));   // or the same
   EXPECT_FALSE(b.admits({0, 1, 11}));  // or more
+}
+
+TEST(Assignment, SettlingTiesFromAnOptimumEqualsSolvingSettled) {
+  // e0 and e2 want m0's one place equally: the first optimum found gives it to e2, settled ties
+  // to the earlier e0, from that optimum as from scratch.
+  const AssignmentProblem problem{3, {1}, {{0, 0, 6}, {2, 0, 6}}, 9};
+  const auto any = assign(problem, Ties::any);
+  ASSERT_EQ(any.mentor_of, (std::vector<int>{-1, -1, 0}));
+  const auto settled = assign(problem);
+  EXPECT_EQ(settled.mentor_of, (std::vector<int>{0, -1, -1}));
+  const auto from_optimum = settle_ties(problem, any);
+  EXPECT_EQ(from_optimum.mentor_of, settled.mentor_of);
+  EXPECT_EQ(from_optimum.mentee_potential, settled.mentee_potential);
+  EXPECT_EQ(from_optimum.mentor_potential, settled.mentor_potential);
+}
+
+TEST(Assignment, SettlingTiesRefusesAnOptimumOfAnotherProblem) {
+  const AssignmentProblem problem{2, {1}, {{0, 0, 5}, {1, 0, 5}}, 5};
+  const AssignmentProblem other{1, {1}, {{0, 0, 5}}, 5};
+  EXPECT_THROW(settle_ties(problem, assign(other, Ties::any)), std::invalid_argument);
 }
 
 }  // namespace

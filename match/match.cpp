@@ -132,24 +132,10 @@ class Matcher {
   // pairs that do not, each mentee's most negative few are added and the assignment solved
   // again.
   matching::Assignment solve(std::size_t& rounds) {
-    const auto better = [](const matching::CandidateEdge& a, const matching::CandidateEdge& b) {
-      return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
-    };
     if (kept_.empty()) {
       kept_.resize(cohort_.mentees.size());
-      const std::vector<long long> everyone(places_.size(), 1);  // all above a floor of 0
-      for_each_index_in_parallel(cohort_.mentees.size(), [&](std::size_t j) {
-        auto& kept = kept_[j];
-        for_each_eligible(j, by_class_, everyone, 0, [&](std::size_t k, int score) {
-          kept.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(k), score});
-        });
-        if (kept.size() > kFirstCandidates) {
-          std::nth_element(kept.begin(), kept.begin() + kFirstCandidates, kept.end(), better);
-          kept.resize(kFirstCandidates);
-        }
-        std::sort(kept.begin(), kept.end(), better);
-        kept.shrink_to_fit();
-      });
+      for_each_index_in_parallel(cohort_.mentees.size(),
+                                 [&](std::size_t j) { kept_[j] = first_candidates(j); });
     }
     for (;;) {
       ++rounds;
@@ -231,8 +217,52 @@ class Matcher {
   static constexpr std::size_t kFirstCandidates = 24;
   // Pairs added per mentee and round, the most negative reduced costs first.
   static constexpr std::size_t kAddedPerRound = 8;
-  // How many a mentee's search collects before it keeps only the kAddedPerRound best.
+  // How many a mentee's search collects before it keeps only the kFirstCandidates or
+  // kAddedPerRound best.
   static constexpr std::size_t kCollected = 256;
+
+  // Local mentee j's kFirstCandidates best eligible mentors with a place: the highest scores,
+  // of equal scores the mentors first in people.csv, best first. Mentors are looked at in that
+  // order, so once that many score what no mentor j does not list can beat, those after them can
+  // only lose — but for the few j lists, which score more.
+  std::vector<matching::CandidateEdge> first_candidates(std::size_t j) const {
+    const auto better = [](const matching::CandidateEdge& a, const matching::CandidateEdge& b) {
+      return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
+    };
+    const auto mentee = cohort_.mentees[j];
+    std::vector<matching::CandidateEdge> kept;
+    std::size_t unbeaten = 0;  // kept that score at least unpreferred_score_[j]
+    const auto keep_best = [&] {
+      if (kept.size() > kFirstCandidates) {
+        std::nth_element(kept.begin(), kept.begin() + kFirstCandidates, kept.end(), better);
+        kept.resize(kFirstCandidates);
+      }
+      unbeaten = static_cast<std::size_t>(std::count_if(kept.begin(), kept.end(), [&](auto& c) {
+        return c.score >= unpreferred_score_[j];
+      }));
+    };
+    const auto consider = [&](std::size_t k) {
+      const auto mentor = cohort_.mentors[k];
+      if (places_[k] == 0 || eligibility_.calendars(mentor, mentee) != Obstacle::none ||
+          eligibility_.rule_against(mentor, mentee) != Obstacle::none)
+        return;
+      const int score = eligibility_.score(mentor, mentee).total();
+      kept.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(k), score});
+      if (score >= unpreferred_score_[j]) ++unbeaten;
+      if (kept.size() >= kCollected) keep_best();
+    };
+    std::size_t next = 0;
+    for (; next < places_.size() && unbeaten < kFirstCandidates; ++next) consider(next);
+    const auto& prefers = program_.people[mentee].profile.prefers;
+    for (auto it = prefers.begin(); it != prefers.end(); ++it)
+      if (const auto k = local_[*it];
+          k != kNotHere && k >= next && std::find(prefers.begin(), it, *it) == it)
+        consider(k);
+    keep_best();
+    std::sort(kept.begin(), kept.end(), better);
+    kept.shrink_to_fit();
+    return kept;
+  }
 
   // Calls visit(local mentor, score) for every eligible mentor k of local mentee `j` with a
   // place whose priced[k] is above `floor`, calendar class by class; `classes` lists each

@@ -237,9 +237,8 @@ class Matcher {
         std::nth_element(kept.begin(), kept.begin() + kFirstCandidates, kept.end(), better);
         kept.resize(kFirstCandidates);
       }
-      unbeaten = static_cast<std::size_t>(std::count_if(kept.begin(), kept.end(), [&](auto& c) {
-        return c.score >= unpreferred_score_[j];
-      }));
+      unbeaten = static_cast<std::size_t>(std::count_if(
+          kept.begin(), kept.end(), [&](auto& c) { return c.score >= unpreferred_score_[j]; }));
     };
     const auto consider = [&](std::size_t k) {
       const auto mentor = cohort_.mentors[k];

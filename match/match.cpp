@@ -4,6 +4,7 @@
 #include <climits>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "assignment.hpp"
@@ -188,17 +189,10 @@ class Matcher {
           if (mine.size() >= kCollected) keep_most_negative(mine);
         };
         for_each_eligible(j, by_price, pi, floor, consider);
-        const auto mentee = cohort_.mentees[j];
-        const auto& prefers = program_.people[mentee].profile.prefers;
-        for (auto it = prefers.begin(); it != prefers.end(); ++it) {
-          const auto mentor = *it;
-          const auto k = local_[mentor];
-          if (k == kNotHere || pi[k] > floor || places_[k] == 0 ||
-              std::find(prefers.begin(), it, mentor) != it ||
-              eligibility_.obstacle(mentor, mentee) != Obstacle::none)
-            continue;
-          consider(k, eligibility_.score(mentor, mentee).total());
-        }
+        for_each_listed(j, [&](std::size_t k) {
+          if (pi[k] > floor) return;  // looked at above
+          if (const auto score = eligible_score(j, k)) consider(k, *score);
+        });
         keep_most_negative(mine);
       });
       bool any = false;
@@ -229,7 +223,6 @@ class Matcher {
     const auto better = [](const matching::CandidateEdge& a, const matching::CandidateEdge& b) {
       return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
     };
-    const auto mentee = cohort_.mentees[j];
     std::vector<matching::CandidateEdge> kept;
     std::size_t unbeaten = 0;  // kept that score at least unpreferred_score_[j]
     const auto keep_best = [&] {
@@ -241,22 +234,17 @@ class Matcher {
           kept.begin(), kept.end(), [&](auto& c) { return c.score >= unpreferred_score_[j]; }));
     };
     const auto consider = [&](std::size_t k) {
-      const auto mentor = cohort_.mentors[k];
-      if (places_[k] == 0 || eligibility_.calendars(mentor, mentee) != Obstacle::none ||
-          eligibility_.rule_against(mentor, mentee) != Obstacle::none)
-        return;
-      const int score = eligibility_.score(mentor, mentee).total();
-      kept.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(k), score});
-      if (score >= unpreferred_score_[j]) ++unbeaten;
+      const auto score = eligible_score(j, k);
+      if (!score) return;
+      kept.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(k), *score});
+      if (*score >= unpreferred_score_[j]) ++unbeaten;
       if (kept.size() >= kCollected) keep_best();
     };
     std::size_t next = 0;
     for (; next < places_.size() && unbeaten < kFirstCandidates; ++next) consider(next);
-    const auto& prefers = program_.people[mentee].profile.prefers;
-    for (auto it = prefers.begin(); it != prefers.end(); ++it)
-      if (const auto k = local_[*it];
-          k != kNotHere && k >= next && std::find(prefers.begin(), it, *it) == it)
-        consider(k);
+    for_each_listed(j, [&](std::size_t k) {
+      if (k >= next) consider(k);
+    });
     keep_best();
     std::sort(kept.begin(), kept.end(), better);
     kept.shrink_to_fit();
@@ -277,12 +265,30 @@ class Matcher {
         continue;
       for (const auto k : members) {
         if (priced[k] <= floor) break;
-        if (places_[k] == 0) continue;
-        const auto mentor = cohort_.mentors[k];
-        if (eligibility_.rule_against(mentor, mentee) != Obstacle::none) continue;
-        visit(k, eligibility_.score(mentor, mentee).total());
+        if (const auto score = eligible_score(j, k)) visit(k, *score);
       }
     }
+  }
+
+  // What local mentor k scores with local mentee j when k has a place and the pair is
+  // eligible (calendars first: the cheapest to look up); nullopt otherwise.
+  std::optional<int> eligible_score(std::size_t j, std::size_t k) const {
+    const auto mentor = cohort_.mentors[k];
+    const auto mentee = cohort_.mentees[j];
+    if (places_[k] == 0 || eligibility_.calendars(mentor, mentee) != Obstacle::none ||
+        eligibility_.rule_against(mentor, mentee) != Obstacle::none)
+      return std::nullopt;
+    return eligibility_.score(mentor, mentee).total();
+  }
+
+  // Calls visit(local mentor) for each mentor of the cohort whom local mentee j lists, once
+  // each, in the mentee's order.
+  template <typename Visit>
+  void for_each_listed(std::size_t j, const Visit& visit) const {
+    const auto& prefers = program_.people[cohort_.mentees[j]].profile.prefers;
+    for (auto it = prefers.begin(); it != prefers.end(); ++it)
+      if (const auto k = local_[*it]; k != kNotHere && std::find(prefers.begin(), it, *it) == it)
+        visit(k);
   }
 
   const Cohort& cohort_;

@@ -7,6 +7,7 @@
 #include <cassert>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <stdexcept>
 #include <utility>
@@ -154,18 +155,13 @@ struct FlowGraph {
   }
 };
 
-// The assignment a solved flow carries, with potentials that prove it (`cheapest_entries`)
-// from the optimal duals `dual` of the same network.
+// The assignment `mentor_of` (-1 for left out), with potentials that prove it
+// (`cheapest_entries`) from the optimal duals `dual` of the same network.
 Assignment assignment_of(const Network& net, const AssignmentProblem& problem,
-                         const Simplex& solved, std::vector<long long> dual) {
-  std::vector<int> mentor_of(net.n, -1);
+                         std::vector<int> mentor_of, std::vector<long long> dual) {
   std::vector<int> load(net.m, 0);
-  for (std::size_t e = 0; e < net.n; ++e)
-    for (auto k = net.first[e]; k < net.first[e + 1]; ++k)
-      if (solved.flow(lemon::SmartDigraph::arcFromId(static_cast<int>(k))) > 0) {
-        mentor_of[e] = static_cast<int>(net.out[k].first);
-        ++load[net.out[k].first];
-      }
+  for (const auto k : mentor_of)
+    if (k >= 0) ++load[static_cast<std::size_t>(k)];
   const auto potential = cheapest_entries(net, mentor_of, load, problem.places, dual);
 
   Assignment result;
@@ -178,58 +174,383 @@ Assignment assignment_of(const Network& net, const AssignmentProblem& problem,
   return result;
 }
 
+// The pairs of a solved flow: per mentee, their mentor or -1.
+std::vector<int> pairs_of(const Network& net, const Simplex& solved) {
+  std::vector<int> mentor_of(net.n, -1);
+  for (std::size_t e = 0; e < net.n; ++e)
+    for (auto k = net.first[e]; k < net.first[e + 1]; ++k)
+      if (solved.flow(lemon::SmartDigraph::arcFromId(static_cast<int>(k))) > 0)
+        mentor_of[e] = static_cast<int>(net.out[k].first);
+  return mentor_of;
+}
+
 // Ties, among all optima: the flows the optimal duals price at zero are exactly the optimal
 // ones (complementary slackness), so a second flow over them alone settles ties, favouring
 // mentees earlier in the problem: mentee i's cost, max_score - score for a pair or
-// max_score + 1 for being left out, weighs n - i there.
-Assignment settled(const Network& net, const AssignmentProblem& problem, FlowGraph& flow,
+// max_score + 1 for being left out, weighs n - i there. That flow's network holds only the
+// arcs priced at zero: an arc priced below zero is full in every optimum, so its units move
+// into the supplies; one priced above zero is empty in every optimum.
+Assignment settled(const Network& net, const AssignmentProblem& problem,
                    const Assignment& optimum) {
   const auto& dual = optimum.flow_dual;
   if (dual.size() != net.sink + 1)
     throw std::invalid_argument("settle_ties: the optimum is of another problem");
-  auto& graph = flow.graph;
-  lemon::SmartDigraph::ArcMap<int> lower(graph, 0);
-  lemon::SmartDigraph::ArcMap<long long> tie(graph, 0);
-  for (lemon::SmartDigraph::ArcIt arc(graph); arc != lemon::INVALID; ++arc) {
-    const auto from = static_cast<std::size_t>(graph.id(graph.source(arc)));
-    const auto to = static_cast<std::size_t>(graph.id(graph.target(arc)));
-    const auto reduced = flow.cost[arc] + dual[from] - dual[to];
-    if (reduced < 0) lower[arc] = flow.capacity[arc];
-    if (reduced > 0) flow.capacity[arc] = 0;
-    if (from < net.n) {
-      const auto weight = static_cast<long long>(net.n - from);
-      tie[arc] = weight * (to == net.sink ? problem.max_score + 1 : flow.cost[arc]);
+  lemon::SmartDigraph graph;
+  graph.reserveNode(static_cast<int>(net.sink + 1));
+  for (std::size_t v = 0; v <= net.sink; ++v) graph.addNode();
+  const auto node = [](std::size_t v) {
+    return lemon::SmartDigraph::nodeFromId(static_cast<int>(v));
+  };
+  lemon::SmartDigraph::NodeMap<int> supply(graph, 0);
+  for (std::size_t e = 0; e < net.n; ++e) supply[node(e)] = 1;
+  supply[node(net.sink)] = -static_cast<int>(net.n);
+  std::vector<int> upper;
+  std::vector<long long> weight;
+  std::vector<std::pair<std::uint32_t, int>> pair_of;  // per arc: its mentee and mentor, or -1
+  std::vector<int> mentor_of(net.n, -1);
+  // The arc from -> to of `capacity` units at `cost`, weighing `tie` in this flow; true when
+  // it is full in every optimum.
+  const auto add = [&](std::size_t from, std::size_t to, int capacity, long long cost,
+                       long long tie, int mentor) {
+    const auto reduced = cost + dual[from] - dual[to];
+    if (reduced > 0 || capacity == 0) return false;
+    if (reduced < 0) {
+      supply[node(from)] -= capacity;
+      supply[node(to)] += capacity;
+      return true;
     }
+    graph.addArc(node(from), node(to));
+    upper.push_back(capacity);
+    weight.push_back(tie);
+    pair_of.push_back({static_cast<std::uint32_t>(from), mentor});
+    return false;
+  };
+  for (std::size_t e = 0; e < net.n; ++e) {
+    const auto w = static_cast<long long>(net.n - e);
+    for (auto k = net.first[e]; k < net.first[e + 1]; ++k) {
+      const auto [mentor, cost] = net.out[k];
+      if (add(e, net.n + mentor, 1, cost, w * cost, static_cast<int>(mentor)))
+        mentor_of[e] = static_cast<int>(mentor);
+    }
+    add(e, net.sink, 1, net.unmatched, w * (problem.max_score + 1), -1);
+  }
+  for (std::size_t k = 0; k < net.m; ++k) add(net.n + k, net.sink, problem.places[k], 0, 0, -1);
+
+  lemon::SmartDigraph::ArcMap<int> capacity(graph);
+  lemon::SmartDigraph::ArcMap<long long> tie(graph);
+  for (std::size_t a = 0; a < upper.size(); ++a) {
+    const auto arc = lemon::SmartDigraph::arcFromId(static_cast<int>(a));
+    capacity[arc] = upper[a];
+    tie[arc] = weight[a];
   }
   Simplex tied(graph);
-  tied.lowerMap(lower).upperMap(flow.capacity).costMap(tie).supplyMap(flow.supply);
+  tied.upperMap(capacity).costMap(tie).supplyMap(supply);
   if (tied.run() != Simplex::OPTIMAL)
     throw std::logic_error("assign: the optimal flows admit no flow");
-  return assignment_of(net, problem, tied, dual);
+  for (std::size_t a = 0; a < pair_of.size(); ++a)
+    if (pair_of[a].second >= 0 &&
+        tied.flow(lemon::SmartDigraph::arcFromId(static_cast<int>(a))) > 0)
+      mentor_of[pair_of[a].first] = pair_of[a].second;
+  return assignment_of(net, problem, std::move(mentor_of), dual);
 }
+
+// An optimum brought up to date after edges were added or places taken away, by successive
+// shortest paths. The pairs the change leaves without proof (a new edge priced below zero, a
+// pair whose edge is gone, a mentee over their mentor's places) are undone; every other arc keeps
+// its reduced cost's sign, so the flow still satisfies the optimality conditions, only not yet
+// every supply. Each undone mentee's unit is then routed to where a unit is missing (their old
+// mentor, or the sink) along a cheapest residual path: one Dijkstra on reduced costs, after which
+// the potentials are moved by the distances so that every residual arc stays at or above zero.
+// A path is short when little changed: a new edge priced -r below zero lets the undone mentee
+// go back to where they were at r, so the search looks only at what costs less than that.
+class Repair {
+ public:
+  Repair(const Network& net, const std::vector<int>& places)
+      : net_(net),
+        places_(places),
+        dist_(net.sink + 1, kUnreached),
+        pred_(net.sink + 1, 0),
+        via_cost_(net.sink + 1, 0),
+        done_(net.sink + 1, 0) {}
+
+  // Takes `start`'s pairs and duals and undoes the pairs they no longer prove; false when
+  // `start` is not of this network's shape or its duals do not fit its own pairs.
+  bool start_from(const Assignment& start) {
+    const auto n = net_.n;
+    if (start.mentor_of.size() != n || start.flow_dual.size() != net_.sink + 1) return false;
+    potential_ = start.flow_dual;
+    mentor_of_.assign(n, kUnrouted);
+    cost_of_.assign(n, 0);
+    assigned_.assign(net_.m, {});
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto k = start.mentor_of[j];
+      if (k < -1 || k >= static_cast<int>(net_.m)) return false;
+      if (k == -1) {
+        mentor_of_[j] = kDirect;
+        continue;
+      }
+      for (auto a = net_.first[j]; a < net_.first[j + 1]; ++a)
+        if (static_cast<int>(net_.out[a].first) == k) {
+          mentor_of_[j] = k;
+          cost_of_[j] = net_.out[a].second;
+          assigned_[static_cast<std::size_t>(k)].push_back(static_cast<std::uint32_t>(j));
+          break;
+        }
+    }
+    for (std::size_t k = 0; k < net_.m; ++k)
+      while (assigned_[k].size() > static_cast<std::size_t>(places_[k])) {
+        mentor_of_[assigned_[k].back()] = kUnrouted;
+        assigned_[k].pop_back();
+      }
+    // A mentor's arc to the sink carries their load: its reduced cost must be at or below
+    // zero when it carries any, at or above when it has room. Below zero, it stays full even
+    // when mentees leave (a unit is then missing at the mentor); at zero it carries what is left.
+    to_sink_.assign(net_.m, 0);
+    std::vector<long long> to_sink_rc(net_.m);
+    for (std::size_t k = 0; k < net_.m; ++k) {
+      to_sink_rc[k] = rc(net_.n + k, net_.sink, 0);
+      const auto load = static_cast<int>(assigned_[k].size());
+      if ((to_sink_rc[k] > 0 && load > 0) || (to_sink_rc[k] < 0 && load < places_[k])) return false;
+    }
+    for (std::size_t j = 0; j < n; ++j)
+      if (mentor_of_[j] != kUnrouted && !proved(j)) undo(j);
+    sink_deficit_ = static_cast<long long>(n);
+    for (std::size_t k = 0; k < net_.m; ++k) {
+      to_sink_[k] = to_sink_rc[k] < 0 ? places_[k] : static_cast<int>(assigned_[k].size());
+      sink_deficit_ -= to_sink_[k];
+    }
+    sink_deficit_ -= std::count(mentor_of_.begin(), mentor_of_.end(), kDirect);
+    return true;
+  }
+
+  std::size_t undone() const {
+    return static_cast<std::size_t>(std::count(mentor_of_.begin(), mentor_of_.end(), kUnrouted));
+  }
+
+  // Routes every mentee undone, in order, and returns the pairs (-1 for left out); nullopt once
+  // the searches have looked at more than `budget` nodes and arcs.
+  std::optional<std::vector<int>> route(std::size_t budget) {
+    budget_ = budget;
+    for (std::size_t j = 0; j < net_.n; ++j)
+      if (mentor_of_[j] == kUnrouted && !reroute(j)) return std::nullopt;
+    std::vector<int> pairs(mentor_of_);
+    std::replace(pairs.begin(), pairs.end(), kDirect, -1);
+    return pairs;
+  }
+
+  std::vector<long long>& potential() { return potential_; }
+
+ private:
+  static constexpr int kDirect = -1;    // left out: the unit goes straight to the sink
+  static constexpr int kUnrouted = -2;  // undone, to be routed again
+
+  long long rc(std::size_t from, std::size_t to, long long cost) const {
+    return cost + potential_[from] - potential_[to];
+  }
+
+  // Whether mentee j's arcs keep their optimality conditions: the arc carrying their unit at or
+  // below zero, every other at or above.
+  bool proved(std::size_t j) const {
+    const auto here = mentor_of_[j];
+    const auto direct = rc(j, net_.sink, net_.unmatched);
+    if (here == kDirect ? direct > 0 : direct < 0) return false;
+    for (auto a = net_.first[j]; a < net_.first[j + 1]; ++a) {
+      const auto [k, cost] = net_.out[a];
+      const auto r = rc(j, net_.n + k, cost);
+      if (static_cast<int>(k) == here ? r > 0 : r < 0) return false;
+    }
+    return true;
+  }
+
+  void undo(std::size_t j) {
+    if (const auto k = mentor_of_[j]; k >= 0) {
+      auto& list = assigned_[static_cast<std::size_t>(k)];
+      list.erase(std::find(list.begin(), list.end(), static_cast<std::uint32_t>(j)));
+    }
+    mentor_of_[j] = kUnrouted;
+  }
+
+  // A unit is missing at the sink, or at a mentor whose arc to the sink carries more than
+  // reaches them.
+  bool short_of_a_unit(std::size_t v) const {
+    if (v == net_.sink) return sink_deficit_ > 0;
+    if (v < net_.n) return false;
+    const auto k = v - net_.n;
+    return to_sink_[k] > static_cast<int>(assigned_[k].size());
+  }
+
+  void relax(std::size_t from, std::size_t to, long long reduced, long long cost) {
+    assert(reduced >= 0 && "a residual arc below zero");
+    ++work_;
+    if (done_[to]) return;
+    const auto d = dist_[from] + reduced;
+    if (d >= dist_[to]) return;
+    if (dist_[to] == kUnreached) touched_.push_back(to);
+    dist_[to] = d;
+    pred_[to] = static_cast<std::uint32_t>(from);
+    via_cost_[to] = cost;
+    if (reduced == 0 && short_of_a_unit(to)) found_ = to;  // as near as the nearest: take it
+    queue_.push({d, to});
+  }
+
+  void expand(std::size_t u) {
+    const auto sink = net_.sink;
+    if (u < net_.n) {
+      for (auto a = net_.first[u]; a < net_.first[u + 1]; ++a) {
+        const auto [k, cost] = net_.out[a];
+        if (static_cast<int>(k) != mentor_of_[u])
+          relax(u, net_.n + k, rc(u, net_.n + k, cost), cost);
+      }
+      if (mentor_of_[u] != kDirect) relax(u, sink, rc(u, sink, net_.unmatched), net_.unmatched);
+    } else if (u < sink) {
+      const auto k = u - net_.n;
+      for (const auto v : assigned_[k]) relax(u, v, rc(u, v, -cost_of_[v]), -cost_of_[v]);
+      if (to_sink_[k] < places_[k]) relax(u, sink, rc(u, sink, 0), 0);
+    } else {
+      work_ += net_.n + net_.m;
+      for (std::size_t k = 0; k < net_.m; ++k)
+        if (to_sink_[k] > 0) relax(u, net_.n + k, rc(u, net_.n + k, 0), 0);
+      for (std::size_t v = 0; v < net_.n; ++v)
+        if (mentor_of_[v] == kDirect) relax(u, v, rc(u, v, -net_.unmatched), -net_.unmatched);
+    }
+  }
+
+  // Moves one unit along the residual arc from -> to.
+  void push(std::size_t from, std::size_t to) {
+    const auto sink = net_.sink;
+    if (from < net_.n) {
+      if (to == sink) {
+        mentor_of_[from] = kDirect;
+        --sink_deficit_;
+      } else {
+        mentor_of_[from] = static_cast<int>(to - net_.n);
+        cost_of_[from] = via_cost_[to];
+        assigned_[to - net_.n].push_back(static_cast<std::uint32_t>(from));
+      }
+    } else if (from < sink) {
+      const auto k = from - net_.n;
+      if (to == sink) {
+        ++to_sink_[k];
+        --sink_deficit_;
+      } else {
+        auto& list = assigned_[k];
+        list.erase(std::find(list.begin(), list.end(), static_cast<std::uint32_t>(to)));
+      }
+    } else {
+      if (to < net_.n || to >= sink) {
+        ++sink_deficit_;  // a unit left out comes back from the sink
+      } else {
+        --to_sink_[to - net_.n];
+        ++sink_deficit_;
+      }
+    }
+  }
+
+  // Sends undone mentee j's unit along a cheapest residual path to where one is missing; false
+  // when over the budget.
+  bool reroute(std::size_t j) {
+    // j carries no unit, so nothing enters it: its potential is free, and set as high as its
+    // arcs allow, one of them at zero.
+    long long highest = potential_[net_.sink] - net_.unmatched;
+    for (auto a = net_.first[j]; a < net_.first[j + 1]; ++a)
+      highest = std::max(highest, potential_[net_.n + net_.out[a].first] - net_.out[a].second);
+    potential_[j] = highest;
+
+    dist_[j] = 0;
+    touched_.push_back(j);
+    queue_.push({0, j});
+    std::size_t target = net_.sink + 1;
+    while (!queue_.empty()) {
+      const auto [d, u] = queue_.top();
+      queue_.pop();
+      if (done_[u] || d != dist_[u]) continue;
+      done_[u] = 1;
+      settled_.push_back(u);
+      if (short_of_a_unit(u)) {
+        target = u;
+        break;
+      }
+      if (work_ > budget_) return false;
+      expand(u);
+      if (found_ <= net_.sink) {
+        done_[found_] = 1;
+        settled_.push_back(found_);
+        target = found_;
+        break;
+      }
+    }
+    if (target > net_.sink) throw std::logic_error("assign: a unit found nowhere to go");
+    const auto reach = dist_[target];
+    for (const auto v : settled_) potential_[v] += dist_[v] - reach;
+    for (auto v = target; v != j; v = pred_[v]) push(pred_[v], v);
+    for (const auto v : touched_) {
+      dist_[v] = kUnreached;
+      done_[v] = 0;
+    }
+    touched_.clear();
+    settled_.clear();
+    found_ = net_.sink + 1;
+    queue_ = {};
+    return true;
+  }
+
+  const Network& net_;
+  const std::vector<int>& places_;
+  std::vector<long long> potential_;                  // per node
+  std::vector<int> mentor_of_;                        // per mentee: mentor, kDirect or kUnrouted
+  std::vector<long long> cost_of_;                    // per mentee: the cost of their pair
+  std::vector<std::vector<std::uint32_t>> assigned_;  // per mentor: their mentees
+  std::vector<int> to_sink_;    // per mentor: the flow on their arc to the sink
+  long long sink_deficit_ = 0;  // units the sink still misses
+  // The search, reset after each path.
+  std::vector<long long> dist_;
+  std::vector<std::uint32_t> pred_;
+  std::vector<long long> via_cost_;  // the cost of the arc into each node
+  std::vector<char> done_;
+  std::vector<std::size_t> touched_;
+  std::vector<std::size_t> settled_;
+  std::size_t found_ = SIZE_MAX;  // a node short of a unit, reached at the least distance
+  std::size_t work_ = 0;          // nodes and arcs looked at, by all searches
+  std::size_t budget_ = 0;
+  using Entry = std::pair<long long, std::size_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
+};
 
 }  // namespace
 
 // A min-cost flow solved by LEMON's network simplex (COIN-OR LEMON, Debian liblemon-dev): every
 // mentee supplies one unit, which reaches the sink through a mentor (at most their places) or
 // straight (left out). Its optimum is the most mentees matched, then the highest total score.
-Assignment assign(const AssignmentProblem& problem, Ties ties) {
+Assignment assign(const AssignmentProblem& problem, Ties ties, const Assignment* start) {
   const Network net(problem);
-  FlowGraph flow(net, problem);
-  Simplex simplex(flow.graph);
-  simplex.upperMap(flow.capacity).costMap(flow.cost).supplyMap(flow.supply);
-  if (simplex.run() != Simplex::OPTIMAL)
-    throw std::logic_error("assign: the network simplex found no optimum");
-  std::vector<long long> dual(net.sink + 1);
-  for (std::size_t v = 0; v <= net.sink; ++v) dual[v] = simplex.potential(flow.node(v));
-  auto optimum = assignment_of(net, problem, simplex, std::move(dual));
-  return ties == Ties::settled ? settled(net, problem, flow, optimum) : optimum;
+  // Repairing is worth it while few pairs are undone: each undone mentee's search can look at
+  // much of the graph, and the network simplex solves it whole in about the time searches take
+  // to look at every arc a few times. Past either bound the flow is solved from scratch.
+  const auto few = std::max<std::size_t>(64, net.n / 16);
+  const auto budget = std::max<std::size_t>(1 << 16, problem.edges.size() + net.n + net.m);
+  Repair repair(net, problem.places);
+  std::optional<std::vector<int>> pairs;
+  if (start != nullptr && repair.start_from(*start) && repair.undone() <= few)
+    pairs = repair.route(budget);
+  std::vector<long long> dual;
+  if (pairs) {
+    dual = std::move(repair.potential());
+  } else {
+    FlowGraph flow(net, problem);
+    Simplex simplex(flow.graph);
+    simplex.upperMap(flow.capacity).costMap(flow.cost).supplyMap(flow.supply);
+    if (simplex.run() != Simplex::OPTIMAL)
+      throw std::logic_error("assign: the network simplex found no optimum");
+    dual.resize(net.sink + 1);
+    for (std::size_t v = 0; v <= net.sink; ++v) dual[v] = simplex.potential(flow.node(v));
+    pairs = pairs_of(net, simplex);
+  }
+  auto optimum = assignment_of(net, problem, std::move(*pairs), std::move(dual));
+  return ties == Ties::settled ? settled(net, problem, optimum) : optimum;
 }
 
 Assignment settle_ties(const AssignmentProblem& problem, const Assignment& optimum) {
-  const Network net(problem);
-  FlowGraph flow(net, problem);
-  return settled(net, problem, flow, optimum);
+  return settled(Network(problem), problem, optimum);
 }
 
 }  // namespace mentorcal::matching

@@ -1,6 +1,7 @@
 // The assignment at the heart of `mentorcal match`: mentees to mentors with places, the most
 // mentees first, then the highest total score. A min-cost flow on the sparse graph of candidate
-// pairs, solved by LEMON's network simplex (docs/ALGORITHM.md, "Matching").
+// pairs, solved by LEMON's network simplex, or from an earlier optimum by successive shortest
+// paths (docs/ALGORITHM.md, "Matching").
 //
 //   AssignmentProblem problem{.mentees = 2, .places = {1}, .edges = {{0, 0, 30}, {1, 0, 10}}};
 //   auto a = assign(problem);  // a.mentor_of == {0, -1}: one place, the higher score takes it
@@ -45,13 +46,21 @@ struct Assignment {
 };
 
 // How assign chooses among equally good assignments: `settled` favours mentees earlier in the
-// problem (a second flow, over the optimal ones); `any` takes the first optimum found, which
-// is quicker and enough while more edges are to come.
+// problem (a second flow, over the optimal ones, least in the sum of each mentee i's cost times
+// n - i, the cost being max_score - score, or max_score + 1 left out); `any` takes the first
+// optimum found, which is quicker and enough while more edges are to come. Where several
+// settled assignments weigh the same, which one is taken may depend on `start`.
 enum class Ties { settled, any };
 
 // The most mentees assigned, then the highest total score, with each mentor's places. The same
 // problem (edges in the same order) gives the same assignment every time.
-Assignment assign(const AssignmentProblem& problem, Ties ties = Ties::settled);
+//
+// From `start`, an optimum of an earlier problem with the same mentees and mentors whose edges
+// this one keeps (it may add more, and take places away), only what changed is solved again:
+// the pairs the new edges or places leave unproved are undone and routed anew. A `start` of
+// another shape is ignored.
+Assignment assign(const AssignmentProblem& problem, Ties ties = Ties::settled,
+                  const Assignment* start = nullptr);
 
 // assign(problem, Ties::settled) from `optimum`, assign(problem, Ties::any) of the same problem,
 // without solving the flow again.

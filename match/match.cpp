@@ -131,7 +131,7 @@ class Matcher {
   // The optimum over every eligible pair: solved over each mentee's best kept candidates, then
   // proved by the potentials, every pair left out having a non-negative reduced cost; of the
   // pairs that do not, each mentee's most negative few are added and the assignment solved
-  // again.
+  // again, from the last optimum (after a schedule check too, with fewer places).
   matching::Assignment solve(std::size_t& rounds) {
     if (kept_.empty()) {
       kept_.resize(cohort_.mentees.size());
@@ -146,7 +146,7 @@ class Matcher {
       problem.max_score = max_score_;
       for (const auto& kept : kept_)
         problem.edges.insert(problem.edges.end(), kept.begin(), kept.end());
-      auto assignment = matching::assign(problem, matching::Ties::any);
+      auto assignment = matching::assign(problem, matching::Ties::any, last_ ? &*last_ : nullptr);
 
       // A pair (j, k) has reduced cost max_score - score + pi(j) - pi(k). A mentor whom j does
       // not list scores at most unpreferred_score_[j], so the pair is admitted whatever its score
@@ -200,7 +200,11 @@ class Matcher {
         any = any || !added[j].empty();
         kept_[j].insert(kept_[j].end(), added[j].begin(), added[j].end());
       }
-      if (!any) return matching::settle_ties(problem, assignment);
+      if (!any) {
+        last_ = matching::settle_ties(problem, assignment);
+        return *last_;
+      }
+      last_ = std::move(assignment);
     }
   }
 
@@ -301,6 +305,7 @@ class Matcher {
   std::vector<int> places_;             // per local mentor
   std::vector<std::vector<std::uint32_t>> by_class_;        // per calendar class: local mentors
   std::vector<std::vector<matching::CandidateEdge>> kept_;  // per local mentee
+  std::optional<matching::Assignment> last_;  // the last round's optimum, where the next starts
 };
 
 // The words behind each unmatched mentee and each one not given their first choice.

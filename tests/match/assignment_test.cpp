@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <stdexcept>
+#include <tuple>
 
 namespace mentorcal::matching {
 namespace {
@@ -70,6 +73,154 @@ TEST(Assignment, SettlingTiesRefusesAnOptimumOfAnotherProblem) {
   const AssignmentProblem problem{2, {1}, {{0, 0, 5}, {1, 0, 5}}, 5};
   const AssignmentProblem other{1, {1}, {{0, 0, 5}}, 5};
   EXPECT_THROW(settle_ties(problem, assign(other, Ties::any)), std::invalid_argument);
+}
+
+struct Value {
+  int matched = 0;
+  int score = 0;
+  friend bool operator==(const Value&, const Value&) = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Value& v) {
+  return out << v.matched << " matched, score " << v.score;
+}
+
+// The assignment's value, after checking that it uses only the problem's edges and keeps every
+// mentor within their places.
+Value value_of(const AssignmentProblem& problem, const Assignment& a) {
+  std::vector<int> load(problem.places.size(), 0);
+  Value v;
+  for (std::size_t e = 0; e < problem.mentees; ++e) {
+    const auto k = a.mentor_of[e];
+    if (k < 0) continue;
+    const auto edge = std::find_if(problem.edges.begin(), problem.edges.end(), [&](auto& c) {
+      return c.mentee == e && static_cast<int>(c.mentor) == k;
+    });
+    EXPECT_NE(edge, problem.edges.end()) << "e" << e << " to m" << k << " is no edge";
+    if (edge == problem.edges.end()) continue;
+    ++v.matched;
+    v.score += edge->score;
+    ++load[static_cast<std::size_t>(k)];
+  }
+  for (std::size_t k = 0; k < load.size(); ++k)
+    EXPECT_LE(load[k], problem.places[k]) << "m" << k << " over their places";
+  return v;
+}
+
+// What settling ties minimises among optima: mentee i's cost weighs n - i.
+long long tie_weight(const AssignmentProblem& problem, const Assignment& a) {
+  long long sum = 0;
+  for (std::size_t e = 0; e < problem.mentees; ++e) {
+    long long cost = problem.max_score + 1;
+    for (const auto& c : problem.edges)
+      if (c.mentee == e && static_cast<int>(c.mentor) == a.mentor_of[e])
+        cost = problem.max_score - c.score;
+    sum += static_cast<long long>(problem.mentees - e) * cost;
+  }
+  return sum;
+}
+
+// Up to `mentees` mentees and `mentors` mentors with up to `places` places each, two pairs in
+// three edges, scoring up to a max_score of at most `score`.
+AssignmentProblem random_problem(std::mt19937& random, unsigned mentees, unsigned mentors,
+                                 unsigned places, unsigned score) {
+  AssignmentProblem problem{1 + random() % mentees, {}, {}, 1 + static_cast<int>(random() % score)};
+  problem.places.resize(1 + random() % mentors);
+  for (auto& p : problem.places) p = static_cast<int>(random() % (places + 1));
+  for (std::uint32_t e = 0; e < problem.mentees; ++e)
+    for (std::uint32_t k = 0; k < problem.places.size(); ++k)
+      if (random() % 3 != 0)
+        problem.edges.push_back({e, k, static_cast<int>(random() % (problem.max_score + 1))});
+  return problem;
+}
+
+TEST(Assignment, FromAnEarlierOptimumReachesTheSameValueAsFromScratch) {
+  // Random problems grown as the matcher grows them: edges added, places taken away. The
+  // optimum from the earlier one's must be worth what the network simplex finds from scratch,
+  // and so must its ties settled (which of several equal settlements is taken may differ).
+  std::mt19937 random(17);
+  for (int trial = 0; trial < 300; ++trial) {
+    auto earlier = random_problem(random, 12, 6, 3, 20);
+    auto later = earlier;
+    std::shuffle(later.edges.begin(), later.edges.end(), random);
+    earlier.edges.resize(later.edges.size() / (1 + random() % 3));
+    for (auto& p : later.places)
+      if (random() % 4 == 0) p = std::max(0, p - 1 - static_cast<int>(random() % 2));
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    const auto start = assign(earlier, Ties::any);
+    EXPECT_EQ(value_of(later, assign(later, Ties::any, &start)),
+              value_of(later, assign(later, Ties::any)));
+    EXPECT_EQ(tie_weight(later, assign(later, Ties::settled, &start)),
+              tie_weight(later, assign(later)));
+  }
+}
+
+// Every assignment of a small problem, tried one by one: the most matched, then the highest
+// score, then the lowest tie weight.
+std::tuple<int, int, long long> best_by_brute_force(const AssignmentProblem& problem) {
+  std::tuple<int, int, long long> best{-1, 0, 0};
+  Assignment a;
+  a.mentor_of.assign(problem.mentees, -1);
+  const auto m = static_cast<int>(problem.places.size());
+  for (;;) {
+    std::vector<int> load(problem.places.size(), 0);
+    bool fits = true;
+    int matched = 0;
+    int score = 0;
+    for (std::size_t e = 0; e < problem.mentees && fits; ++e) {
+      const auto k = a.mentor_of[e];
+      if (k < 0) continue;
+      const auto edge = std::find_if(problem.edges.begin(), problem.edges.end(), [&](auto& c) {
+        return c.mentee == e && static_cast<int>(c.mentor) == k;
+      });
+      fits = edge != problem.edges.end() &&
+             ++load[static_cast<std::size_t>(k)] <= problem.places[static_cast<std::size_t>(k)];
+      if (fits) {
+        ++matched;
+        score += edge->score;
+      }
+    }
+    if (fits) {
+      const std::tuple<int, int, long long> mine{matched, score, -tie_weight(problem, a)};
+      if (mine > best) best = mine;
+    }
+    std::size_t e = 0;  // the next assignment, as a number in base m + 1
+    while (e < problem.mentees && a.mentor_of[e] == m - 1) a.mentor_of[e++] = -1;
+    if (e == problem.mentees) break;
+    ++a.mentor_of[e];
+  }
+  std::get<2>(best) = -std::get<2>(best);
+  return best;
+}
+
+TEST(Assignment, SettledIsTheBestOfEveryAssignment) {
+  std::mt19937 random(5);
+  for (int trial = 0; trial < 300; ++trial) {
+    const auto problem = random_problem(random, 6, 3, 2, 4);
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    const auto settled = assign(problem);
+    const auto v = value_of(problem, settled);
+    EXPECT_EQ(std::make_tuple(v.matched, v.score, tie_weight(problem, settled)),
+              best_by_brute_force(problem));
+  }
+}
+
+TEST(Assignment, FromAnEarlierOptimumKeepsThePairsNothingImproves) {
+  // e2 holds m0's one place; the edge added for e0 scores the same, so e2 keeps it, and only
+  // settling ties gives it to the earlier e0.
+  const AssignmentProblem earlier{3, {1}, {{2, 0, 6}}, 9};
+  const AssignmentProblem later{3, {1}, {{2, 0, 6}, {0, 0, 6}}, 9};
+  const auto start = assign(earlier, Ties::any);
+  ASSERT_EQ(start.mentor_of, (std::vector<int>{-1, -1, 0}));
+  EXPECT_EQ(assign(later, Ties::any, &start).mentor_of, (std::vector<int>{-1, -1, 0}));
+  EXPECT_EQ(assign(later, Ties::settled, &start).mentor_of, (std::vector<int>{0, -1, -1}));
+}
+
+TEST(Assignment, AStartOfAnotherShapeIsIgnored) {
+  const AssignmentProblem problem{2, {1}, {{0, 0, 5}, {1, 0, 7}}, 9};
+  const AssignmentProblem other{1, {1}, {{0, 0, 5}}, 9};
+  const auto start = assign(other, Ties::any);
+  EXPECT_EQ(assign(problem, Ties::any, &start).mentor_of, (std::vector<int>{-1, 0}));
 }
 
 }  // namespace

@@ -437,12 +437,10 @@ class Repair {
         list.erase(std::find(list.begin(), list.end(), static_cast<std::uint32_t>(to)));
       }
     } else {
-      if (to < net_.n || to >= sink) {
-        ++sink_deficit_;  // a unit left out comes back from the sink
-      } else {
-        --to_sink_[to - net_.n];
-        ++sink_deficit_;
-      }
+      // Back from the sink: a mentee left out, or a mentor's unit to the sink, undone (the
+      // mentee's own next arc on the path says where their unit goes now).
+      if (to >= net_.n) --to_sink_[to - net_.n];
+      ++sink_deficit_;
     }
   }
 

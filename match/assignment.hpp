@@ -53,7 +53,7 @@ struct Assignment {
 enum class Ties { settled, any };
 
 // The most mentees assigned, then the highest total score, with each mentor's places. The same
-// problem (edges in the same order) gives the same assignment every time.
+// problem (edges in the same order) and the same `start` give the same assignment every time.
 //
 // From `start`, an optimum of an earlier problem with the same mentees and mentors whose edges
 // this one keeps (it may add more, and take places away), only what changed is solved again:

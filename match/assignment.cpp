@@ -519,6 +519,7 @@ class Repair {
 // A min-cost flow solved by LEMON's network simplex (COIN-OR LEMON, Debian liblemon-dev): every
 // mentee supplies one unit, which reaches the sink through a mentor (at most their places) or
 // straight (left out). Its optimum is the most mentees matched, then the highest total score.
+// From `start`, `Repair` brings that optimum up to date instead, when little changed.
 Assignment assign(const AssignmentProblem& problem, Ties ties, const Assignment* start) {
   const Network net(problem);
   // Repairing is worth it while few pairs are undone: each undone mentee's search can look at

@@ -95,10 +95,10 @@ std::optional<Interval> free_span(const PairSpace& space, const FreeSlots& free,
 std::array<std::size_t, 2> periods_of(const PersonCalendar& calendar, Interval span) {
   const auto a = calendar.day_index(span.start);
   const auto b = calendar.day_index(span.end);
-  const auto& days = calendar.week_and_month;
-  if (a >= days.size() || b >= days.size()) return {kNone, kNone};
-  return {days[a].first == days[b].first ? days[a].first : kNone,
-          days[a].second == days[b].second ? days[a].second : kNone};
+  if (a >= calendar.day_count || b >= calendar.day_count) return {kNone, kNone};
+  const auto [week_a, month_a] = calendar.week_and_month(a);
+  const auto [week_b, month_b] = calendar.week_and_month(b);
+  return {week_a == week_b ? week_a : kNone, month_a == month_b ? month_a : kNone};
 }
 
 constexpr std::size_t kUnscheduled = std::numeric_limits<std::size_t>::max();

@@ -48,10 +48,10 @@ bool same_period(Occupancy::Clash kind, const PersonCalendar& c, Instant a, Inst
   const auto i = c.day_index(a);
   const auto j = c.day_index(b);
   if (kind == Occupancy::Clash::day_sessions) return i == j;
-  if (i >= c.week_and_month.size() || j >= c.week_and_month.size()) return false;
+  if (i >= c.day_count || j >= c.day_count) return false;
   return kind == Occupancy::Clash::month_minutes
-             ? c.week_and_month[i].second == c.week_and_month[j].second
-             : c.week_and_month[i].first == c.week_and_month[j].first;
+             ? c.week_and_month(i).second == c.week_and_month(j).second
+             : c.week_and_month(i).first == c.week_and_month(j).first;
 }
 
 // The occurrences one person's limit keeps from the series time, and by how much at the most.

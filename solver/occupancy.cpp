@@ -11,7 +11,7 @@ namespace mentorcal::engine {
 
 Occupancy::Keys Occupancy::keys_of(Interval session, const PersonCalendar& calendar) {
   const auto day = calendar.day_index(session.start);
-  const auto& [week, month] = calendar.week_and_month[day];
+  const auto [week, month] = calendar.week_and_month(day);
   return {day, week, month};
 }
 
@@ -156,7 +156,7 @@ void Occupancy::append_tallies_of(Interval session, const PersonCalendar& calend
 int Occupancy::capacity(Instant from, Minutes shortest, const PersonCalendar& calendar) const {
   const auto& l = calendar.person->limits;
   const auto first = keys_of({from, from}, calendar);
-  const auto& [last_week, last_month] = calendar.week_and_month.back();
+  const auto [last_week, last_month] = calendar.week_and_month(calendar.day_count - 1);
   long weekly = std::numeric_limits<int>::max();
   if (l.max_sessions_per_week || l.max_minutes_per_week) {
     weekly = 0;

@@ -9,15 +9,12 @@ PersonCalendar::PersonCalendar(const Person& p, const Program& program, Interval
     : person(&p), clock(p.zone, horizon), first_day(clock.local_day(horizon.start)) {
   const auto first = first_day;
   const auto last = clock.local_day(horizon.end);
+  day_count = static_cast<std::size_t>((last - first).count()) + 1;
+  days_after_monday_ = static_cast<std::size_t>((first - iso_week_start(first)).count());
   const date::year_month_day first_ymd{first};
-  for (auto day = first; day <= last; day += date::days{1}) {
-    const date::year_month_day ymd{day};
-    const auto months = (int{ymd.year()} - int{first_ymd.year()}) * 12 +
-                        static_cast<int>(unsigned{ymd.month()}) -
-                        static_cast<int>(unsigned{first_ymd.month()});
-    week_and_month.emplace_back((iso_week_start(day) - iso_week_start(first)).count() / 7,
-                                static_cast<std::size_t>(months));
-  }
+  for (auto month = first_ymd.year() / first_ymd.month() + date::months{1};
+       LocalDay{month / 1} <= last; month += date::months{1})
+    month_starts_.push_back(static_cast<std::size_t>((LocalDay{month / 1} - first).count()));
   open = p.availability ? intersect(*p.availability, std::vector<Interval>{horizon})
                         : working_intervals(p.working_hours, p.zone, first, last);
   const Minutes buffer{p.limits.buffer_minutes};
@@ -28,6 +25,9 @@ PersonCalendar::PersonCalendar(const Person& p, const Program& program, Interval
     blocked.push_back(
         {clock.to_instant(LocalMinute{day}), clock.to_instant(LocalMinute{day + date::days{1}})});
   free = subtract(open, normalized(std::move(blocked)));
+  // Forty thousand people's calendars live through the whole search: keep no spare capacity.
+  open.shrink_to_fit();
+  free.shrink_to_fit();
 }
 
 const Interval* holder(const std::vector<Interval>& sorted, Interval inner) {

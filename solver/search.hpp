@@ -4,6 +4,7 @@
 // Private to the engine; docs/ALGORITHM.md tells how they fit together.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -28,12 +29,17 @@ struct PersonCalendar {
   std::vector<Interval> open;  // working hours (or VAVAILABILITY), as instants
   std::vector<Interval> free;  // open, less busy time widened by the buffer, less blackout days
 
-  LocalDay first_day;  // the local day the horizon starts on
-  // For each local day of the horizon, from `first_day`: its ISO week and month, counted
-  // from those of `first_day`.
-  std::vector<std::pair<std::size_t, std::size_t>> week_and_month;
+  LocalDay first_day;         // the local day the horizon starts on
+  std::size_t day_count = 0;  // local days of the horizon, `first_day` included
 
   PersonCalendar(const Person& p, const Program& program, Interval horizon);
+  // The ISO week and month of a local day of the horizon (an index from `first_day`), counted
+  // from those of `first_day`.
+  std::pair<std::size_t, std::size_t> week_and_month(std::size_t day) const {
+    const auto month = std::upper_bound(month_starts_.begin(), month_starts_.end(), day);
+    return {(day + days_after_monday_) / 7,
+            static_cast<std::size_t>(month - month_starts_.begin())};
+  }
   // Index of the local day of `t`, counted from `first_day`.
   std::size_t day_index(Instant t) const {
     return static_cast<std::size_t>((clock.local_day(t) - first_day).count());
@@ -42,6 +48,12 @@ struct PersonCalendar {
   bool is_free(Interval session) const;
   // How far `session` sits from the edges of the working window holding it, in minutes.
   Minutes margin(Interval session) const;
+
+ private:
+  // Computed rather than tabled by day: forty thousand people's calendars live through a
+  // whole search, and a table would be the largest part of each.
+  std::size_t days_after_monday_ = 0;      // of `first_day`
+  std::vector<std::size_t> month_starts_;  // the day index of each month's 1st after the first
 };
 
 // The sessions booked for one person so far, and the counts the limits look at.

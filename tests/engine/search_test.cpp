@@ -77,6 +77,34 @@ TEST(PersonCalendar, IsOpenInWorkingHoursAndFreeOutsideBusyTimeWidenedByTheBuffe
   EXPECT_EQ(c.margin(day(8h, 8h + 45min)), 0min) << "outside every window";
 }
 
+TEST(PersonCalendar, CountsWeeksAndMonthsOfEveryDayAcrossAYearEndInEachPartysZone) {
+  // 2027-12-13 to 2028-02-20: a year end, a leap February, and Auckland's local days a day
+  // ahead of Honolulu's.
+  const auto program =
+      program_from(settings("2027-12-13", "2028-02-20"),
+                   std::string(kPeopleHeader) +
+                       "m,Mia,m@x.example,mentor,Pacific/Auckland,Mon-Fri 09:00-17:00\n"
+                       "e,Eve,e@x.example,mentee,Pacific/Honolulu,Mon-Fri 09:00-17:00\n",
+                   std::string(kPairsHeader) + "m,e,weekly,45,0.9\n");
+  for (const auto& person : program.people) {
+    const PersonCalendar c(person, program, term_window(program));
+    const date::year_month_day first{c.first_day};
+    for (std::size_t d = 0; d < c.day_count; ++d) {
+      const auto day = c.first_day + date::days{static_cast<int>(d)};
+      const date::year_month_day ymd{day};
+      const auto weeks = (iso_week_start(day) - iso_week_start(c.first_day)).count() / 7;
+      const auto months = (ymd.year() / ymd.month() - first.year() / first.month()).count();
+      EXPECT_EQ(c.week_and_month(d),
+                (std::pair<std::size_t, std::size_t>(static_cast<std::size_t>(weeks),
+                                                     static_cast<std::size_t>(months))))
+          << person.id << " " << format_day(day);
+    }
+    EXPECT_EQ(c.first_day + date::days{static_cast<int>(c.day_count) - 1},
+              c.clock.local_day(term_window(program).end))
+        << person.id;
+  }
+}
+
 TEST(PersonCalendar, TakesABlackoutAsThePersonsOwnLocalDay) {
   // Tokyo's Thursday 11 March, 08:00-17:00, is Wednesday 23:00Z to Thursday 08:00Z.
   auto program = new_york_tokyo("blackouts = [2027-03-11]\n");
@@ -94,8 +122,8 @@ TEST(PersonCalendar, CountsLocalDaysWeeksAndMonthsFromTheFirstDayOfTheHorizon) {
   EXPECT_EQ(c.first_day, LocalDay{date::year{2027} / date::January / 30});  // a Saturday
   const auto monday = utc(date::February / 1 / 2027, 10h);
   EXPECT_EQ(c.day_index(monday), 2u);
-  EXPECT_EQ(c.week_and_month[c.day_index(monday)], (std::pair<std::size_t, std::size_t>{1, 1}));
-  EXPECT_EQ(c.week_and_month[c.day_index(utc(March / 1 / 2027, 10h))],
+  EXPECT_EQ(c.week_and_month(c.day_index(monday)), (std::pair<std::size_t, std::size_t>{1, 1}));
+  EXPECT_EQ(c.week_and_month(c.day_index(utc(March / 1 / 2027, 10h))),
             (std::pair<std::size_t, std::size_t>{5, 2}));
 }
 
@@ -162,7 +190,7 @@ TEST(Occupancy, TellsHowManyMoreSessionsTheLimitsAllow) {
   const PersonCalendar c(program.people[0], program, term_window(program));
   Occupancy load;
   const auto monday = utc(date::February / 1 / 2027, 10h);
-  const auto week = c.week_and_month[c.day_index(monday)].first;
+  const auto week = c.week_and_month(c.day_index(monday)).first;
   EXPECT_EQ(load.left_in_week(week, 45min, c), 2);
   EXPECT_EQ(load.left_in_week(week, 60min, c), 2);
   load.book(session(monday, 60min), c);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -71,7 +72,8 @@ class EventText {
   // Appends the event for each reader from `first` on.
   void append_to(std::array<std::string, kReaders>& events, std::size_t first = 0) const {
     assert(texts_);
-    for (std::size_t r = first; r < kReaders; ++r) events[r] += head_ + (*texts_)[r] + tail_ + kEnd;
+    for (std::size_t r = first; r < kReaders; ++r)
+      events[r].append(head_).append((*texts_)[r]).append(tail_).append(kEnd);
   }
 
  private:
@@ -516,6 +518,21 @@ class SessionVoices {
 };
 
 // A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
+// "DTSTART:20270113T150000Z\r\n": a property whose value is a UTC DATE-TIME (RFC 5545 3.3.5,
+// form #2), written here rather than through libical because a plain feed has two for every
+// occurrence (1.2 million on the L benchmark) and the line has one shape that needs neither
+// escaping nor folding. Byte for byte what libical writes (tests/ical/feed_test.cpp).
+std::string utc_line(std::string_view name, Instant t) {
+  const auto day = date::floor<date::days>(t);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss time{t - day};
+  char value[32];
+  std::snprintf(value, sizeof value, ":%04d%02u%02uT%02d%02d00Z\r\n", int{ymd.year()},
+                unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()));
+  return std::string(name).append(value);
+}
+
 void render_plain_session(const Session& session, const Zone& zone, const SessionVoices& voices,
                           const SharedProperties& shared, RenderedSession& rendered) {
   const Series& series = *session.series;
@@ -526,8 +543,8 @@ void render_plain_session(const Session& session, const Zone& zone, const Sessio
     EventText event;
     event.add(icalproperty_new_uid(occurrence_uid(series, occurrence).c_str()));
     event.add_serialised(dtstamp);
-    event.add(icalproperty_new_dtstart(utc_value(occurrence.at.start)));
-    event.add(icalproperty_new_dtend(utc_value(occurrence.at.end)));
+    event.add_serialised(utc_line("DTSTART", occurrence.at.start));
+    event.add_serialised(utc_line("DTEND", occurrence.at.end));
     if (occurrence.state == OccurrenceState::moved) {
       const auto moved = voices.moved(zone, occurrence);
       add_common(event, shared, moved);

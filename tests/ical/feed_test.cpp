@@ -270,6 +270,36 @@ TEST(Feed, WritesASeriesAsOneRuleWithExdatesAndOverrides) {
   EXPECT_TRUE(lines_starting(feed, "LOCATION").empty());
 }
 
+// libical's own serialisation of a UTC DATE-TIME property, without its line end.
+std::string libical_utc_line(icalproperty* (*make)(icaltimetype), Instant t) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch());
+  icalproperty* property = make(icaltime_from_timet_with_zone(static_cast<time_t>(seconds.count()),
+                                                              0, icaltimezone_get_utc_timezone()));
+  std::string text = icalproperty_as_ical_string(property);
+  icalproperty_free(property);
+  return text.substr(0, text.find("\r\n"));
+}
+
+TEST(PlainFeed, GivesEveryOccurrenceThatTakesPlaceInUtcAsLibicalWritesIt) {
+  const auto cohort = new_york_london();
+  FeedOptions options;
+  options.plain = true;
+  const auto feed = render_feed(cohort.program, cohort.schedule, "oliver-hughes", options);
+  std::vector<std::string> starts;
+  std::vector<std::string> ends;
+  for (const auto& occurrence : cohort.schedule.pairs[0].series->occurrences) {
+    if (occurrence.state == OccurrenceState::skipped) continue;
+    starts.push_back(libical_utc_line(icalproperty_new_dtstart, occurrence.at.start));
+    ends.push_back(libical_utc_line(icalproperty_new_dtend, occurrence.at.end));
+  }
+  ASSERT_EQ(starts.size(), 39u) << "40 instances, one skipped";
+  EXPECT_EQ(starts[0], "DTSTART:20270301T140000Z");
+  EXPECT_EQ(lines_starting(feed, "DTSTART"), starts);
+  EXPECT_EQ(lines_starting(feed, "DTEND"), ends);
+  EXPECT_TRUE(lines_starting(feed, "RRULE").empty());
+  EXPECT_TRUE(lines_starting(feed, "VTIMEZONE").empty());
+}
+
 TEST(Feed, DescribesTheSeriesInTheProgramFeedFromTheAnchorPartysSide) {
   const auto cohort = new_york_london();
   const auto feed = render_feed(cohort.program, cohort.schedule, "", {});

@@ -181,15 +181,11 @@ LocalDay month_start(LocalDay day) {
   return LocalDay{ymd.year() / ymd.month() / 1};
 }
 
-std::string format_day(LocalDay day) {
-  return date::format("%F", day);
-}
-
 namespace {
 
 // "YYYY-MM-DDTHH:MM" of the minute `since_epoch` after 1970-01-01T00:00, as date::format's
-// "%FT%R" writes it, without a stream: a schedule of L formats over a million of these. Years
-// outside 1000..9999 are left to date::format.
+// "%FT%R" writes it, without a stream: a schedule of L formats over a million of these, and as
+// many days (format_day). Years outside 1000..9999 are left to date::format.
 std::optional<std::string> minute_text(Minutes since_epoch) {
   const auto day = date::floor<date::days>(date::sys_time<Minutes>{since_epoch});
   const date::year_month_day ymd{day};
@@ -211,6 +207,11 @@ std::optional<std::string> minute_text(Minutes since_epoch) {
 }
 
 }  // namespace
+
+std::string format_day(LocalDay day) {
+  if (auto text = minute_text(day.time_since_epoch())) return text->substr(0, 10);
+  return date::format("%F", day);
+}
 
 std::string format_local(LocalMinute t) {
   if (auto text = minute_text(t.time_since_epoch())) return std::move(*text);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "support/time.hpp"
 
 namespace mentorcal {
@@ -136,6 +138,21 @@ TEST(Calendar, ParsesOnlyRealDates) {
   EXPECT_FALSE(parse_day("2027-2-28"));
   EXPECT_FALSE(parse_day("2027-02-28x"));
   EXPECT_EQ(format_utc(utc(date::year{2027} / March / 1, 14h)), "2027-03-01T14:00:00Z");
+}
+
+TEST(Calendar, FormatsEveryDayAsIso8601AndRoundTripsThroughParseDay) {
+  // Four centuries around now, day by day: each Gregorian leap-year rule and every month end.
+  for (LocalDay day = LocalDay{date::year{1900} / January / 1};
+       day <= LocalDay{date::year{2300} / December / 31}; day += date::days{1}) {
+    const date::year_month_day ymd{day};
+    char expected[16];
+    std::snprintf(expected, sizeof expected, "%04d-%02u-%02u", int{ymd.year()},
+                  unsigned{ymd.month()}, unsigned{ymd.day()});
+    ASSERT_EQ(format_day(day), expected);
+    ASSERT_EQ(parse_day(expected), day) << expected;
+  }
+  EXPECT_EQ(format_day(LocalDay{date::year{999} / December / 31}), "0999-12-31");
+  EXPECT_EQ(format_day(LocalDay{date::year{10000} / January / 1}), "10000-01-01");
 }
 
 }  // namespace

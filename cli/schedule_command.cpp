@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "mentorcal/feed.hpp"
+#include "mentorcal/parallel.hpp"
 #include "mentorcal/pass.hpp"
 #include "mentorcal/program.hpp"
 #include "mentorcal/report.hpp"
@@ -195,14 +196,21 @@ int run_schedule(const ScheduleCommandOptions& options) {
       std::cerr << "  " << violations[i] << '\n';
     return 1;
   }
-  // The reports, from the same schedule as the feeds.
-  const auto summary = summarize(program, schedule);
+  // The reports, from the same schedule as the feeds: sessions.csv, the largest, beside the
+  // others, which share the summary and the figures.
+  PassSummary summary;
   const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
-  const auto figures = tally(program, schedule);
-  out->write("sessions.csv", sessions_csv(program, schedule));
-  out->write("load.csv", load_csv(figures));
-  out->write("report.html",
-             report_html(program, schedule, summary, figures, changes, had_previous));
+  for_each_index_in_parallel(2, [&](std::size_t part) {
+    if (part == 0) {
+      out->write("sessions.csv", sessions_csv(program, schedule));
+      return;
+    }
+    summary = summarize(program, schedule);
+    const auto figures = tally(program, schedule);
+    out->write("load.csv", load_csv(figures));
+    out->write("report.html",
+               report_html(program, schedule, summary, figures, changes, had_previous));
+  });
   timer.done("render and write reports");
   if (const auto error = out->commit(); !error.empty()) {
     std::cerr << error << '\n';

@@ -517,7 +517,6 @@ class SessionVoices {
   std::array<std::pair<Party, Party>, kReaders> voices_;
 };
 
-// A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
 // "DTSTART:20270113T150000Z\r\n": a property whose value is a UTC DATE-TIME (RFC 5545 3.3.5,
 // form #2), written here rather than through libical because a plain feed has two for every
 // occurrence (1.2 million on the L benchmark) and the line has one shape that needs neither
@@ -533,6 +532,7 @@ std::string utc_line(std::string_view name, Instant t) {
   return std::string(name).append(value);
 }
 
+// A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
 void render_plain_session(const Session& session, const Zone& zone, const SessionVoices& voices,
                           const SharedProperties& shared, RenderedSession& rendered) {
   const Series& series = *session.series;

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -522,14 +521,7 @@ class SessionVoices {
 // occurrence (1.2 million on the L benchmark) and the line has one shape that needs neither
 // escaping nor folding. Byte for byte what libical writes (tests/ical/feed_test.cpp).
 std::string utc_line(std::string_view name, Instant t) {
-  const auto day = date::floor<date::days>(t);
-  const date::year_month_day ymd{day};
-  const date::hh_mm_ss time{t - day};
-  char value[32];
-  std::snprintf(value, sizeof value, ":%04d%02u%02uT%02d%02d00Z\r\n", int{ymd.year()},
-                unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()));
-  return std::string(name).append(value);
+  return std::string(name).append(":").append(format_utc_basic(t)).append("\r\n");
 }
 
 // A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.

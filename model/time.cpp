@@ -223,6 +223,14 @@ std::string format_utc(Instant t) {
   return date::format("%FT%TZ", t);
 }
 
+std::string format_utc_basic(Instant t) {
+  if (auto text = minute_text(t.time_since_epoch())) {  // "2027-03-14T07:30"
+    for (const std::size_t separator : {13, 7, 4}) text->erase(separator, 1);
+    return std::move(*text) + "00Z";
+  }
+  return date::format("%Y%m%dT%H%M00Z", t);
+}
+
 std::optional<LocalDay> parse_day(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   int y = 0;

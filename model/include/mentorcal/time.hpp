@@ -107,6 +107,9 @@ LocalDay month_start(LocalDay day);
 std::string format_day(LocalDay day);
 std::string format_local(LocalMinute t);
 std::string format_utc(Instant t);
+// "20270314T073000Z": the same instant in ISO 8601's basic format, as iCalendar writes a UTC
+// DATE-TIME.
+std::string format_utc_basic(Instant t);
 // Parses "YYYY-MM-DD"; nullopt unless it is a real calendar date.
 std::optional<LocalDay> parse_day(std::string_view text);
 

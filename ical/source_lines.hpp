@@ -36,7 +36,8 @@ struct Source {
 // Checks that BEGIN and END lines nest and that the file is a VCALENDAR, and writes the text
 // libical parses: its content lines without empty lines, with bare line feeds. With `tags` every
 // property gets its line number as a kLineTag parameter, every component a kLineTag property;
-// without, the lines `unread_text` accepts are left out. Returns nullopt after reporting an error.
+// without, the lines `unread_text`, `unread_stamp` and `unread_opaque` accept are left out. Returns
+// nullopt after reporting an error.
 std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::string& file,
                               Diagnostics& diagnostics);
 

@@ -903,6 +903,38 @@ TEST(ReadWithoutLineTags, TextLinesLeftOutTakeTheirContinuationsWithThem) {
   EXPECT_EQ(r.busy(), (Busy{"2027-03-02T09:00:00Z 2027-03-02T10:00:00Z"}));
 }
 
+// A DTSTAMP, CREATED or LAST-MODIFIED is left out of the untagged text only as a line of its
+// own: a continuation makes another value, which libical cannot read, and the reading says so.
+TEST(ReadWithoutLineTags, StampLineThatContinuesIsStillParsed) {
+  const auto stamp = read(calendar(event(
+      "CREATED:20270101T000000Z\r\n 9\r\nDTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n")));
+  ASSERT_EQ(stamp.diagnostics.all().size(), 1u);
+  EXPECT_EQ(stamp.diagnostics.front().severity, Severity::warning);
+  EXPECT_NE(stamp.messages().front().find("ignored: it does not change busy time"),
+            std::string::npos)
+      << stamp.messages().front();
+  EXPECT_EQ(stamp.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+}
+
+// The first TRANSP of an event decides: OPAQUE before TRANSPARENT is busy, the other way free.
+TEST(ReadWithoutLineTags, FirstTranspDecidesThoughOpaqueIsLeftOut) {
+  const std::string times = "DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n";
+  const auto opaque_first =
+      read(calendar(event("TRANSP:OPAQUE\r\n" + times + "TRANSP:TRANSPARENT\r\n")));
+  EXPECT_TRUE(opaque_first.messages().empty());
+  EXPECT_EQ(opaque_first.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+  const auto transparent_first =
+      read(calendar(event("transp:transparent\r\n" + times + "TRANSP:OPAQUE\r\n")));
+  EXPECT_TRUE(transparent_first.busy().empty());
+  // An OPAQUE left out in one event says nothing of the next one's TRANSP.
+  const auto two =
+      read(calendar("BEGIN:VEVENT\r\nUID:a\r\nTRANSP:OPAQUE\r\n" + times +
+                    "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:b\r\nTRANSP:TRANSPARENT\r\n"
+                    "DTSTART:20270302T090000Z\r\nDTEND:20270302T100000Z\r\nEND:VEVENT\r\n"));
+  EXPECT_TRUE(two.messages().empty());
+  EXPECT_EQ(two.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+}
+
 // One with parameters is parsed, and libical's error is reported as before: at the line after
 // it, which is the first libical's tree gives no line of.
 TEST(ReadWithoutLineTags, TextLineWithParametersIsStillParsed) {

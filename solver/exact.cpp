@@ -108,6 +108,12 @@ std::optional<std::vector<std::optional<Plan>>> improve_exactly(
   }
   std::vector<std::size_t> everyone(members.size());
   std::iota(everyone.begin(), everyone.end(), std::size_t{0});
+  // A member without a rule class meets on no day its cadence can use, so it is never placed;
+  // when every other member already holds all its occurrences, nothing can score better.
+  const auto settled = [&](std::size_t m) {
+    return classes[m].empty() || (current[m] && current[m]->skipped + current[m]->missing == 0);
+  };
+  if (std::all_of(everyone.begin(), everyone.end(), settled)) return std::nullopt;
   auto plans = current;
   // Half the steps for the whole group, the rest for its parts if it is not searched to the end.
   const auto parts = parts_of(members);

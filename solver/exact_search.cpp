@@ -19,13 +19,12 @@ namespace mentorcal::engine {
 
 FreeSlots free_slots_of(const PairSpace& space) {
   FreeSlots out(static_cast<std::size_t>(space.day_count()), {-1, -1});
-  for (int d = 0; d < space.day_count(); ++d)
-    for (int s = 0; s < space.slots_per_day(); ++s) {
-      if (!space.statically_free(d, s)) continue;
-      auto& [first, last] = out[static_cast<std::size_t>(d)];
-      if (first < 0) first = s;
-      last = s;
-    }
+  for (int d = 0; d < space.day_count(); ++d) {
+    const int first = space.free_at_or_after(d, 0);
+    if (first < space.slots_per_day())
+      out[static_cast<std::size_t>(d)] = {first,
+                                          space.free_at_or_before(d, space.slots_per_day() - 1)};
+  }
   return out;
 }
 

@@ -51,9 +51,23 @@ std::string text_of(icalproperty* property) {
 // Who a feed speaks to: the program feed is neutral, a person's feed speaks to that person.
 enum class Reader { program, mentor, mentee };
 constexpr std::size_t kReaders = 3;
-// The plain form is made for people's feeds only (PRODUCT.md, "Plain feeds"): there is no plain
-// program feed, so its events are made from the mentor reader on.
-constexpr std::size_t kFirstPersonReader = static_cast<std::size_t>(Reader::mentor);
+// The readers a session's events are made for, [first, end): every reader for the feeds with
+// recurrence, whose sessions are shared; for a plain feed only the person whose feed it is, since
+// the plain form is made for people's feeds only (PRODUCT.md, "Plain feeds").
+struct Readers {
+  std::size_t first = 0;
+  std::size_t end = kReaders;
+};
+Readers only(Reader reader) {
+  const auto r = static_cast<std::size_t>(reader);
+  return {r, r + 1};
+}
+
+// Who reads `person_id`'s feed ("" for the program feed) in a session of `mentor_id`.
+Reader reader_of(std::string_view person_id, std::string_view mentor_id) {
+  if (person_id.empty()) return Reader::program;
+  return mentor_id == person_id ? Reader::mentor : Reader::mentee;
+}
 
 // Each reader's SUMMARY and DESCRIPTION lines, serialised.
 using ReaderTexts = std::array<std::string, kReaders>;
@@ -68,10 +82,10 @@ class EventText {
   void add(icalproperty* property) { add_serialised(text_of(property)); }
   void add_serialised(std::string_view text) { (texts_ ? tail_ : head_) += text; }
   void add_texts(const ReaderTexts& texts) { texts_ = &texts; }
-  // Appends the event for each reader from `first` on.
-  void append_to(std::array<std::string, kReaders>& events, std::size_t first = 0) const {
+  // Appends the event for each of `readers`.
+  void append_to(std::array<std::string, kReaders>& events, Readers readers = {}) const {
     assert(texts_);
-    for (std::size_t r = first; r < kReaders; ++r)
+    for (std::size_t r = readers.first; r < readers.end; ++r)
       events[r].append(head_).append((*texts_)[r]).append(tail_).append(kEnd);
   }
 
@@ -471,9 +485,9 @@ std::string occurrence_uid(const Series& series, const Occurrence& occurrence) {
 // cancelled.
 class SessionVoices {
  public:
-  // The texts of readers from `first_reader` on; the others stay empty.
-  SessionVoices(const Session& session, const Zone& zone, std::size_t first_reader = 0)
-      : session_(session), first_reader_(first_reader) {
+  // The texts of `readers`; the others stay empty.
+  SessionVoices(const Session& session, const Zone& zone, Readers readers = {})
+      : session_(session), readers_(readers) {
     if (session.cancelled) return;
     mentor_readings_ = readings_of(*session.series, zone, session.mentor->zone);
     mentee_readings_ = readings_of(*session.series, zone, session.mentee->zone);
@@ -502,7 +516,7 @@ class SessionVoices {
   template <typename Describe>
   ReaderTexts texts(const Describe& describe) const {
     ReaderTexts out;
-    for (std::size_t r = first_reader_; r < kReaders; ++r)
+    for (std::size_t r = readers_.first; r < readers_.end; ++r)
       out[r] =
           text_of(icalproperty_new_summary(summary_for(session_, static_cast<Reader>(r)).c_str())) +
           text_of(
@@ -511,7 +525,7 @@ class SessionVoices {
   }
 
   const Session& session_;
-  std::size_t first_reader_;
+  Readers readers_;
   std::optional<Readings> mentor_readings_, mentee_readings_;
   std::array<std::pair<Party, Party>, kReaders> voices_;
 };
@@ -526,7 +540,8 @@ std::string utc_line(std::string_view name, Instant t) {
 
 // A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
 void render_plain_session(const Session& session, const Zone& zone, const SessionVoices& voices,
-                          const SharedProperties& shared, RenderedSession& rendered) {
+                          const SharedProperties& shared, Readers readers,
+                          RenderedSession& rendered) {
   const Series& series = *session.series;
   const auto dtstamp = text_of(icalproperty_new_dtstamp(utc_value(series.dtstamp)));
   const auto usual = voices.series();
@@ -540,22 +555,24 @@ void render_plain_session(const Session& session, const Zone& zone, const Sessio
     if (occurrence.state == OccurrenceState::moved) {
       const auto moved = voices.moved(zone, occurrence);
       add_common(event, shared, moved);
-      event.append_to(rendered.events, kFirstPersonReader);
+      event.append_to(rendered.events, readers);
     } else {
       add_common(event, shared, usual);
-      event.append_to(rendered.events, kFirstPersonReader);
+      event.append_to(rendered.events, readers);
     }
   }
 }
 
-RenderedSession render_session(const Program& program, const Session& session, bool plain) {
+// A session's events for `readers`, in the plain form when `plain`.
+RenderedSession render_session(const Program& program, const Session& session, bool plain,
+                               Readers readers = {}) {
   const Series& series = *session.series;
   const Zone zone = zone_of(series);
   RenderedSession rendered{series.mentor_id, series.zone, program.start, program.end, {}};
-  const SessionVoices voices(session, zone, plain ? kFirstPersonReader : 0);
+  const SessionVoices voices(session, zone, readers);
   const auto shared = shared_properties(session);
   if (plain) {
-    render_plain_session(session, zone, voices, shared, rendered);
+    render_plain_session(session, zone, voices, shared, readers, rendered);
     return rendered;
   }
   for (const auto& occurrence : series.occurrences) {
@@ -577,7 +594,7 @@ RenderedSession render_session(const Program& program, const Session& session, b
   }
   const auto usual = voices.series();
   add_common(master, shared, usual);
-  master.append_to(rendered.events);
+  master.append_to(rendered.events, readers);
 
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::moved) continue;
@@ -588,7 +605,7 @@ RenderedSession render_session(const Program& program, const Session& session, b
     moved.add(zoned(icalproperty_new_dtend, zone, occurrence.at.end));
     const auto texts = voices.moved(zone, occurrence);
     add_common(moved, shared, texts);
-    moved.append_to(rendered.events);
+    moved.append_to(rendered.events, readers);
   }
   return rendered;
 }
@@ -616,6 +633,19 @@ class FeedRenderer {
 
   const SessionIndex& index() const { return index_; }
 
+  // The feed of `person_id` alone, each of its sessions rendered for that reader only.
+  std::string render_alone(std::string_view person_id) {
+    std::vector<RenderedSession> rendered;
+    for (const std::size_t i : index_.of(person_id)) {
+      const Session& session = index_.sessions()[i];
+      rendered.push_back(render_session(program_, session, options_.plain,
+                                        only(reader_of(person_id, session.series->mentor_id))));
+    }
+    std::vector<const RenderedSession*> sessions;
+    for (const auto& session : rendered) sessions.push_back(&session);
+    return render(person_id, sessions);
+  }
+
   // The feed of `person_id` from its sessions, rendered, in the order index().of gives them.
   std::string render(std::string_view person_id,
                      const std::vector<const RenderedSession*>& sessions) {
@@ -637,9 +667,7 @@ class FeedRenderer {
     if (!options_.plain)
       for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
     for (const auto* session : sessions) {
-      const Reader reader = person_id.empty()                 ? Reader::program
-                            : session->mentor_id == person_id ? Reader::mentor
-                                                              : Reader::mentee;
+      const Reader reader = reader_of(person_id, session->mentor_id);
       parts.push_back(&session->events[static_cast<std::size_t>(reader)]);
     }
     static const std::string end = "END:VCALENDAR\r\n";
@@ -687,29 +715,31 @@ class FeedRenderer {
 std::string render_feed(const Program& program, const Schedule& schedule,
                         std::string_view person_id, const FeedOptions& options) {
   FeedRenderer renderer(program, schedule, options);
-  std::vector<RenderedSession> rendered;
-  for (const std::size_t session : renderer.index().of(person_id))
-    rendered.push_back(
-        render_session(program, renderer.index().sessions()[session], options.plain));
-  std::vector<const RenderedSession*> sessions;
-  for (const auto& session : rendered) sessions.push_back(&session);
-  return renderer.render(person_id, sessions);
+  return renderer.render_alone(person_id);
 }
 
 void render_feeds(const Program& program, const Schedule& schedule, const FeedOptions& options,
                   const std::function<void(const std::string& id, std::string feed)>& each) {
   FeedRenderer renderer(program, schedule, options);
   const SessionIndex& index = renderer.index();
-  std::vector<RenderedSession> rendered(index.sessions().size());
-  for_each_index_in_parallel(rendered.size(), [&](std::size_t i) {
-    rendered[i] = render_session(program, index.sessions()[i], options.plain);
-  });
-
   // The program feed first: the largest, it should not be the one left at the end. The plain
   // form has none.
   std::vector<std::string_view> ids;
   if (!options.plain) ids.push_back("");
   for (const auto& person : index.by_person()) ids.push_back(person.first);
+  // A plain feed shares no event with another feed (each person reads their sessions in their
+  // own words): each is rendered alone, its memory used again for the next, rather than every
+  // session's events made first and held at once.
+  if (options.plain) {
+    for_each_index_in_parallel(ids.size(), [&](std::size_t i) {
+      each(std::string(ids[i]), renderer.render_alone(ids[i]));
+    });
+    return;
+  }
+  std::vector<RenderedSession> rendered(index.sessions().size());
+  for_each_index_in_parallel(rendered.size(), [&](std::size_t i) {
+    rendered[i] = render_session(program, index.sessions()[i], false);
+  });
   for_each_index_in_parallel(ids.size(), [&](std::size_t i) {
     std::vector<const RenderedSession*> sessions;
     for (const std::size_t session : index.of(ids[i])) sessions.push_back(&rendered[session]);

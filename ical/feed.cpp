@@ -538,6 +538,21 @@ std::string utc_line(std::string_view name, Instant t) {
   return std::string(name).append(":").append(format_utc_basic(t)).append("\r\n");
 }
 
+// "UID:...\r\n", written here when the UID needs neither escaping nor folding (letters, digits
+// and "-._@+" only, on a line libical leaves whole: at most 72 octets), as utc_line is and for the
+// same reason: a plain feed has one for every occurrence. Any other UID goes through libical.
+std::string uid_line(const std::string& uid) {
+  constexpr std::string_view kName = "UID:";
+  constexpr std::size_t kLongestWhole = 72;
+  const bool as_is =
+      kName.size() + uid.size() <= kLongestWhole && std::all_of(uid.begin(), uid.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("-._@+").find(c) != std::string_view::npos;
+      });
+  if (!as_is) return text_of(icalproperty_new_uid(uid.c_str()));
+  return std::string(kName).append(uid).append("\r\n");
+}
+
 // A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
 void render_plain_session(const Session& session, const Zone& zone, const SessionVoices& voices,
                           const SharedProperties& shared, Readers readers,
@@ -548,7 +563,7 @@ void render_plain_session(const Session& session, const Zone& zone, const Sessio
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state == OccurrenceState::skipped) continue;
     EventText event;
-    event.add(icalproperty_new_uid(occurrence_uid(series, occurrence).c_str()));
+    event.add_serialised(uid_line(occurrence_uid(series, occurrence)));
     event.add_serialised(dtstamp);
     event.add_serialised(utc_line("DTSTART", occurrence.at.start));
     event.add_serialised(utc_line("DTEND", occurrence.at.end));

@@ -300,6 +300,46 @@ TEST(PlainFeed, GivesEveryOccurrenceThatTakesPlaceInUtcAsLibicalWritesIt) {
   EXPECT_TRUE(lines_starting(feed, "VTIMEZONE").empty());
 }
 
+// Each occurrence's UID, the series' UID with the occurrence's date, is the UID property libical
+// writes for it, folded and escaped as libical does: UIDs whose line is whole (72 octets) or one
+// octet longer, and UIDs with characters TEXT escapes or that are not ASCII.
+TEST(PlainFeed, GivesEveryOccurrencesUidAsLibicalWritesIt) {
+  const std::vector<std::string> uids = {"acme-2027-m-01-e-01@mentorcal",
+                                         std::string(50, 'x') + "@mentorcal",
+                                         std::string(49, 'x') + "@mentorcal",
+                                         "a,b@mentorcal",
+                                         "a;b@mentorcal",
+                                         "a\\b@mentorcal",
+                                         "ana-s\xC3\xA9"
+                                         "ance@mentorcal",
+                                         std::string(60, 'y') + "\xC3\xA9@mentorcal"};
+  for (const std::string& uid : uids) {
+    auto cohort = new_york_london();
+    auto& series = *cohort.schedule.pairs[0].series;
+    series.uid = uid;
+    FeedOptions options;
+    options.plain = true;
+    const auto feed = render_feed(cohort.program, cohort.schedule, "oliver-hughes", options);
+    std::string expected;
+    for (const auto& occurrence : series.occurrences) {
+      if (occurrence.state == OccurrenceState::skipped) continue;
+      const auto day = format_day(date::floor<date::days>(occurrence.nominal));
+      const auto at = uid.rfind('@');
+      const auto occurrence_uid = uid.substr(0, at) + "-" + day.substr(0, 4) + day.substr(5, 2) +
+                                  day.substr(8, 2) + uid.substr(at);
+      icalproperty* property = icalproperty_new_uid(occurrence_uid.c_str());
+      expected += icalproperty_as_ical_string(property);
+      icalproperty_free(property);
+    }
+    // The feed's UID properties, continuation lines and all, in order.
+    std::string found;
+    for (std::size_t at = feed.find("\r\nUID"); at != std::string::npos;
+         at = feed.find("\r\nUID", at + 2))
+      found += feed.substr(at + 2, feed.find("\r\nDTSTAMP", at) - at);
+    EXPECT_EQ(found, expected) << uid;
+  }
+}
+
 TEST(Feed, DescribesTheSeriesInTheProgramFeedFromTheAnchorPartysSide) {
   const auto cohort = new_york_london();
   const auto feed = render_feed(cohort.program, cohort.schedule, "", {});

@@ -196,8 +196,11 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
     settle();
     after_begin = false;
     left_out = false;
-    // Whether the next physical line continues this one.
-    const bool continued = pos < ics.size() && (ics[pos] == ' ' || ics[pos] == '\t');
+    // Whether a later physical line continues this one: the next that is not empty, since empty
+    // lines are left out of the text libical reads.
+    const auto next = ics.find_first_not_of("\r\n", pos);
+    const bool continued =
+        next != std::string_view::npos && (ics[next] == ' ' || ics[next] == '\t');
     const std::size_t n = name_length(line);
     const std::string_view name = line.substr(0, n);
     const char separator = n < line.size() ? line[n] : '\0';

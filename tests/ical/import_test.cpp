@@ -914,6 +914,11 @@ TEST(ReadWithoutLineTags, StampLineThatContinuesIsStillParsed) {
             std::string::npos)
       << stamp.messages().front();
   EXPECT_EQ(stamp.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+  // An empty line between them changes nothing: empty lines are not part of the text.
+  const auto apart =
+      read(calendar(event("CREATED:20270101T000000Z\r\n\r\n 9\r\n"
+                          "DTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\n")));
+  EXPECT_EQ(apart.messages(), stamp.messages());
 }
 
 // The first TRANSP of an event decides: OPAQUE before TRANSPARENT is busy, the other way free.

@@ -158,8 +158,9 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
   std::string unfolded;
   bool folded = false;
   bool after_begin = false;
-  bool left_out = false;         // the content line is not in the text
-  bool opaque_left_out = false;  // a TRANSP:OPAQUE of the open component is not in the text
+  bool left_out = false;  // the content line is not in the text
+  // For each open component, whether a TRANSP:OPAQUE of its own is not in the text.
+  std::vector<bool> opaque_left_out;
   const auto settle = [&] {
     if (!pending.empty() && !tag_is_neutral(folded ? unfolded : pending, name_length(pending))) {
       out.same_as_tagged = false;
@@ -215,9 +216,9 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
       return std::nullopt;
     }
     any = true;
-    if (begin || end_line) opaque_left_out = false;
     if (begin) {
       open.emplace_back(value, number);
+      opaque_left_out.push_back(false);
       out.text.append(line).push_back('\n');
       if (tagged) {
         out.lines.push_back({number, number, name});
@@ -240,15 +241,18 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
       }
       if (tagged) out.lines.push_back({number, open.back().second, name});
       open.pop_back();
+      opaque_left_out.pop_back();
       out.text.append(line).push_back('\n');
       continue;
     }
     const bool carries_tag = n > 0 && (separator == ';' || separator == ':');
     if (!tagged) {
       const std::string_view rest = line.substr(n);
-      if (opaque_left_out && is_transp(name)) out.same_as_tagged = false;
-      const bool opaque = !continued && unread_opaque(name, rest);
-      opaque_left_out = opaque_left_out || opaque;
+      // (A line between two VCALENDARs is in no component.)
+      const bool inside = !opaque_left_out.empty();
+      if (inside && opaque_left_out.back() && is_transp(name)) out.same_as_tagged = false;
+      const bool opaque = inside && !continued && unread_opaque(name, rest);
+      if (opaque) opaque_left_out.back() = true;
       left_out = unread_text(name, rest) || opaque || (!continued && unread_stamp(name, rest));
       if (left_out) continue;
       out.text.append(line).push_back('\n');

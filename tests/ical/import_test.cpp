@@ -938,6 +938,17 @@ TEST(ReadWithoutLineTags, FirstTranspDecidesThoughOpaqueIsLeftOut) {
                     "DTSTART:20270302T090000Z\r\nDTEND:20270302T100000Z\r\nEND:VEVENT\r\n"));
   EXPECT_TRUE(two.messages().empty());
   EXPECT_EQ(two.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+  // A TRANSP between two calendars is in no event.
+  const auto between =
+      read(calendar(event("TRANSP:OPAQUE\r\n" + times)) + "TRANSP:OPAQUE\r\n" + calendar(""));
+  EXPECT_EQ(between.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
+  // Nor does an alarm inside the event end what its OPAQUE said.
+  const auto alarm =
+      read(calendar(event("TRANSP:OPAQUE\r\n" + times +
+                          "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nDESCRIPTION:x\r\n"
+                          "END:VALARM\r\nTRANSP:TRANSPARENT\r\n")));
+  EXPECT_TRUE(alarm.messages().empty());
+  EXPECT_EQ(alarm.busy(), (Busy{"2027-03-01T09:00:00Z 2027-03-01T10:00:00Z"}));
 }
 
 // One with parameters is parsed, and libical's error is reported as before: at the line after

@@ -59,6 +59,13 @@ bool tag_is_neutral(std::string_view line, std::size_t n) {
   return ends_parameters && !(colons >= 2 && contains_ignoring_case(line, "TZID="));
 }
 
+// Whether `name` is one of `names`, as property names compare: whatever the case.
+template <std::size_t N>
+bool one_of(std::string_view name, const std::array<std::string_view, N>& names) {
+  return std::any_of(names.begin(), names.end(),
+                     [&](std::string_view known) { return equals_ignoring_case(name, known); });
+}
+
 // Text properties nothing reads. Written without parameters and with a value that is not blank,
 // libical 3.0.16 parses them without fail: TEXT takes any string, and only an empty value (after
 // it trims blanks) is an X-LIC-ERROR. Every 1- and 2-byte value of each, and 800,000 random ones,
@@ -69,9 +76,7 @@ bool unread_text(std::string_view name, std::string_view rest) {
   static constexpr std::array<std::string_view, 4> kNames = {"SUMMARY", "DESCRIPTION", "LOCATION",
                                                              "COMMENT"};
   return rest.starts_with(':') &&
-         rest.find_first_not_of(" \t\n\v\f\r", 1) != std::string_view::npos &&
-         std::any_of(kNames.begin(), kNames.end(),
-                     [&](std::string_view known) { return equals_ignoring_case(name, known); });
+         rest.find_first_not_of(" \t\n\v\f\r", 1) != std::string_view::npos && one_of(name, kNames);
 }
 
 // Date-time properties nothing reads, written without parameters as a basic date-time
@@ -86,9 +91,7 @@ bool unread_stamp(std::string_view name, std::string_view rest) {
                        [](char c) { return c >= '0' && c <= '9'; });
   };
   return (rest.size() == 16 || (rest.size() == 17 && rest.back() == 'Z')) && rest[0] == ':' &&
-         digits(1, 8) && rest[9] == 'T' && digits(10, 6) &&
-         std::any_of(kNames.begin(), kNames.end(),
-                     [&](std::string_view known) { return equals_ignoring_case(name, known); });
+         digits(1, 8) && rest[9] == 'T' && digits(10, 6) && one_of(name, kNames);
 }
 
 // "TRANSP:OPAQUE" says what an event without TRANSP says, and libical looks its value up by two
@@ -197,11 +200,6 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
     settle();
     after_begin = false;
     left_out = false;
-    // Whether a later physical line continues this one: the next that is not empty, since empty
-    // lines are left out of the text libical reads.
-    const auto next = ics.find_first_not_of("\r\n", pos);
-    const bool continued =
-        next != std::string_view::npos && (ics[next] == ' ' || ics[next] == '\t');
     const std::size_t n = name_length(line);
     const std::string_view name = line.substr(0, n);
     const char separator = n < line.size() ? line[n] : '\0';
@@ -248,6 +246,11 @@ std::optional<Source> prepare(std::string_view ics, LineTags tags, const std::st
     const bool carries_tag = n > 0 && (separator == ';' || separator == ':');
     if (!tagged) {
       const std::string_view rest = line.substr(n);
+      // Whether a later physical line continues this one: the next that is not empty, since
+      // empty lines are left out of the text libical reads.
+      const auto next = ics.find_first_not_of("\r\n", pos);
+      const bool continued =
+          next != std::string_view::npos && (ics[next] == ' ' || ics[next] == '\t');
       // (A line between two VCALENDARs is in no component.)
       const bool inside = !opaque_left_out.empty();
       if (inside && opaque_left_out.back() && is_transp(name)) out.same_as_tagged = false;

@@ -176,15 +176,12 @@ int run_schedule(const ScheduleCommandOptions& options) {
   const auto pass = run_pass(program, std::move(pass_options), [&](const Schedule& schedule) {
     timer.done("search");
     out->write("schedule.json", schedule_to_json(schedule));
-    for (const bool plain : {false, true}) {
-      FeedOptions options;
-      options.plain = plain;
-      render_feeds(program, schedule, options, [&](const std::string& id, std::string feed) {
-        out->write((plain ? "feeds/plain/" : "feeds/") +
-                       (id.empty() ? std::string("program") : id) + ".ics",
-                   feed);
-      });
-    }
+    render_feeds_in_both_forms(program, schedule, {},
+                               [&](const std::string& id, std::string feed, bool plain) {
+                                 out->write((plain ? "feeds/plain/" : "feeds/") +
+                                                (id.empty() ? std::string("program") : id) + ".ics",
+                                            feed);
+                               });
   });
   const auto& schedule = pass.schedule;
   const auto& violations = pass.violations;

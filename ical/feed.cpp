@@ -553,13 +553,32 @@ std::string uid_line(const std::string& uid) {
   return std::string(kName).append(uid).append("\r\n");
 }
 
+// What both forms of a session's events say to `readers`: the texts of its usual event and of
+// each moved occurrence, and the properties all its events share. Made once for both forms when
+// both are rendered: the readings behind the texts are a large part of the feeds' work.
+struct SessionWords {
+  SharedProperties shared;
+  ReaderTexts usual;
+  std::vector<ReaderTexts> moved;  // per moved occurrence, in the series' order
+};
+
+SessionWords words_of(const Session& session, Readers readers) {
+  const Series& series = *session.series;
+  const Zone zone = zone_of(series);
+  const SessionVoices voices(session, zone, readers);
+  SessionWords words{shared_properties(session), voices.series(), {}};
+  for (const auto& occurrence : series.occurrences)
+    if (occurrence.state == OccurrenceState::moved)
+      words.moved.push_back(voices.moved(zone, occurrence));
+  return words;
+}
+
 // A series in the plain form: each occurrence that takes place a VEVENT of its own, in UTC.
-void render_plain_session(const Session& session, const Zone& zone, const SessionVoices& voices,
-                          const SharedProperties& shared, Readers readers,
+void render_plain_session(const Session& session, const SessionWords& words, Readers readers,
                           RenderedSession& rendered) {
   const Series& series = *session.series;
   const auto dtstamp = text_of(icalproperty_new_dtstamp(utc_value(series.dtstamp)));
-  const auto usual = voices.series();
+  auto moved = words.moved.begin();
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state == OccurrenceState::skipped) continue;
     EventText event;
@@ -567,27 +586,20 @@ void render_plain_session(const Session& session, const Zone& zone, const Sessio
     event.add_serialised(dtstamp);
     event.add_serialised(utc_line("DTSTART", occurrence.at.start));
     event.add_serialised(utc_line("DTEND", occurrence.at.end));
-    if (occurrence.state == OccurrenceState::moved) {
-      const auto moved = voices.moved(zone, occurrence);
-      add_common(event, shared, moved);
-      event.append_to(rendered.events, readers);
-    } else {
-      add_common(event, shared, usual);
-      event.append_to(rendered.events, readers);
-    }
+    add_common(event, words.shared,
+               occurrence.state == OccurrenceState::moved ? *moved++ : words.usual);
+    event.append_to(rendered.events, readers);
   }
 }
 
-// A session's events for `readers`, in the plain form when `plain`.
-RenderedSession render_session(const Program& program, const Session& session, bool plain,
-                               Readers readers = {}) {
+// A session's events for `readers`, in the plain form when `plain`, from its words.
+RenderedSession render_session(const Program& program, const Session& session,
+                               const SessionWords& words, bool plain, Readers readers = {}) {
   const Series& series = *session.series;
   const Zone zone = zone_of(series);
   RenderedSession rendered{series.mentor_id, series.zone, program.start, program.end, {}};
-  const SessionVoices voices(session, zone, readers);
-  const auto shared = shared_properties(session);
   if (plain) {
-    render_plain_session(session, zone, voices, shared, readers, rendered);
+    render_plain_session(session, words, readers, rendered);
     return rendered;
   }
   for (const auto& occurrence : series.occurrences) {
@@ -607,10 +619,10 @@ RenderedSession render_session(const Program& program, const Session& session, b
     master.add(
         with_tzid(icalproperty_new_exdate(wall_clock_value(occurrence.nominal)), zone.name()));
   }
-  const auto usual = voices.series();
-  add_common(master, shared, usual);
+  add_common(master, words.shared, words.usual);
   master.append_to(rendered.events, readers);
 
+  auto texts = words.moved.begin();
   for (const auto& occurrence : series.occurrences) {
     if (occurrence.state != OccurrenceState::moved) continue;
     EventText moved = new_event(series);
@@ -618,11 +630,15 @@ RenderedSession render_session(const Program& program, const Session& session, b
                         zone.name()));
     moved.add(zoned(icalproperty_new_dtstart, zone, occurrence.at.start));
     moved.add(zoned(icalproperty_new_dtend, zone, occurrence.at.end));
-    const auto texts = voices.moved(zone, occurrence);
-    add_common(moved, shared, texts);
+    add_common(moved, words.shared, *texts++);
     moved.append_to(rendered.events, readers);
   }
   return rendered;
+}
+
+RenderedSession render_session(const Program& program, const Session& session, bool plain,
+                               Readers readers = {}) {
+  return render_session(program, session, words_of(session, readers), plain, readers);
 }
 
 // Renders the feeds of one schedule, from any number of threads at once.
@@ -648,22 +664,26 @@ class FeedRenderer {
 
   const SessionIndex& index() const { return index_; }
 
-  // The feed of `person_id` alone, each of its sessions rendered for that reader only.
-  std::string render_alone(std::string_view person_id) {
+  // The feed of `person_id` alone, in the plain form when `plain`, each of its sessions rendered
+  // for that reader only: from `words`, when given, each session's words for every reader in
+  // index().sessions() order.
+  std::string render_alone(std::string_view person_id, bool plain,
+                           const std::vector<SessionWords>* words = nullptr) {
     std::vector<RenderedSession> rendered;
     for (const std::size_t i : index_.of(person_id)) {
       const Session& session = index_.sessions()[i];
-      rendered.push_back(render_session(program_, session, options_.plain,
-                                        only(reader_of(person_id, session.series->mentor_id))));
+      const auto readers = only(reader_of(person_id, session.series->mentor_id));
+      rendered.push_back(words ? render_session(program_, session, (*words)[i], plain, readers)
+                               : render_session(program_, session, plain, readers));
     }
     std::vector<const RenderedSession*> sessions;
     for (const auto& session : rendered) sessions.push_back(&session);
-    return render(person_id, sessions);
+    return render(person_id, sessions, plain);
   }
 
   // The feed of `person_id` from its sessions, rendered, in the order index().of gives them.
   std::string render(std::string_view person_id,
-                     const std::vector<const RenderedSession*>& sessions) {
+                     const std::vector<const RenderedSession*>& sessions, bool plain) {
     std::map<std::string_view, std::pair<LocalDay, LocalDay>> spans;
     for (const auto* session : sessions) {
       const auto [span, added] = spans.try_emplace(session->zone, session->first, session->last);
@@ -679,7 +699,7 @@ class FeedRenderer {
     std::string properties = head_ + text_of(icalproperty_new_name(name.c_str())) +
                              text_of(x_property("X-WR-CALNAME", name)) + refresh_;
     std::vector<const std::string*> parts{&properties};
-    if (!options_.plain)
+    if (!plain)
       for (const auto& span : spans) parts.push_back(&vtimezone(span.first, span.second));
     for (const auto* session : sessions) {
       const Reader reader = reader_of(person_id, session->mentor_id);
@@ -730,36 +750,63 @@ class FeedRenderer {
 std::string render_feed(const Program& program, const Schedule& schedule,
                         std::string_view person_id, const FeedOptions& options) {
   FeedRenderer renderer(program, schedule, options);
-  return renderer.render_alone(person_id);
+  return renderer.render_alone(person_id, options.plain);
 }
+
+namespace {
+
+enum class Forms { usual, plain, both };
+
+void render_forms(const Program& program, const Schedule& schedule, const FeedOptions& options,
+                  Forms forms, const FeedsInBothForms& each) {
+  FeedRenderer renderer(program, schedule, options);
+  const SessionIndex& index = renderer.index();
+  const auto& sessions = index.sessions();
+  std::vector<std::string_view> people;
+  for (const auto& person : index.by_person()) people.push_back(person.first);
+  // Each session's words for every reader, when both forms use them.
+  std::vector<SessionWords> words;
+  if (forms == Forms::both) {
+    words.resize(sessions.size());
+    for_each_index_in_parallel(sessions.size(),
+                               [&](std::size_t i) { words[i] = words_of(sessions[i], {}); });
+  }
+  if (forms != Forms::plain) {
+    // The program feed first: the largest, it should not be the one left at the end.
+    std::vector<std::string_view> ids{""};
+    ids.insert(ids.end(), people.begin(), people.end());
+    std::vector<RenderedSession> rendered(sessions.size());
+    for_each_index_in_parallel(rendered.size(), [&](std::size_t i) {
+      rendered[i] = words.empty() ? render_session(program, sessions[i], false)
+                                  : render_session(program, sessions[i], words[i], false);
+    });
+    for_each_index_in_parallel(ids.size(), [&](std::size_t i) {
+      std::vector<const RenderedSession*> shown;
+      for (const std::size_t session : index.of(ids[i])) shown.push_back(&rendered[session]);
+      each(std::string(ids[i]), renderer.render(ids[i], shown, false), false);
+    });
+  }
+  // A plain feed shares no event with another feed (each person reads their sessions in their
+  // own words): each is rendered alone, its memory used again for the next, rather than every
+  // session's events made first and held at once. It has no program feed.
+  if (forms != Forms::usual)
+    for_each_index_in_parallel(people.size(), [&](std::size_t i) {
+      each(std::string(people[i]),
+           renderer.render_alone(people[i], true, words.empty() ? nullptr : &words), true);
+    });
+}
+
+}  // namespace
 
 void render_feeds(const Program& program, const Schedule& schedule, const FeedOptions& options,
                   const std::function<void(const std::string& id, std::string feed)>& each) {
-  FeedRenderer renderer(program, schedule, options);
-  const SessionIndex& index = renderer.index();
-  // The program feed first: the largest, it should not be the one left at the end. The plain
-  // form has none.
-  std::vector<std::string_view> ids;
-  if (!options.plain) ids.push_back("");
-  for (const auto& person : index.by_person()) ids.push_back(person.first);
-  // A plain feed shares no event with another feed (each person reads their sessions in their
-  // own words): each is rendered alone, its memory used again for the next, rather than every
-  // session's events made first and held at once.
-  if (options.plain) {
-    for_each_index_in_parallel(ids.size(), [&](std::size_t i) {
-      each(std::string(ids[i]), renderer.render_alone(ids[i]));
-    });
-    return;
-  }
-  std::vector<RenderedSession> rendered(index.sessions().size());
-  for_each_index_in_parallel(rendered.size(), [&](std::size_t i) {
-    rendered[i] = render_session(program, index.sessions()[i], false);
-  });
-  for_each_index_in_parallel(ids.size(), [&](std::size_t i) {
-    std::vector<const RenderedSession*> sessions;
-    for (const std::size_t session : index.of(ids[i])) sessions.push_back(&rendered[session]);
-    each(std::string(ids[i]), renderer.render(ids[i], sessions));
-  });
+  render_forms(program, schedule, options, options.plain ? Forms::plain : Forms::usual,
+               [&](const std::string& id, std::string feed, bool) { each(id, std::move(feed)); });
+}
+
+void render_feeds_in_both_forms(const Program& program, const Schedule& schedule,
+                                const FeedOptions& options, const FeedsInBothForms& each) {
+  render_forms(program, schedule, options, Forms::both, each);
 }
 
 std::map<std::string, std::string> render_feeds(const Program& program, const Schedule& schedule,

@@ -3,6 +3,8 @@
 // loaded again when mentorcald starts. The two places that load a program (put_program and
 // restore_programs) and the pass pipeline are here, whole.
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "feed_cache.hpp"
@@ -35,12 +37,11 @@ json diagnostics_json(const Diagnostics& diagnostics, Severity severity) {
   return list;
 }
 
-// Every person's feed in the usual or the plain form; someone without a session gets a
-// calendar without events.
+// Every person's feed in the usual or the plain form, from those `rendered` in that form by id;
+// someone without a session gets a calendar without events.
 std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> people_feeds(
-    const ServiceState& s, ProgramState& state, const Program& program, const Schedule& schedule,
-    bool plain, std::int64_t now) {
-  auto rendered = render_feeds(program, schedule, s.feed_options(plain));
+    const ServiceState& s, ProgramState& state, const Program& program,
+    std::map<std::string, std::string> rendered, bool plain, std::int64_t now) {
   std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> feeds;
   for (const auto& person : program.people) {
     auto text = rendered.extract(person.id);
@@ -50,6 +51,13 @@ std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> people_feeds(
                                  state.feed_of(person.id, plain), now));
   }
   return feeds;
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<const Feed>>> people_feeds(
+    const ServiceState& s, ProgramState& state, const Program& program, const Schedule& schedule,
+    bool plain, std::int64_t now) {
+  return people_feeds(s, state, program, render_feeds(program, schedule, s.feed_options(plain)),
+                      plain, now);
 }
 
 // Every person's feed of a schedule about to be published, in the usual and the plain form,
@@ -63,8 +71,15 @@ RenderedFeeds render_all_feeds(const ServiceState& s, ProgramState& state, const
                                const Schedule& schedule) {
   RenderedFeeds out;
   const auto now = s.now_seconds();
-  out.feeds = people_feeds(s, state, program, schedule, false, now);
-  out.plain = people_feeds(s, state, program, schedule, true, now);
+  std::map<std::string, std::string> usual, plain;
+  std::mutex lock;
+  render_feeds_in_both_forms(program, schedule, s.feed_options(false),
+                             [&](const std::string& id, std::string feed, bool is_plain) {
+                               const std::lock_guard hold(lock);
+                               (is_plain ? plain : usual).emplace(id, std::move(feed));
+                             });
+  out.feeds = people_feeds(s, state, program, std::move(usual), false, now);
+  out.plain = people_feeds(s, state, program, std::move(plain), true, now);
   for (const auto& [person, feed] : out.feeds) out.stored.push_back(stored(person, *feed));
   return out;
 }

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -500,9 +502,9 @@ TEST(Feed, PublishesACancelledSeriesWithStatusCancelledAndItsSequence) {
             0u);
 }
 
-// render_feeds spreads the work over threads; each feed must still be the bytes render_feed
-// gives, whichever thread rendered which session.
-TEST(Feed, EveryFeedAtOnceIsEachFeedsBytes) {
+// Sixty more pairs over zones with half-hour offsets and both hemispheres' changes, some with a
+// skipped or a moved occurrence, and a cancelled series whose mentee has left.
+Cohort many_pairs() {
   auto cohort = new_york_london();
   const std::vector<std::string> zones{"Asia/Tokyo",       "Europe/Berlin",  "Australia/Lord_Howe",
                                        "America/St_Johns", "Asia/Kathmandu", "Europe/Dublin"};
@@ -531,7 +533,13 @@ TEST(Feed, EveryFeedAtOnceIsEachFeedsBytes) {
   dropped.organizer_email = "ana-souza@example.com";
   dropped.attendee_email = "gone@example.com";
   cohort.schedule.cancelled.push_back(dropped);
+  return cohort;
+}
 
+// render_feeds spreads the work over threads; each feed must still be the bytes render_feed
+// gives, whichever thread rendered which session.
+TEST(Feed, EveryFeedAtOnceIsEachFeedsBytes) {
+  const auto cohort = many_pairs();
   const auto feeds = render_feeds(cohort.program, cohort.schedule, {});
   std::set<std::string> ids{"", "gone"};
   for (const auto& person : cohort.program.people) ids.insert(person.id);
@@ -542,6 +550,34 @@ TEST(Feed, EveryFeedAtOnceIsEachFeedsBytes) {
   }
   EXPECT_EQ(rendered, ids);
   EXPECT_EQ(count_of(feeds.at(""), "BEGIN:VEVENT"), 3u + 60u + 6u + 1u);
+}
+
+// Both forms at once share each session's words between them; each feed must still be the
+// bytes render_feed gives in its form.
+TEST(Feed, BothFormsAtOnceAreEachFormsBytes) {
+  const auto cohort = many_pairs();
+  std::mutex lock;
+  std::map<std::string, std::string> usual, plain;
+  FeedOptions options;
+  options.calendar_name = "Cohort";
+  render_feeds_in_both_forms(cohort.program, cohort.schedule, options,
+                             [&](const std::string& id, std::string feed, bool is_plain) {
+                               const std::lock_guard hold(lock);
+                               EXPECT_TRUE((is_plain ? plain : usual).emplace(id, feed).second)
+                                   << "feed of " << id << " given twice";
+                             });
+  EXPECT_EQ(usual, render_feeds(cohort.program, cohort.schedule, options));
+  options.plain = true;
+  EXPECT_EQ(plain, render_feeds(cohort.program, cohort.schedule, options));
+  for (const auto& [id, feed] : plain)
+    EXPECT_EQ(feed, render_feed(cohort.program, cohort.schedule, id, options)) << "feed of " << id;
+  EXPECT_EQ(usual.size(), plain.size() + 1)
+      << "every person's feed in both forms, the program's in one";
+  EXPECT_EQ(count_of(plain.at("gone"), "STATUS:CANCELLED"), 8u);
+  std::size_t moved_in_plain = 0;
+  for (const auto& [id, feed] : plain) moved_in_plain += count_of(feed, "Moved to");
+  EXPECT_EQ(moved_in_plain, 2 * count_of(usual.at(""), "Moved to")) << "both parties see each move";
+  EXPECT_GT(moved_in_plain, 0u);
 }
 
 TEST(Feed, WritesAMovedTimeInTheRepeatedHourInUtc) {

@@ -13,14 +13,59 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace mentorcal {
 
 namespace detail {
 
+// A zone's rules, and its offsets over the years programs use, looked up without cctz: reading
+// an offset through cctz breaks the instant into a civil time first, and a pass reads millions
+// (every occurrence in each party's zone, for the feeds, the reports and the verifier).
 struct ZoneRules {
+  ZoneRules(std::string zone_name, absl::TimeZone zone) : name(std::move(zone_name)), tz(zone) {}
+
   std::string name;
   absl::TimeZone tz;
+
+  // The offset in force at `unix_seconds`: from the table within [kFirst, kEnd), else from cctz.
+  std::chrono::seconds offset(std::int64_t unix_seconds) const {
+    if (unix_seconds < kFirst || unix_seconds >= kEnd)
+      return std::chrono::seconds{tz.At(absl::FromUnixSeconds(unix_seconds)).offset};
+    std::call_once(table_made_, [this] { make_table(); });
+    const auto after = std::upper_bound(change_at_.begin(), change_at_.end(), unix_seconds);
+    return std::chrono::seconds{
+        after == change_at_.begin()
+            ? offset_at_first_
+            : offset_from_[static_cast<std::size_t>(after - change_at_.begin() - 1)]};
+  }
+
+ private:
+  static constexpr std::int64_t kFirst = 0;            // 1970-01-01T00:00:00Z
+  static constexpr std::int64_t kEnd = 4'102'444'800;  // 2100-01-01T00:00:00Z
+
+  // Every change of [kFirst, kEnd) cctz knows: the instant, and the offset it brings in.
+  void make_table() const {
+    offset_at_first_ = tz.At(absl::FromUnixSeconds(kFirst)).offset;
+    auto at = absl::FromUnixSeconds(kFirst);
+    absl::TimeZone::CivilTransition change;
+    int offset = offset_at_first_;
+    while (tz.NextTransition(at, &change)) {
+      // The change's civil time as the clocks read it before it, in the offset it ends.
+      const std::int64_t instant = (change.from - absl::CivilSecond(1970, 1, 1, 0, 0, 0)) - offset;
+      if (instant >= kEnd) break;
+      at = absl::FromUnixSeconds(instant);
+      offset = tz.At(at).offset;
+      change_at_.push_back(instant);
+      offset_from_.push_back(offset);
+    }
+  }
+
+  mutable std::once_flag table_made_;
+  mutable int offset_at_first_ = 0;
+  mutable std::vector<std::int64_t> change_at_;  // ascending
+  mutable std::vector<int> offset_from_;         // per change: the offset from it on
 };
 
 }  // namespace detail
@@ -49,7 +94,7 @@ class ZoneRegistry {
     std::unique_ptr<detail::ZoneRules> rules;
     absl::TimeZone tz;
     if (is_zone_name(name) && absl::LoadTimeZone(std::string(name), &tz))
-      rules = std::make_unique<detail::ZoneRules>(detail::ZoneRules{std::string(name), tz});
+      rules = std::make_unique<detail::ZoneRules>(std::string(name), tz);
     return zones_.emplace(std::string(name), std::move(rules)).first->second.get();
   }
 
@@ -122,9 +167,7 @@ LocalKind Zone::classify(LocalMinute local) const {
 }
 
 Minutes Zone::offset(Instant t) const {
-  const auto seconds = std::chrono::seconds{t.time_since_epoch()};
-  return whole_minutes(
-      std::chrono::seconds{rules_->tz.At(absl_time(date::sys_seconds{seconds})).offset});
+  return whole_minutes(rules_->offset(std::chrono::seconds{t.time_since_epoch()}.count()));
 }
 
 ZonePeriod Zone::period_at(date::sys_seconds t) const {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <string_view>
 
 #include "support/time.hpp"
 
@@ -33,6 +34,40 @@ TEST(Zone, UnknownNameIsNotFound) {
 TEST(Zone, LinksResolveToTheirTarget) {
   const auto calcutta = zone("Asia/Calcutta");
   EXPECT_EQ(calcutta.offset(utc(date::year{2027} / January / 4, 0min)), 330min);
+}
+
+// Zone::offset reads a table of each zone's changes from 1970 to 2100 and cctz outside it: at
+// every change of zones with odd offsets and changes, a second before and after it and between
+// changes, it must agree with period_at, which asks cctz.
+TEST(Zone, OffsetAgreesWithTheZonesPeriodsAtEveryChange) {
+  for (const char* name :
+       {"America/New_York", "Europe/London", "Europe/Dublin", "Australia/Lord_Howe",
+        "Africa/Casablanca", "America/St_Johns", "Asia/Kathmandu", "Pacific/Apia",
+        "Pacific/Chatham", "Antarctica/Troll", "America/Caracas", "Asia/Pyongyang", "Europe/Moscow",
+        "America/Santiago", "Asia/Tehran", "Etc/GMT-14", "UTC"}) {
+    const auto z = zone(name);
+    const auto whole = [&](date::sys_seconds t) {
+      return std::chrono::duration_cast<Minutes>(z.period_at(t).offset);
+    };
+    const auto check = [&](date::sys_seconds t) {
+      EXPECT_EQ(z.offset(date::floor<Minutes>(t)), whole(date::floor<Minutes>(t)))
+          << name << " at " << date::format("%F %T", t);
+    };
+    std::size_t changes = 0;
+    for (date::sys_seconds t = date::sys_days{date::year{1960} / January / 1};
+         t < date::sys_days{date::year{2120} / January / 1};) {
+      const auto period = z.period_at(t);
+      check(t);
+      check(period.begin + (period.end - period.begin) / 2);
+      if (period.end > date::sys_days{date::year{2120} / January / 1}) break;
+      for (const auto near : {-60s, -1s, 0s, 1s, 60s}) check(period.end + near);
+      t = period.end;
+      ++changes;
+    }
+    if (std::string_view(name) == "America/New_York") {
+      EXPECT_GT(changes, 2u * 140u);
+    }
+  }
 }
 
 TEST(TimeZoneEdgeCase, KathmanduIsFiveFortyFiveAhead) {

@@ -173,19 +173,36 @@ int run_schedule(const ScheduleCommandOptions& options) {
     std::cerr << error << '\n';
     return 1;
   }
+  // The reports are made from the same schedule as the feeds, beside them: the feeds first, the
+  // largest part, then sessions.csv, then the others, which share the summary and the figures.
+  PassSummary summary;
   const auto pass = run_pass(program, std::move(pass_options), [&](const Schedule& schedule) {
     timer.done("search");
     out->write("schedule.json", schedule_to_json(schedule));
-    render_feeds_in_both_forms(program, schedule, {},
-                               [&](const std::string& id, std::string feed, bool plain) {
-                                 out->write((plain ? "feeds/plain/" : "feeds/") +
-                                                (id.empty() ? std::string("program") : id) + ".ics",
-                                            feed);
-                               });
+    for_each_index_in_parallel(3, [&](std::size_t part) {
+      if (part == 0) {
+        render_feeds_in_both_forms(
+            program, schedule, {}, [&](const std::string& id, std::string feed, bool plain) {
+              out->write((plain ? "feeds/plain/" : "feeds/") +
+                             (id.empty() ? std::string("program") : id) + ".ics",
+                         feed);
+            });
+      } else if (part == 1) {
+        out->write("sessions.csv", sessions_csv(program, schedule));
+      } else {
+        summary = summarize(program, schedule);
+        const auto figures = tally(program, schedule);
+        out->write("load.csv", load_csv(figures));
+        out->write(
+            "report.html",
+            report_html(program, schedule, summary, figures,
+                        schedule.changes.value_or(std::vector<SeriesChange>{}), had_previous));
+      }
+    });
   });
   const auto& schedule = pass.schedule;
   const auto& violations = pass.violations;
-  timer.done("verify, render and write feeds");
+  timer.done("verify, render and write feeds and reports");
   if (!violations.empty()) {
     std::cerr << "internal error: the schedule breaks " << violations.size()
               << " rule(s); nothing was written. This is a bug in mentorcal; please report it.\n";
@@ -193,27 +210,12 @@ int run_schedule(const ScheduleCommandOptions& options) {
       std::cerr << "  " << violations[i] << '\n';
     return 1;
   }
-  // The reports, from the same schedule as the feeds: sessions.csv, the largest, beside the
-  // others, which share the summary and the figures.
-  PassSummary summary;
-  const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
-  for_each_index_in_parallel(2, [&](std::size_t part) {
-    if (part == 0) {
-      out->write("sessions.csv", sessions_csv(program, schedule));
-      return;
-    }
-    summary = summarize(program, schedule);
-    const auto figures = tally(program, schedule);
-    out->write("load.csv", load_csv(figures));
-    out->write("report.html",
-               report_html(program, schedule, summary, figures, changes, had_previous));
-  });
-  timer.done("render and write reports");
   if (const auto error = out->commit(); !error.empty()) {
     std::cerr << error << '\n';
     return 1;
   }
   timer.done("swap into place");
+  const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
   if (options.json)
     std::cout << summary_json(program, schedule, summary, changes);
   else

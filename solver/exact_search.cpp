@@ -64,6 +64,9 @@ struct VectorHash {
 struct ClassFacts {
   std::vector<Instant> week_starts;  // of each occurrence's week
   std::vector<bool> possible;        // some slot of the week is free of fixed commitments
+  // Per occurrence k, and one past the last: how many of the occurrences from k on are possible,
+  // which the bound asks at every step.
+  std::vector<int> possible_from;
   // Of each occurrence, for the anchor and the other party, and for each Period: the person's
   // own ISO week, or month, that holds all of the occurrence's week; kNone when it spans two.
   std::vector<std::array<std::array<std::size_t, 2>, 2>> periods;
@@ -154,6 +157,9 @@ class Search {
           f.possible.push_back(span.has_value());
           f.forced += !f.possible.back();
         }
+        f.possible_from.assign(f.possible.size() + 1, 0);
+        for (auto k = f.possible.size(); k-- > 0;)
+          f.possible_from[k] = f.possible_from[k + 1] + (f.possible[k] ? 1 : 0);
         f.need = std::max(1, needed(space, c.weeks.size()));
         f.missing = space.missing(c.weeks.size());
         f.viable = static_cast<int>(c.weeks.size()) - f.forced >= f.need;
@@ -239,13 +245,10 @@ class Search {
         if (f.viable) least = std::min(least, f.forced + f.missing);
       return least;
     }
-    const auto& p = facts(m).possible;
-    return static_cast<int>(std::count(p.begin() + static_cast<long>(s.k), p.end(), false));
+    const auto& f = facts(m);
+    return static_cast<int>(f.possible.size() - s.k) - f.possible_from[s.k];
   }
-  int possible_after(std::size_t m) const {
-    const auto& p = facts(m).possible;
-    return static_cast<int>(std::count(p.begin() + static_cast<long>(states_[m].k), p.end(), true));
-  }
+  int possible_after(std::size_t m) const { return facts(m).possible_from[states_[m].k]; }
 
   // Every member still alive scheduled, skipping only the occurrences with no free slot at all.
   Score unbounded() const {

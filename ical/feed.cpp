@@ -596,12 +596,12 @@ void render_plain_session(const Session& session, const SessionWords& words, Rea
 RenderedSession render_session(const Program& program, const Session& session,
                                const SessionWords& words, bool plain, Readers readers = {}) {
   const Series& series = *session.series;
-  const Zone zone = zone_of(series);
   RenderedSession rendered{series.mentor_id, series.zone, program.start, program.end, {}};
   if (plain) {
     render_plain_session(session, words, readers, rendered);
     return rendered;
   }
+  const Zone zone = zone_of(series);
   for (const auto& occurrence : series.occurrences) {
     for (const LocalDay day :
          {date::floor<date::days>(occurrence.nominal), local_day(zone, occurrence.at.start)}) {

@@ -176,8 +176,10 @@ int run_schedule(const ScheduleCommandOptions& options) {
   // The reports are made from the same schedule as the feeds, beside them: the feeds first, the
   // largest part, then sessions.csv, then the others, which share the summary and the figures.
   PassSummary summary;
+  std::vector<SeriesChange> changes;
   const auto pass = run_pass(program, std::move(pass_options), [&](const Schedule& schedule) {
     timer.done("search");
+    changes = schedule.changes.value_or(std::vector<SeriesChange>{});
     out->write("schedule.json", schedule_to_json(schedule));
     for_each_index_in_parallel(3, [&](std::size_t part) {
       if (part == 0) {
@@ -193,10 +195,8 @@ int run_schedule(const ScheduleCommandOptions& options) {
         summary = summarize(program, schedule);
         const auto figures = tally(program, schedule);
         out->write("load.csv", load_csv(figures));
-        out->write(
-            "report.html",
-            report_html(program, schedule, summary, figures,
-                        schedule.changes.value_or(std::vector<SeriesChange>{}), had_previous));
+        out->write("report.html",
+                   report_html(program, schedule, summary, figures, changes, had_previous));
       }
     });
   });
@@ -215,7 +215,6 @@ int run_schedule(const ScheduleCommandOptions& options) {
     return 1;
   }
   timer.done("swap into place");
-  const auto changes = schedule.changes.value_or(std::vector<SeriesChange>{});
   if (options.json)
     std::cout << summary_json(program, schedule, summary, changes);
   else

@@ -764,21 +764,20 @@ void render_forms(const Program& program, const Schedule& schedule, const FeedOp
   const auto& sessions = index.sessions();
   std::vector<std::string_view> people;
   for (const auto& person : index.by_person()) people.push_back(person.first);
-  // Each session's words for every reader, when both forms use them.
-  std::vector<SessionWords> words;
-  if (forms == Forms::both) {
-    words.resize(sessions.size());
-    for_each_index_in_parallel(sessions.size(),
-                               [&](std::size_t i) { words[i] = words_of(sessions[i], {}); });
-  }
+  // Each session's words for every reader, made with its usual events, when both forms use them.
+  std::vector<SessionWords> words(forms == Forms::both ? sessions.size() : 0);
   if (forms != Forms::plain) {
     // The program feed first: the largest, it should not be the one left at the end.
     std::vector<std::string_view> ids{""};
     ids.insert(ids.end(), people.begin(), people.end());
     std::vector<RenderedSession> rendered(sessions.size());
     for_each_index_in_parallel(rendered.size(), [&](std::size_t i) {
-      rendered[i] = words.empty() ? render_session(program, sessions[i], false)
-                                  : render_session(program, sessions[i], words[i], false);
+      if (words.empty()) {
+        rendered[i] = render_session(program, sessions[i], false);
+        return;
+      }
+      words[i] = words_of(sessions[i], {});
+      rendered[i] = render_session(program, sessions[i], words[i], false);
     });
     for_each_index_in_parallel(ids.size(), [&](std::size_t i) {
       std::vector<const RenderedSession*> shown;

@@ -18,6 +18,20 @@
 
 namespace mentorcal {
 
+namespace {
+
+const absl::CivilSecond kCivilEpoch(1970, 1, 1, 0, 0, 0);
+
+absl::Time absl_time(date::sys_seconds t) {
+  return absl::FromUnixSeconds(t.time_since_epoch().count());
+}
+
+date::sys_seconds sys_seconds_of(absl::CivilSecond civil, std::chrono::seconds offset) {
+  return date::sys_seconds{std::chrono::seconds{civil - kCivilEpoch} - offset};
+}
+
+}  // namespace
+
 namespace detail {
 
 // A zone's rules, and its offsets over the years programs use, looked up without cctz: reading
@@ -53,11 +67,11 @@ struct ZoneRules {
     int offset = offset_at_first_;
     while (tz.NextTransition(at, &change)) {
       // The change's civil time as the clocks read it before it, in the offset it ends.
-      const std::int64_t instant = (change.from - absl::CivilSecond(1970, 1, 1, 0, 0, 0)) - offset;
-      if (instant >= kEnd) break;
-      at = absl::FromUnixSeconds(instant);
+      const auto instant = sys_seconds_of(change.from, std::chrono::seconds{offset});
+      if (instant.time_since_epoch().count() >= kEnd) break;
+      at = absl_time(instant);
       offset = tz.At(at).offset;
-      change_at_.push_back(instant);
+      change_at_.push_back(instant.time_since_epoch().count());
       offset_from_.push_back(offset);
     }
   }
@@ -106,16 +120,6 @@ class ZoneRegistry {
 ZoneRegistry& registry() {
   static ZoneRegistry zones;
   return zones;
-}
-
-const absl::CivilSecond kCivilEpoch(1970, 1, 1, 0, 0, 0);
-
-absl::Time absl_time(date::sys_seconds t) {
-  return absl::FromUnixSeconds(t.time_since_epoch().count());
-}
-
-date::sys_seconds sys_seconds_of(absl::CivilSecond civil, std::chrono::seconds offset) {
-  return date::sys_seconds{std::chrono::seconds{civil - kCivilEpoch} - offset};
 }
 
 // Whole minutes of an offset, toward zero: how date/tz and the feeds have always rounded the

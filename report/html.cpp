@@ -276,9 +276,10 @@ class Page {
   void load() {
     const auto weeks = term_weeks(program_);
     const auto months = term_months(program_);
-    std::vector<const PersonLoad*> mentors;
+    // Each mentor with their peak_weekly_share, worked out once rather than at every comparison.
+    std::vector<std::pair<double, const PersonLoad*>> mentors;
     for (const auto& l : figures_.people)
-      if (l.person->role == Role::mentor) mentors.push_back(&l);
+      if (l.person->role == Role::mentor) mentors.emplace_back(peak_weekly_share(l), &l);
     out_ += "<h2 id=load>Mentors' load against their limits</h2>";
     out_ +=
         "<p class=note>Minutes of mentoring each week (ISO weeks, Monday first) and each "
@@ -288,15 +289,14 @@ class Page {
         ";height:2px\"></span>the limit (max_minutes_per_week, max_minutes_per_month). Hover "
         "a bar for its figures.</p>";
     if (mentors.size() > kMostLoadCharts) {
-      std::stable_sort(mentors.begin(), mentors.end(), [](const auto* a, const auto* b) {
-        return peak_weekly_share(*a) > peak_weekly_share(*b);
-      });
+      std::stable_sort(mentors.begin(), mentors.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
       out_ += "<p>The " + std::to_string(kMostLoadCharts) + " of " +
               std::to_string(mentors.size()) +
               " mentors closest to their weekly limit; load.csv has every mentor's weeks.</p>";
       mentors.resize(kMostLoadCharts);
     }
-    for (const auto* m : mentors) {
+    for (const auto& [share, m] : mentors) {
       const Person& p = *m->person;
       Bars week_bars;
       week_bars.limit = p.limits.max_minutes_per_week;

@@ -258,8 +258,9 @@ std::optional<Plan> best_plan(const PairSpace& space, std::span<const Placement>
     auto plan = evaluate(space, ranked[i], parties, effort);
     if (plan.complete && (!best || plan.better_than(*best))) best = std::move(plan);
   }
-  if (!best) return best;
   // Reasons cost text; only the chosen plan gets them, by the same (deterministic) evaluation.
+  // A plan that holds every occurrence where its series puts it has no reason to give.
+  if (!best || best->held == static_cast<int>(best->occurrences.size())) return best;
   Effort full;
   full.reasons = true;
   full.stop_when_unacceptable = false;

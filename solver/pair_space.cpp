@@ -125,6 +125,43 @@ std::vector<int> PairSpace::rule_days(const Placement& placement) const {
   return out;
 }
 
+// The counts are kept bit-sliced, a word of counters' bit b for every 64 slots (carry-save
+// addition, one day's word at a time): a day costs a few operations a word instead of one a free
+// slot, and the ranking asks this for every weekday and phase of every pair it places.
+void PairSpace::count_free(std::span<const int> days, std::vector<int>& count,
+                           std::vector<int>& first_free) const {
+  const auto words = static_cast<std::size_t>(words_per_day_);
+  const auto planes = static_cast<std::size_t>(std::bit_width(days.size()));
+  std::vector<std::uint64_t> plane(words * std::max<std::size_t>(planes, 1), 0);
+  std::vector<std::uint64_t> seen(words, 0);
+  first_free.assign(static_cast<std::size_t>(slots_per_day_), 0);
+  for (const int d : days) {
+    const auto* day_bits = words_of(d);
+    for (std::size_t w = 0; w < words; ++w) {
+      const auto bits = day_bits[w];
+      for (auto fresh = bits & ~seen[w]; fresh != 0; fresh &= fresh - 1)
+        first_free[w * 64 + static_cast<std::size_t>(std::countr_zero(fresh))] = d;
+      seen[w] |= bits;
+      auto carry = bits;
+      for (std::size_t p = 0; p < planes && carry != 0; ++p) {
+        auto& counter = plane[p * words + w];
+        const auto next = counter & carry;
+        counter ^= carry;
+        carry = next;
+      }
+    }
+  }
+  count.assign(static_cast<std::size_t>(slots_per_day_), 0);
+  for (std::size_t w = 0; w < words; ++w)
+    for (auto any = seen[w]; any != 0; any &= any - 1) {
+      const auto bit = static_cast<unsigned>(std::countr_zero(any));
+      int n = 0;
+      for (std::size_t p = 0; p < planes; ++p)
+        n |= static_cast<int>(plane[p * words + w] >> bit & 1U) << p;
+      count[w * 64 + bit] = n;
+    }
+}
+
 std::size_t PairSpace::fully_free_placements() const {
   std::size_t count = 0;
   std::vector<std::uint64_t> all(static_cast<std::size_t>(words_per_day_));

@@ -111,18 +111,12 @@ std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& 
   };
   std::vector<Ranked> ranked;
   const int n = space.slots_per_day();
-  std::vector<int> count(static_cast<std::size_t>(n));
-  std::vector<int> first_free(static_cast<std::size_t>(n));
+  std::vector<int> count;
+  std::vector<int> first_free;
   for (const auto& shape : space.rule_shapes()) {
     const auto days = space.rule_days(shape);
     if (days.empty()) continue;
-    std::fill(count.begin(), count.end(), 0);
-    for (const int d : days) {
-      for (int s = space.free_at_or_after(d, 0); s < n; s = space.free_at_or_after(d, s + 1)) {
-        auto& c = count[static_cast<std::size_t>(s)];
-        if (c++ == 0) first_free[static_cast<std::size_t>(s)] = d;
-      }
-    }
+    space.count_free(days, count, first_free);
     for (int s = 0; s < n; ++s) {
       const auto c = count[static_cast<std::size_t>(s)];
       if (c == 0) continue;

@@ -183,6 +183,11 @@ class PairSpace {
   std::vector<int> rule_days(const Placement& placement) const;
   // Every placement the cadence allows, weekday and phase only (slot 0).
   std::vector<Placement> rule_shapes() const;
+  // For each slot, on how many of `days` it is statically free (`count`), and the first of them
+  // it is free on (`first_free`, set only where the count is not zero); both sized
+  // slots_per_day().
+  void count_free(std::span<const int> days, std::vector<int>& count,
+                  std::vector<int>& first_free) const;
   // How many occurrences min_held is a share of, for a rule that makes `rule_instances`
   // (cadence_occurrences), and how many of those the rule has no instance for: the months of
   // the term a monthly rule misses, which count as skipped.

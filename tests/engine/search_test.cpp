@@ -268,6 +268,46 @@ TEST(PairSpace, LaysRulesOnTheTermAndWeeksOnTheAnchorsCalendar) {
   EXPECT_EQ(space.fully_free_placements(), 4u * 9u);
 }
 
+TEST(PairSpace, CountsTheDaysEachSlotIsFreeOnAsStaticallyFreeSays) {
+  // A year of weekly days (up to 53 a weekday: six bits of count) in New York and Tokyo, with
+  // busy time that leaves each slot free on a different number of days.
+  auto program = program_from(settings("2027-01-04", "2027-12-31"),
+                              std::string(kPeopleHeader) +
+                                  "m,Mia,m@x.example,mentor,America/New_York,Mon-Fri 17:00-22:00\n"
+                                  "e,Eiji,e@x.example,mentee,Asia/Tokyo,Mon-Fri 08:00-17:00\n",
+                              std::string(kPairsHeader) + "m,e,weekly,60,0.9\n");
+  for (int week = 0; week < 52; ++week)
+    for (int k = 0; k <= week % 7; ++k) {
+      const auto start = utc(date::January / 5 / 2027, 0h) + date::weeks{week} + date::days{k % 5} +
+                         Minutes{37 * week % 240 + 30 * k};
+      program.people[1].busy.push_back({start, start + 20min});
+    }
+  SearchParts parts(program);
+  const auto space = parts.space_of(0);
+  std::vector<int> count;
+  std::vector<int> first_free;
+  std::size_t seen_counts = 0;
+  for (const auto& shape : space.rule_shapes()) {
+    const auto days = space.rule_days(shape);
+    space.count_free(days, count, first_free);
+    ASSERT_EQ(count.size(), static_cast<std::size_t>(space.slots_per_day()));
+    std::vector<bool> distinct(days.size() + 1, false);
+    for (int s = 0; s < space.slots_per_day(); ++s) {
+      const auto on = std::count_if(days.begin(), days.end(),
+                                    [&](int d) { return space.statically_free(d, s); });
+      EXPECT_EQ(count[static_cast<std::size_t>(s)], on)
+          << "weekday " << shape.weekday << " slot " << s;
+      distinct[static_cast<std::size_t>(on)] = true;
+      if (on == 0) continue;
+      const auto first = *std::find_if(days.begin(), days.end(),
+                                       [&](int d) { return space.statically_free(d, s); });
+      EXPECT_EQ(first_free[static_cast<std::size_t>(s)], first) << "slot " << s;
+    }
+    seen_counts += static_cast<std::size_t>(std::count(distinct.begin(), distinct.end(), true));
+  }
+  EXPECT_GT(seen_counts, 20u) << "the busy time should leave many different counts";
+}
+
 TEST(Evaluation, RanksPlacementsFreeEveryWeekFirstThenTheMostComfortable) {
   const auto program = new_york_tokyo();
   SearchParts parts(program);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cassert>
 #include <cstdint>
 
 #include "search.hpp"
@@ -24,6 +25,14 @@ PairSpace::PairSpace(const Program& program, const Pair& pair, const PersonCalen
     day_starts_.push_back(anchor.clock.to_instant(LocalMinute{d}));
   }
   bits_.assign(days_.size() * static_cast<std::size_t>(words_per_day_), 0);
+  // Every shape's days, worked out once: the search asks for them again and again.
+  for (const auto& shape : rule_shapes()) {
+    assert(shape_index(shape) == rule_first_.size() && "rule_shapes' order is shape_index's");
+    rule_first_.push_back(rule_days_.size());
+    const auto days = days_of_rule(shape);
+    rule_days_.insert(rule_days_.end(), days.begin(), days.end());
+  }
+  rule_first_.push_back(rule_days_.size());
 
   // A slot is free when the whole session fits one free interval of each party. For each
   // party's free interval the feasible starts form one range [a, b - duration], so the slots
@@ -102,7 +111,21 @@ std::vector<Placement> PairSpace::rule_shapes() const {
   return out;
 }
 
-std::vector<int> PairSpace::rule_days(const Placement& placement) const {
+std::size_t PairSpace::shape_index(const Placement& placement) const {
+  const bool monthly = pair_.cadence.kind == Cadence::Kind::monthly;
+  const int phases = monthly ? 4 : pair_.cadence.weeks;
+  const int phase = monthly ? placement.phase - 1 : placement.phase;
+  assert(placement.weekday < 7 && phase >= 0 && phase < phases && "a placement of another cadence");
+  return placement.weekday * static_cast<std::size_t>(phases) + static_cast<std::size_t>(phase);
+}
+
+std::span<const int> PairSpace::rule_days(const Placement& placement) const {
+  const auto shape = shape_index(placement);
+  return std::span(rule_days_)
+      .subspan(rule_first_[shape], rule_first_[shape + 1] - rule_first_[shape]);
+}
+
+std::vector<int> PairSpace::days_of_rule(const Placement& placement) const {
   std::vector<int> out;
   const date::weekday wd{placement.weekday};
   if (pair_.cadence.kind == Cadence::Kind::monthly) {
@@ -128,37 +151,37 @@ std::vector<int> PairSpace::rule_days(const Placement& placement) const {
 // The counts are kept bit-sliced, a word of counters' bit b for every 64 slots (carry-save
 // addition, one day's word at a time): a day costs a few operations a word instead of one a free
 // slot, and the ranking asks this for every weekday and phase of every pair it places.
-void PairSpace::count_free(std::span<const int> days, std::vector<int>& count,
-                           std::vector<int>& first_free) const {
+void PairSpace::count_free(std::span<const int> days, FreeDays& out) const {
   const auto words = static_cast<std::size_t>(words_per_day_);
   const auto planes = static_cast<std::size_t>(std::bit_width(days.size()));
-  std::vector<std::uint64_t> plane(words * std::max<std::size_t>(planes, 1), 0);
-  std::vector<std::uint64_t> seen(words, 0);
-  first_free.assign(static_cast<std::size_t>(slots_per_day_), 0);
+  const auto slots = static_cast<std::size_t>(slots_per_day_);
+  out.planes.assign(words * planes, 0);
+  out.seen.assign(words, 0);
+  out.count.assign(slots, 0);
+  out.first_free.resize(slots);
   for (const int d : days) {
     const auto* day_bits = words_of(d);
     for (std::size_t w = 0; w < words; ++w) {
       const auto bits = day_bits[w];
-      for (auto fresh = bits & ~seen[w]; fresh != 0; fresh &= fresh - 1)
-        first_free[w * 64 + static_cast<std::size_t>(std::countr_zero(fresh))] = d;
-      seen[w] |= bits;
+      for (auto fresh = bits & ~out.seen[w]; fresh != 0; fresh &= fresh - 1)
+        out.first_free[w * 64 + static_cast<std::size_t>(std::countr_zero(fresh))] = d;
+      out.seen[w] |= bits;
       auto carry = bits;
       for (std::size_t p = 0; p < planes && carry != 0; ++p) {
-        auto& counter = plane[p * words + w];
+        auto& counter = out.planes[p * words + w];
         const auto next = counter & carry;
         counter ^= carry;
         carry = next;
       }
     }
   }
-  count.assign(static_cast<std::size_t>(slots_per_day_), 0);
   for (std::size_t w = 0; w < words; ++w)
-    for (auto any = seen[w]; any != 0; any &= any - 1) {
+    for (auto any = out.seen[w]; any != 0; any &= any - 1) {
       const auto bit = static_cast<unsigned>(std::countr_zero(any));
       int n = 0;
       for (std::size_t p = 0; p < planes; ++p)
-        n |= static_cast<int>(plane[p * words + w] >> bit & 1U) << p;
-      count[w * 64 + bit] = n;
+        n |= static_cast<int>(out.planes[p * words + w] >> bit & 1U) << p;
+      out.count[w * 64 + bit] = n;
     }
 }
 

@@ -84,7 +84,7 @@ std::vector<Replanned> ReplanIndex::replan(const Program& program, Schedule& sch
     engine::Parties parties{*calendars[a], *calendars[b], load[a], load[b], no_spread};
     const engine::PairSpace space(program, pair, parties.anchor, parties.other);
     const auto placement = engine::placement_of(series, space);
-    const auto days = placement ? space.rule_days(*placement) : std::vector<int>{};
+    const auto days = placement ? space.rule_days(*placement) : std::span<const int>{};
     if (days.size() != series.occurrences.size())
       continue;  // the series no longer fits: a pass decides
 

@@ -111,18 +111,17 @@ std::vector<Placement> ranked_placements(const PairSpace& space, const Parties& 
   };
   std::vector<Ranked> ranked;
   const int n = space.slots_per_day();
-  std::vector<int> count;
-  std::vector<int> first_free;
+  PairSpace::FreeDays free;
   for (const auto& shape : space.rule_shapes()) {
     const auto days = space.rule_days(shape);
     if (days.empty()) continue;
-    space.count_free(days, count, first_free);
+    space.count_free(days, free);
     for (int s = 0; s < n; ++s) {
-      const auto c = count[static_cast<std::size_t>(s)];
+      const auto c = free.count[static_cast<std::size_t>(s)];
       if (c == 0) continue;
       ranked.push_back({{shape.weekday, shape.phase, s},
                         static_cast<int>(days.size()) - c + space.missing(days.size()),
-                        first_free[static_cast<std::size_t>(s)],
+                        free.first_free[static_cast<std::size_t>(s)],
                         0});
     }
   }

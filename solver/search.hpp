@@ -180,14 +180,18 @@ class PairSpace {
     return LocalMinute{days_[static_cast<std::size_t>(day)]} + slot * granularity_;
   }
   // Indices of the days a placement's rule produces, in order.
-  std::vector<int> rule_days(const Placement& placement) const;
+  std::span<const int> rule_days(const Placement& placement) const;
   // Every placement the cadence allows, weekday and phase only (slot 0).
   std::vector<Placement> rule_shapes() const;
-  // For each slot, on how many of `days` it is statically free (`count`), and the first of them
-  // it is free on (`first_free`, set only where the count is not zero); both sized
-  // slots_per_day().
-  void count_free(std::span<const int> days, std::vector<int>& count,
-                  std::vector<int>& first_free) const;
+  // For each slot, on how many of some days it is statically free, and the first of them it is
+  // free on. The vectors are kept from call to call, so that counting allocates nothing.
+  struct FreeDays {
+    std::vector<int> count;       // per slot
+    std::vector<int> first_free;  // per slot, where count is not zero
+    std::vector<std::uint64_t> planes;
+    std::vector<std::uint64_t> seen;
+  };
+  void count_free(std::span<const int> days, FreeDays& out) const;
   // How many occurrences min_held is a share of, for a rule that makes `rule_instances`
   // (cadence_occurrences), and how many of those the rule has no instance for: the months of
   // the term a monthly rule misses, which count as skipped.
@@ -223,6 +227,12 @@ class PairSpace {
   std::vector<Instant> day_starts_;   // instant of each day's 00:00
   std::vector<std::uint8_t> steady_;  // whether the day's offset is the same all day
   std::vector<std::uint64_t> bits_;   // the statically free slots, words_per_day_ words a day
+  // Each rule shape's days, in shape_index order: those of shape i from rule_first_[i].
+  std::vector<int> rule_days_;
+  std::vector<std::size_t> rule_first_;
+
+  std::size_t shape_index(const Placement& placement) const;
+  std::vector<int> days_of_rule(const Placement& placement) const;
 
   const std::uint64_t* words_of(int day) const {
     return &bits_[static_cast<std::size_t>(day * words_per_day_)];

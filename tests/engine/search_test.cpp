@@ -259,8 +259,12 @@ TEST(PairSpace, LaysRulesOnTheTermAndWeeksOnTheAnchorsCalendar) {
   SearchParts parts(program);
   const auto space = parts.space_of(0);
   EXPECT_EQ(space.rule_shapes().size(), 7u) << "weekly: one phase of each weekday";
-  EXPECT_EQ(space.rule_days({1, 0, 76}), (std::vector<int>{0, 7}));
-  EXPECT_EQ(space.rule_days({0, 0, 76}), (std::vector<int>{6, 13}));
+  const auto days = [&](Placement p) {
+    const auto d = space.rule_days(p);
+    return std::vector<int>(d.begin(), d.end());
+  };
+  EXPECT_EQ(days({1, 0, 76}), (std::vector<int>{0, 7}));
+  EXPECT_EQ(days({0, 0, 76}), (std::vector<int>{6, 13}));
   EXPECT_EQ(space.week_of(9), (std::pair<int, int>{7, 13}));
   EXPECT_EQ(space.day_holding(space.session(7, 76).start), 7);
   EXPECT_EQ(space.day_holding(utc(March / 1 / 2027, 0h)), -1);
@@ -284,12 +288,13 @@ TEST(PairSpace, CountsTheDaysEachSlotIsFreeOnAsStaticallyFreeSays) {
     }
   SearchParts parts(program);
   const auto space = parts.space_of(0);
-  std::vector<int> count;
-  std::vector<int> first_free;
+  PairSpace::FreeDays free;
+  const auto& count = free.count;
+  const auto& first_free = free.first_free;
   std::size_t seen_counts = 0;
   for (const auto& shape : space.rule_shapes()) {
     const auto days = space.rule_days(shape);
-    space.count_free(days, count, first_free);
+    space.count_free(days, free);
     ASSERT_EQ(count.size(), static_cast<std::size_t>(space.slots_per_day()));
     std::vector<bool> distinct(days.size() + 1, false);
     for (int s = 0; s < space.slots_per_day(); ++s) {

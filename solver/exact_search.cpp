@@ -514,20 +514,34 @@ class Search {
   // changes what is left in two ways: the tallies it counts in, and the later positions of the
   // members sharing one of its parties that it rules out by overlap or buffer. Of the positions
   // alike in both, only the first is kept.
-  std::vector<Position> distinct(std::size_t m, std::vector<Position> positions) const {
+  std::vector<Position> distinct(std::size_t m, const std::vector<Position>& positions) const {
     const auto& parties = members_[m].parties;
-    std::vector<std::vector<long>> seen;
+    // The kept positions' effects one after another, each ending where `ends` says: no vector
+    // per position.
+    auto& effects = effects_;
+    auto& ends = effect_ends_;
+    effects.clear();
+    ends.clear();
     std::vector<Position> out;
     for (const auto& p : positions) {
       const auto session = session_of(m, p);
-      std::vector<long> effect;
-      Occupancy::append_tallies_of(session, parties.anchor, effect);
-      effect.push_back(-1);
-      Occupancy::append_tallies_of(session, parties.other, effect);
+      const auto start = effects.size();
+      Occupancy::append_tallies_of(session, parties.anchor, effects);
+      effects.push_back(-1);
+      Occupancy::append_tallies_of(session, parties.other, effects);
       for (const auto* person : {&parties.anchor, &parties.other})
-        append_ruled_out(m, session, *person, effect);
-      if (std::find(seen.begin(), seen.end(), effect) != seen.end()) continue;
-      seen.push_back(std::move(effect));
+        append_ruled_out(m, session, *person, effects);
+      const auto at = [&](std::size_t i) {
+        return effects.begin() + static_cast<std::ptrdiff_t>(i);
+      };
+      bool seen = false;
+      for (std::size_t k = 0, from = 0; k < ends.size() && !seen; from = ends[k++])
+        seen = std::equal(at(from), at(ends[k]), at(start), effects.end());
+      if (seen) {
+        effects.resize(start);
+        continue;
+      }
+      ends.push_back(effects.size());
       out.push_back(p);
     }
     return out;
@@ -690,6 +704,9 @@ class Search {
   mutable std::vector<Weeks> chosen_;
   mutable std::vector<int> left_;
   mutable std::vector<int> demand_;
+  // Scratch space of distinct().
+  mutable std::vector<long> effects_;
+  mutable std::vector<std::size_t> effect_ends_;
 
   struct Entry {
     Score score;

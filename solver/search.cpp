@@ -163,6 +163,7 @@ Plan evaluate(const PairSpace& space, const Placement& placement, Parties& parti
   Plan plan;
   plan.placement = placement;
   const auto days = space.rule_days(placement);
+  plan.occurrences.reserve(days.size());
   const int need = needed(space, days.size());
   plan.missing = space.missing(days.size());
   // Skips past which the plan cannot be accepted, or cannot beat the plan `effort` knows of.

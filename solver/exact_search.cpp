@@ -63,7 +63,9 @@ struct VectorHash {
 // What the search knows of one rule class of one member before anything is booked.
 struct ClassFacts {
   std::vector<Instant> week_starts;  // of each occurrence's week
-  std::vector<bool> possible;        // some slot of the week is free of fixed commitments
+  // Some slot of the week is free of fixed commitments; bytes, not bits: the bound reads them at
+  // every step.
+  std::vector<std::uint8_t> possible;
   // Per occurrence k, and one past the last: how many of the occurrences from k on are possible,
   // which the bound asks at every step.
   std::vector<int> possible_from;
@@ -154,7 +156,7 @@ class Search {
           const auto other = span ? periods_of(parties.other, *span) : std::array{kNone, kNone};
           f.periods.push_back({{{anchor[kWeek], other[kWeek]}, {anchor[kMonth], other[kMonth]}}});
           f.week_starts.push_back(space.session(week.first, 0).start);
-          f.possible.push_back(span.has_value());
+          f.possible.push_back(span.has_value() ? 1 : 0);
           f.forced += !f.possible.back();
         }
         f.possible_from.assign(f.possible.size() + 1, 0);

@@ -296,7 +296,8 @@ class Page {
               " mentors closest to their weekly limit; load.csv has every mentor's weeks.</p>";
       mentors.resize(kMostLoadCharts);
     }
-    for (const auto& [share, m] : mentors) {
+    for (const auto& ranked : mentors) {
+      const auto* m = ranked.second;
       const Person& p = *m->person;
       Bars week_bars;
       week_bars.limit = p.limits.max_minutes_per_week;

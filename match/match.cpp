@@ -598,19 +598,29 @@ MatchResult match_program(const Program& program, const MatchOptions& options) {
       m.why_not_first = "pairs.csv pairs them with " + who(program.people[pair.mentor]);
     result.matched.push_back(std::move(m));
   }
-  for (const auto e : cohort.mentees) {
+  // Each mentee's words on every hardware thread (an unmatched mentee's look at every mentor),
+  // then the results in people.csv order.
+  std::vector<std::string> words(cohort.mentees.size());
+  for_each_index_in_parallel(cohort.mentees.size(), [&](std::size_t j) {
+    const auto e = cohort.mentees[j];
     const auto mentor = mentor_of[e];
-    if (mentor == Explainer::kNone) {
-      const bool was_withdrawn =
-          std::find(withdrawn.begin(), withdrawn.end(), e) != withdrawn.end();
-      result.unmatched.push_back(
-          {e, was_withdrawn ? "the time limit ended before a schedule pass could place their pair "
-                              "with their mentor's other pairs"
-                            : explain.why_unmatched(e)});
-      continue;
-    }
-    result.matched.push_back(
-        {mentor, e, eligibility.score(mentor, e), false, first_choice_note(mentor, e)});
+    if (mentor != Explainer::kNone)
+      words[j] = first_choice_note(mentor, e);
+    else if (std::find(withdrawn.begin(), withdrawn.end(), e) != withdrawn.end())
+      words[j] =
+          "the time limit ended before a schedule pass could place their pair with their "
+          "mentor's other pairs";
+    else
+      words[j] = explain.why_unmatched(e);
+  });
+  for (std::size_t j = 0; j < cohort.mentees.size(); ++j) {
+    const auto e = cohort.mentees[j];
+    const auto mentor = mentor_of[e];
+    if (mentor == Explainer::kNone)
+      result.unmatched.push_back({e, std::move(words[j])});
+    else
+      result.matched.push_back(
+          {mentor, e, eligibility.score(mentor, e), false, std::move(words[j])});
   }
   done("explanations");
   return result;

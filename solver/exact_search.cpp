@@ -279,11 +279,11 @@ class Search {
     return {need, possible};
   }
 
-  // A bound on the score: unbounded(), unless a person's weekly and monthly limits leave too few
-  // sessions for what that person's members need (then some must go unscheduled), or for all
-  // they could hold (then some must be skipped). People whose members are all different add up:
-  // every mentor's, for one, since each pair has one mentor.
-  Score optimistic() const {
+  // A bound on the score: `loose` (unbounded()), unless a person's weekly and monthly limits leave
+  // too few sessions for what that person's members need (then some must go unscheduled), or for
+  // all they could hold (then some must be skipped). People whose members are all different add
+  // up: every mentor's, for one, since each pair has one mentor.
+  Score optimistic(Score loose) const {
     std::size_t found = 0;  // the shortfalls_ in use
     for (const auto& [calendar, load] : people_) {
       const auto& limits = calendar->person->limits;
@@ -342,10 +342,9 @@ class Search {
       must_go += f.must_go;
       must_skip += f.must_skip;
     }
-    auto score = unbounded();
-    if (must_go > 0) return Score{score.pairs - must_go, 0};  // whose skips count is open
-    score.skipped += must_skip;
-    return score;
+    if (must_go > 0) return Score{loose.pairs - must_go, 0};  // whose skips count is open
+    loose.skipped += must_skip;
+    return loose;
   }
 
   // What the person's weekly, or monthly, limits alone force among the members whose rule class
@@ -592,8 +591,9 @@ class Search {
     const auto m = *next;
     // optimistic() is never above unbounded(), which costs far less: when that cannot beat the
     // incumbent, neither can the bound (a third of the steps on large programs).
-    if (!unbounded().better_than(incumbent_)) return Result{{-1, 0}, false, {}};
-    const auto bound = optimistic();
+    const auto loose = unbounded();
+    if (!loose.better_than(incumbent_)) return Result{{-1, 0}, false, {}};
+    const auto bound = optimistic(loose);
     if (!bound.better_than(incumbent_)) return Result{{-1, 0}, false, {}};
 
     const auto k = key();

@@ -184,7 +184,7 @@ class PairSpace {
   // Every placement the cadence allows, weekday and phase only (slot 0).
   std::vector<Placement> rule_shapes() const;
   // For each slot, on how many of some days it is statically free, and the first of them it is
-  // free on. The vectors are kept from call to call, so that counting allocates nothing.
+  // free on. The caller keeps one from call to call, so that counting again allocates nothing.
   struct FreeDays {
     std::vector<int> count;       // per slot
     std::vector<int> first_free;  // per slot, where count is not zero

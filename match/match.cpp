@@ -211,10 +211,11 @@ class Matcher {
   std::vector<int>& places() { return places_; }
 
  private:
-  // Enough for most mentees to find their mentor among them; the proof adds what is missing.
-  static constexpr std::size_t kFirstCandidates = 24;
+  // A small first flow; the proof adds what is missing. Few first and many added per round
+  // takes fewer rounds (each a flow solved from scratch) than many first and few added.
+  static constexpr std::size_t kFirstCandidates = 8;
   // Pairs added per mentee and round, the most negative reduced costs first.
-  static constexpr std::size_t kAddedPerRound = 8;
+  static constexpr std::size_t kAddedPerRound = 64;
   // How many a mentee's search collects before it keeps only the kFirstCandidates or
   // kAddedPerRound best.
   static constexpr std::size_t kCollected = 256;

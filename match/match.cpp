@@ -4,7 +4,9 @@
 #include <climits>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
+#include <queue>
 #include <string>
 
 #include "assignment.hpp"
@@ -120,12 +122,7 @@ class Matcher {
     for (std::size_t k = 0; k < cohort.mentors.size(); ++k)
       local_[cohort.mentors[k]] = static_cast<std::uint32_t>(k);
     places_.reserve(cohort.mentors.size());
-    for (std::size_t k = 0; k < cohort.mentors.size(); ++k) {
-      places_.push_back(cohort.places[cohort.mentors[k]]);
-      const auto c = eligibility.calendar_class(cohort.mentors[k]);
-      if (c >= by_class_.size()) by_class_.resize(c + 1);
-      by_class_[c].push_back(static_cast<std::uint32_t>(k));
-    }
+    for (const auto mentor : cohort.mentors) places_.push_back(cohort.places[mentor]);
   }
 
   // The optimum over every eligible pair: solved over each mentee's best kept candidates, then
@@ -149,51 +146,57 @@ class Matcher {
       auto assignment = matching::assign(problem, matching::Ties::any, last_ ? &*last_ : nullptr);
 
       // A pair (j, k) has reduced cost max_score - score + pi(j) - pi(k). A mentor whom j does
-      // not list scores at most unpreferred_score_[j], so the pair is admitted whatever its score
-      // when pi(k) <= pi(j) + max_score - unpreferred_score_[j]: only the mentors above that
-      // are looked at, each class's highest first, and the few j lists.
+      // not list scores at most unpreferred_score_[j], so no pair of j with such a mentor costs
+      // less than pi(j) + max_score - unpreferred_score_[j] - pi(k), which only grows as pi(k)
+      // falls: mentors are looked at by potential, highest first, until that bound reaches zero
+      // (every pair further on is admitted) or exceeds the least negative of the
+      // kAddedPerRound pairs j has so far (none further on could replace it). The few j lists
+      // are looked at one by one.
       const auto& pi = assignment.mentor_potential;
-      auto by_price = by_class_;
-      for (auto& members : by_price)
-        std::sort(members.begin(), members.end(), [&](std::uint32_t a, std::uint32_t b) {
-          return pi[a] != pi[b] ? pi[a] > pi[b] : a < b;
-        });
-      // The most negative first, a few at a time: most of the others stop being negative once a
-      // few are in.
-      const auto keep_most_negative = [&](std::vector<matching::CandidateEdge>& edges) {
-        const auto more_negative = [&](const matching::CandidateEdge& a,
-                                       const matching::CandidateEdge& b) {
-          const auto ra = assignment.reduced_cost(a);
-          const auto rb = assignment.reduced_cost(b);
-          return ra != rb ? ra < rb : a.mentor < b.mentor;
-        };
-        if (edges.size() > kAddedPerRound) {
-          std::nth_element(edges.begin(), edges.begin() + kAddedPerRound, edges.end(),
-                           more_negative);
-          edges.resize(kAddedPerRound);
-        }
-        std::sort(edges.begin(), edges.end(), more_negative);
-      };
+      std::vector<std::uint32_t> by_price(places_.size());
+      std::iota(by_price.begin(), by_price.end(), 0U);
+      std::sort(by_price.begin(), by_price.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return pi[a] != pi[b] ? pi[a] > pi[b] : a < b;
+      });
       std::vector<std::vector<matching::CandidateEdge>> added(cohort_.mentees.size());
       for_each_index_in_parallel(cohort_.mentees.size(), [&](std::size_t j) {
         const auto& kept = kept_[j];
-        auto& mine = added[j];
-        const long long floor = assignment.mentee_potential[j] + max_score_ - unpreferred_score_[j];
+        // The most negative pairs so far, by reduced cost then mentor; the least negative on top.
+        using Priced = std::pair<long long, matching::CandidateEdge>;
+        const auto less_negative = [](const Priced& a, const Priced& b) {
+          return a.first != b.first ? a.first < b.first : a.second.mentor < b.second.mentor;
+        };
+        std::priority_queue<Priced, std::vector<Priced>, decltype(less_negative)> best(
+            less_negative);
         const auto consider = [&](std::size_t k, int score) {
           const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
                                              static_cast<std::uint32_t>(k), score};
-          if (assignment.admits(edge)) return;
-          if (std::none_of(kept.begin(), kept.end(),
-                           [&](const auto& c) { return c.mentor == edge.mentor; }))
-            mine.push_back(edge);
-          if (mine.size() >= kCollected) keep_most_negative(mine);
+          const Priced priced{assignment.reduced_cost(edge), edge};
+          if (priced.first >= 0 ||
+              (best.size() == kAddedPerRound && !less_negative(priced, best.top())))
+            return;
+          if (std::any_of(kept.begin(), kept.end(),
+                          [&](const auto& c) { return c.mentor == edge.mentor; }))
+            return;
+          best.push(priced);
+          if (best.size() > kAddedPerRound) best.pop();
         };
-        for_each_eligible(j, by_price, pi, floor, consider);
         for_each_listed(j, [&](std::size_t k) {
-          if (pi[k] > floor) return;  // looked at above
           if (const auto score = eligible_score(j, k)) consider(k, *score);
         });
-        keep_most_negative(mine);
+        const auto& prefers = program_.people[cohort_.mentees[j]].profile.prefers;
+        const long long unlisted =
+            assignment.mentee_potential[j] + max_score_ - unpreferred_score_[j];
+        for (const auto k : by_price) {
+          const auto bound = unlisted - pi[k];
+          if (bound >= 0 || (best.size() == kAddedPerRound && bound > best.top().first)) break;
+          if (std::find(prefers.begin(), prefers.end(), cohort_.mentors[k]) != prefers.end())
+            continue;  // looked at above
+          if (const auto score = eligible_score(j, k)) consider(k, *score);
+        }
+        auto& mine = added[j];
+        for (; !best.empty(); best.pop()) mine.push_back(best.top().second);
+        std::reverse(mine.begin(), mine.end());
       });
       bool any = false;
       for (std::size_t j = 0; j < added.size(); ++j) {
@@ -216,8 +219,7 @@ class Matcher {
   static constexpr std::size_t kFirstCandidates = 8;
   // Pairs added per mentee and round, the most negative reduced costs first.
   static constexpr std::size_t kAddedPerRound = 64;
-  // How many a mentee's search collects before it keeps only the kFirstCandidates or
-  // kAddedPerRound best.
+  // How many a mentee's first search collects before it keeps only the kFirstCandidates best.
   static constexpr std::size_t kCollected = 256;
 
   // Local mentee j's kFirstCandidates best eligible mentors with a place: the highest scores,
@@ -256,25 +258,6 @@ class Matcher {
     return kept;
   }
 
-  // Calls visit(local mentor, score) for every eligible mentor k of local mentee `j` with a
-  // place whose priced[k] is above `floor`, calendar class by class; `classes` lists each
-  // class's mentors by priced[k], highest first.
-  template <typename Visit>
-  void for_each_eligible(std::size_t j, const std::vector<std::vector<std::uint32_t>>& classes,
-                         const std::vector<long long>& priced, long long floor,
-                         const Visit& visit) const {
-    const auto mentee = cohort_.mentees[j];
-    for (const auto& members : classes) {
-      if (members.empty() || priced[members.front()] <= floor) continue;
-      if (eligibility_.calendars(cohort_.mentors[members.front()], mentee) != Obstacle::none)
-        continue;
-      for (const auto k : members) {
-        if (priced[k] <= floor) break;
-        if (const auto score = eligible_score(j, k)) visit(k, *score);
-      }
-    }
-  }
-
   // What local mentor k scores with local mentee j when k has a place and the pair is
   // eligible (calendars first: the cheapest to look up); nullopt otherwise.
   std::optional<int> eligible_score(std::size_t j, std::size_t k) const {
@@ -304,7 +287,6 @@ class Matcher {
   std::vector<int> unpreferred_score_;  // per local mentee: no mentor they do not list scores more
   std::vector<std::uint32_t> local_;    // per person: their local mentor index, or kNotHere
   std::vector<int> places_;             // per local mentor
-  std::vector<std::vector<std::uint32_t>> by_class_;        // per calendar class: local mentors
   std::vector<std::vector<matching::CandidateEdge>> kept_;  // per local mentee
   std::optional<matching::Assignment> last_;  // the last round's optimum, where the next starts
 };

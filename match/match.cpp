@@ -168,22 +168,23 @@ class Matcher {
         };
         std::priority_queue<Priced, std::vector<Priced>, decltype(less_negative)> best(
             less_negative);
-        const auto consider = [&](std::size_t k, int score) {
+        const auto consider = [&](std::size_t k) {
+          const auto score = score_if_they_can_meet(j, k);
+          if (!score) return;
           const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
-                                             static_cast<std::uint32_t>(k), score};
+                                             static_cast<std::uint32_t>(k), *score};
           const Priced priced{assignment.reduced_cost(edge), edge};
           if (priced.first >= 0 ||
               (best.size() == kAddedPerRound && !less_negative(priced, best.top())))
             return;
           if (std::any_of(kept.begin(), kept.end(),
-                          [&](const auto& c) { return c.mentor == edge.mentor; }))
+                          [&](const auto& c) { return c.mentor == edge.mentor; }) ||
+              !rules_allow(j, k))
             return;
           best.push(priced);
           if (best.size() > kAddedPerRound) best.pop();
         };
-        for_each_listed(j, [&](std::size_t k) {
-          if (const auto score = eligible_score(j, k)) consider(k, *score);
-        });
+        for_each_listed(j, consider);
         const auto& prefers = program_.people[cohort_.mentees[j]].profile.prefers;
         const long long unlisted =
             assignment.mentee_potential[j] + max_score_ - unpreferred_score_[j];
@@ -192,7 +193,7 @@ class Matcher {
           if (bound >= 0 || (best.size() == kAddedPerRound && bound > best.top().first)) break;
           if (std::find(prefers.begin(), prefers.end(), cohort_.mentors[k]) != prefers.end())
             continue;  // looked at above
-          if (const auto score = eligible_score(j, k)) consider(k, *score);
+          consider(k);
         }
         auto& mine = added[j];
         for (; !best.empty(); best.pop()) mine.push_back(best.top().second);
@@ -219,8 +220,6 @@ class Matcher {
   static constexpr std::size_t kFirstCandidates = 8;
   // Pairs added per mentee and round, the most negative reduced costs first.
   static constexpr std::size_t kAddedPerRound = 64;
-  // How many a mentee's first search collects before it keeps only the kFirstCandidates best.
-  static constexpr std::size_t kCollected = 256;
 
   // Local mentee j's kFirstCandidates best eligible mentors with a place: the highest scores,
   // of equal scores the mentors first in people.csv, best first. Mentors are looked at in that
@@ -230,43 +229,47 @@ class Matcher {
     const auto better = [](const matching::CandidateEdge& a, const matching::CandidateEdge& b) {
       return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
     };
+    // The best so far, a heap with the worst on top.
     std::vector<matching::CandidateEdge> kept;
-    std::size_t unbeaten = 0;  // kept that score at least unpreferred_score_[j]
-    const auto keep_best = [&] {
-      if (kept.size() > kFirstCandidates) {
-        std::nth_element(kept.begin(), kept.begin() + kFirstCandidates, kept.end(), better);
-        kept.resize(kFirstCandidates);
-      }
-      unbeaten = static_cast<std::size_t>(std::count_if(
-          kept.begin(), kept.end(), [&](auto& c) { return c.score >= unpreferred_score_[j]; }));
-    };
+    std::size_t unbeaten = 0;  // eligible mentors seen that score at least unpreferred_score_[j]
     const auto consider = [&](std::size_t k) {
-      const auto score = eligible_score(j, k);
+      const auto score = score_if_they_can_meet(j, k);
       if (!score) return;
-      kept.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(k), *score});
+      const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
+                                         static_cast<std::uint32_t>(k), *score};
+      if (kept.size() == kFirstCandidates && !better(edge, kept.front())) return;
+      if (!rules_allow(j, k)) return;
       if (*score >= unpreferred_score_[j]) ++unbeaten;
-      if (kept.size() >= kCollected) keep_best();
+      kept.push_back(edge);
+      std::push_heap(kept.begin(), kept.end(), better);
+      if (kept.size() > kFirstCandidates) {
+        std::pop_heap(kept.begin(), kept.end(), better);
+        kept.pop_back();
+      }
     };
     std::size_t next = 0;
     for (; next < places_.size() && unbeaten < kFirstCandidates; ++next) consider(next);
     for_each_listed(j, [&](std::size_t k) {
       if (k >= next) consider(k);
     });
-    keep_best();
     std::sort(kept.begin(), kept.end(), better);
     kept.shrink_to_fit();
     return kept;
   }
 
-  // What local mentor k scores with local mentee j when k has a place and the pair is
-  // eligible (calendars first: the cheapest to look up); nullopt otherwise.
-  std::optional<int> eligible_score(std::size_t j, std::size_t k) const {
+  // What local mentor k scores with local mentee j when k has a place and their calendars allow
+  // the pair (a table), nullopt otherwise. The pair is eligible when rules_allow it too: the hard
+  // rules cost more to check, so the searches ask them only of pairs they would keep.
+  std::optional<int> score_if_they_can_meet(std::size_t j, std::size_t k) const {
     const auto mentor = cohort_.mentors[k];
     const auto mentee = cohort_.mentees[j];
-    if (places_[k] == 0 || eligibility_.calendars(mentor, mentee) != Obstacle::none ||
-        eligibility_.rule_against(mentor, mentee) != Obstacle::none)
+    if (places_[k] == 0 || eligibility_.calendars(mentor, mentee) != Obstacle::none)
       return std::nullopt;
     return eligibility_.score(mentor, mentee).total();
+  }
+
+  bool rules_allow(std::size_t j, std::size_t k) const {
+    return eligibility_.rule_against(cohort_.mentors[k], cohort_.mentees[j]) == Obstacle::none;
   }
 
   // Calls visit(local mentor) for each mentor of the cohort whom local mentee j lists, once

@@ -53,9 +53,6 @@ class Eligibility {
   std::string why(Obstacle obstacle, std::size_t mentor, std::size_t mentee) const;
 
   std::size_t calendar_classes() const { return mentor_classes_ + mentee_classes_; }
-  // A prepared person's calendar class, among their role's classes: people of one class are
-  // alike to `calendars`.
-  std::size_t calendar_class(std::size_t person) const { return class_of_[person]; }
   std::size_t calendar_checks() const { return calendar_checks_; }
 
  private:

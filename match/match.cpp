@@ -231,7 +231,10 @@ class Matcher {
     };
     // The best so far, a heap with the worst on top.
     std::vector<matching::CandidateEdge> kept;
-    std::size_t unbeaten = 0;  // eligible mentors seen that score at least unpreferred_score_[j]
+    // Mentors kept (some since displaced by better ones) that score at least
+    // unpreferred_score_[j]: one that scores that much is turned away only once kFirstCandidates
+    // at least as good are kept, by which time the look has ended.
+    std::size_t unbeaten = 0;
     const auto consider = [&](std::size_t k) {
       const auto score = score_if_they_can_meet(j, k);
       if (!score) return;

@@ -216,7 +216,8 @@ class Matcher {
 
  private:
   // A small first flow; the proof adds what is missing. Few first and many added per round
-  // takes fewer rounds (each a flow solved from scratch) than many first and few added.
+  // takes fewer rounds (the early ones each a flow solved from scratch) than many first and few
+  // added.
   static constexpr std::size_t kFirstCandidates = 8;
   // Pairs added per mentee and round, the most negative reduced costs first.
   static constexpr std::size_t kAddedPerRound = 64;

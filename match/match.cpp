@@ -6,7 +6,6 @@
 #include <map>
 #include <numeric>
 #include <optional>
-#include <queue>
 #include <string>
 
 #include "assignment.hpp"
@@ -20,6 +19,35 @@ namespace {
 using matching::Eligibility;
 using matching::Obstacle;
 using matching::who;
+
+// The `n` best items offered, by `Better` (a strict order): a heap with the worst on top, so
+// that an item is turned away, or one kept is displaced, in log n.
+template <typename Item, typename Better>
+class BestFew {
+ public:
+  explicit BestFew(std::size_t n) : n_(n) {}
+  bool full() const { return items_.size() == n_; }
+  const Item& worst() const { return items_.front(); }  // when not empty
+  // Whether `item` would be kept were it offered now.
+  bool would_keep(const Item& item) const { return !full() || Better{}(item, worst()); }
+  void offer(Item item) {
+    if (!would_keep(item)) return;
+    items_.push_back(std::move(item));
+    std::push_heap(items_.begin(), items_.end(), Better{});
+    if (items_.size() > n_) {
+      std::pop_heap(items_.begin(), items_.end(), Better{});
+      items_.pop_back();
+    }
+  }
+  std::vector<Item> best_first() && {
+    std::sort_heap(items_.begin(), items_.end(), Better{});
+    return std::move(items_);
+  }
+
+ private:
+  std::size_t n_;
+  std::vector<Item> items_;
+};
 
 // How many pairs at the [pair] terms a mentor's weekly and monthly limits leave room for: a
 // week holds `per_week` sessions, and a cadence of every N weeks spreads pairs over N weeks (a
@@ -161,28 +189,26 @@ class Matcher {
       std::vector<std::vector<matching::CandidateEdge>> added(cohort_.mentees.size());
       for_each_index_in_parallel(cohort_.mentees.size(), [&](std::size_t j) {
         const auto& kept = kept_[j];
-        // The most negative pairs so far, by reduced cost then mentor; the least negative on top.
+        // The most negative pairs so far, by reduced cost then mentor.
         using Priced = std::pair<long long, matching::CandidateEdge>;
-        const auto less_negative = [](const Priced& a, const Priced& b) {
-          return a.first != b.first ? a.first < b.first : a.second.mentor < b.second.mentor;
+        struct MoreNegative {
+          bool operator()(const Priced& a, const Priced& b) const {
+            return a.first != b.first ? a.first < b.first : a.second.mentor < b.second.mentor;
+          }
         };
-        std::priority_queue<Priced, std::vector<Priced>, decltype(less_negative)> best(
-            less_negative);
+        BestFew<Priced, MoreNegative> best(kAddedPerRound);
         const auto consider = [&](std::size_t k) {
           const auto score = score_if_they_can_meet(j, k);
           if (!score) return;
           const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
                                              static_cast<std::uint32_t>(k), *score};
           const Priced priced{assignment.reduced_cost(edge), edge};
-          if (priced.first >= 0 ||
-              (best.size() == kAddedPerRound && !less_negative(priced, best.top())))
-            return;
-          if (std::any_of(kept.begin(), kept.end(),
+          if (priced.first >= 0 || !best.would_keep(priced) ||
+              std::any_of(kept.begin(), kept.end(),
                           [&](const auto& c) { return c.mentor == edge.mentor; }) ||
               !rules_allow(j, k))
             return;
-          best.push(priced);
-          if (best.size() > kAddedPerRound) best.pop();
+          best.offer(priced);
         };
         for_each_listed(j, consider);
         const auto& prefers = program_.people[cohort_.mentees[j]].profile.prefers;
@@ -190,14 +216,12 @@ class Matcher {
             assignment.mentee_potential[j] + max_score_ - unpreferred_score_[j];
         for (const auto k : by_price) {
           const auto bound = unlisted - pi[k];
-          if (bound >= 0 || (best.size() == kAddedPerRound && bound > best.top().first)) break;
+          if (bound >= 0 || (best.full() && bound > best.worst().first)) break;
           if (std::find(prefers.begin(), prefers.end(), cohort_.mentors[k]) != prefers.end())
             continue;  // looked at above
           consider(k);
         }
-        auto& mine = added[j];
-        for (; !best.empty(); best.pop()) mine.push_back(best.top().second);
-        std::reverse(mine.begin(), mine.end());
+        for (auto& [cost, edge] : std::move(best).best_first()) added[j].push_back(edge);
       });
       bool any = false;
       for (std::size_t j = 0; j < added.size(); ++j) {
@@ -227,11 +251,12 @@ class Matcher {
   // order, so once that many score what no mentor j does not list can beat, those after them can
   // only lose — but for the few j lists, which score more.
   std::vector<matching::CandidateEdge> first_candidates(std::size_t j) const {
-    const auto better = [](const matching::CandidateEdge& a, const matching::CandidateEdge& b) {
-      return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
+    struct Better {
+      bool operator()(const matching::CandidateEdge& a, const matching::CandidateEdge& b) const {
+        return a.score != b.score ? a.score > b.score : a.mentor < b.mentor;
+      }
     };
-    // The best so far, a heap with the worst on top.
-    std::vector<matching::CandidateEdge> kept;
+    BestFew<matching::CandidateEdge, Better> kept(kFirstCandidates);
     // Mentors kept (some since displaced by better ones) that score at least
     // unpreferred_score_[j]: one that scores that much is turned away only once kFirstCandidates
     // at least as good are kept, by which time the look has ended.
@@ -241,24 +266,18 @@ class Matcher {
       if (!score) return;
       const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
                                          static_cast<std::uint32_t>(k), *score};
-      if (kept.size() == kFirstCandidates && !better(edge, kept.front())) return;
-      if (!rules_allow(j, k)) return;
+      if (!kept.would_keep(edge) || !rules_allow(j, k)) return;
       if (*score >= unpreferred_score_[j]) ++unbeaten;
-      kept.push_back(edge);
-      std::push_heap(kept.begin(), kept.end(), better);
-      if (kept.size() > kFirstCandidates) {
-        std::pop_heap(kept.begin(), kept.end(), better);
-        kept.pop_back();
-      }
+      kept.offer(edge);
     };
     std::size_t next = 0;
     for (; next < places_.size() && unbeaten < kFirstCandidates; ++next) consider(next);
     for_each_listed(j, [&](std::size_t k) {
       if (k >= next) consider(k);
     });
-    std::sort(kept.begin(), kept.end(), better);
-    kept.shrink_to_fit();
-    return kept;
+    auto best = std::move(kept).best_first();
+    best.shrink_to_fit();
+    return best;
   }
 
   // What local mentor k scores with local mentee j when k has a place and their calendars allow

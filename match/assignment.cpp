@@ -17,6 +17,20 @@ namespace {
 
 constexpr long long kUnreached = std::numeric_limits<long long>::max();
 
+// A cost in the flow that settles ties as it goes: the assignment's own cost first, then the
+// weight settling ties gives it (zero while ties are any), compared in that order. Optimality
+// under this order is optimality of the first term, and among those optima of the second: the
+// settled optimum, with potentials of the same two terms to prove it.
+struct Cost {
+  long long first = 0;
+  long long tie = 0;
+  friend Cost operator+(Cost a, Cost b) { return {a.first + b.first, a.tie + b.tie}; }
+  friend Cost operator-(Cost a, Cost b) { return {a.first - b.first, a.tie - b.tie}; }
+  friend Cost operator-(Cost a) { return {-a.first, -a.tie}; }
+  friend auto operator<=>(const Cost&, const Cost&) = default;
+};
+constexpr Cost kFar{kUnreached, kUnreached};
+
 // Nodes: mentees [0, n), mentors [n, n + m), the sink n + m. Costs are max_score - score for a
 // pair and `unmatched` for a mentee left out (an arc straight to the sink), so that every cost is
 // non-negative and one more mentee matched outweighs any sum of scores.
@@ -31,6 +45,14 @@ struct Network {
   // The same candidates by mentor: mentee, cost.
   std::vector<std::size_t> first_in;
   std::vector<std::pair<std::uint32_t, long long>> in;
+  int max_score = 0;
+
+  // What settling ties weighs mentee e's pair of cost `cost`, or their being left out: their
+  // cost, max_score - score or max_score + 1, times n - e, so that earlier mentees weigh more.
+  long long tie_of_pair(std::size_t e, long long cost) const {
+    return static_cast<long long>(n - e) * cost;
+  }
+  long long tie_of_direct(std::size_t e) const { return tie_of_pair(e, max_score + 1LL); }
 
   explicit Network(const AssignmentProblem& problem)
       : n(problem.mentees),
@@ -41,7 +63,8 @@ struct Network {
         first(n + 1, 0),
         out(problem.edges.size()),
         first_in(m + 1, 0),
-        in(problem.edges.size()) {
+        in(problem.edges.size()),
+        max_score(problem.max_score) {
     for (const auto& e : problem.edges) {
       if (e.score < 0 || e.score > problem.max_score)
         throw std::invalid_argument("assign: a score out of [0, max_score]");
@@ -226,13 +249,12 @@ Assignment settled(const Network& net, const AssignmentProblem& problem,
     return false;
   };
   for (std::size_t e = 0; e < net.n; ++e) {
-    const auto w = static_cast<long long>(net.n - e);
     for (auto k = net.first[e]; k < net.first[e + 1]; ++k) {
       const auto [mentor, cost] = net.out[k];
-      if (add(e, net.n + mentor, 1, cost, w * cost, static_cast<int>(mentor)))
+      if (add(e, net.n + mentor, 1, cost, net.tie_of_pair(e, cost), static_cast<int>(mentor)))
         mentor_of[e] = static_cast<int>(mentor);
     }
-    add(e, net.sink, 1, net.unmatched, w * (problem.max_score + 1), -1);
+    add(e, net.sink, 1, net.unmatched, net.tie_of_direct(e), -1);
   }
   for (std::size_t k = 0; k < net.m; ++k) add(net.n + k, net.sink, problem.places[k], 0, 0, -1);
 
@@ -251,7 +273,10 @@ Assignment settled(const Network& net, const AssignmentProblem& problem,
     if (pair_of[a].second >= 0 &&
         tied.flow(lemon::SmartDigraph::arcFromId(static_cast<int>(a))) > 0)
       mentor_of[pair_of[a].first] = pair_of[a].second;
-  return assignment_of(net, problem, std::move(mentor_of), dual);
+  auto result = assignment_of(net, problem, std::move(mentor_of), dual);
+  result.tie_dual.resize(net.sink + 1);
+  for (std::size_t v = 0; v <= net.sink; ++v) result.tie_dual[v] = tied.potential(node(v));
+  return result;
 }
 
 // An optimum brought up to date after edges were added or places taken away, by successive
@@ -263,22 +288,29 @@ Assignment settled(const Network& net, const AssignmentProblem& problem,
 // the potentials are moved by the distances so that every residual arc stays at or above zero.
 // A path is short when little changed: a new edge priced -r below zero lets the undone mentee
 // go back to where they were at r, so the search looks only at what costs less than that.
+// When `settle`, costs and potentials are Costs of both terms, and from a settled start the
+// repaired flow is settled too: no second flow is needed, and what did not change stays put.
 class Repair {
  public:
-  Repair(const Network& net, const std::vector<int>& places)
+  Repair(const Network& net, const std::vector<int>& places, bool settle)
       : net_(net),
         places_(places),
-        dist_(net.sink + 1, kUnreached),
+        settle_(settle),
+        dist_(net.sink + 1, kFar),
         pred_(net.sink + 1, 0),
         via_cost_(net.sink + 1, 0),
         done_(net.sink + 1, 0) {}
 
   // Takes `start`'s pairs and duals and undoes the pairs they no longer prove; false when
-  // `start` is not of this network's shape or its duals do not fit its own pairs.
+  // `start` is not of this network's shape or its duals do not fit its own pairs (or, when
+  // settling, it has no duals for the ties).
   bool start_from(const Assignment& start) {
     const auto n = net_.n;
     if (start.mentor_of.size() != n || start.flow_dual.size() != net_.sink + 1) return false;
-    potential_ = start.flow_dual;
+    if (settle_ && start.tie_dual.size() != net_.sink + 1) return false;
+    potential_.resize(net_.sink + 1);
+    for (std::size_t v = 0; v <= net_.sink; ++v)
+      potential_[v] = {start.flow_dual[v], settle_ ? start.tie_dual[v] : 0};
     mentor_of_.assign(n, kUnrouted);
     cost_of_.assign(n, 0);
     assigned_.assign(net_.m, {});
@@ -306,17 +338,18 @@ class Repair {
     // zero when it carries any, at or above when it has room. Below zero, it stays full even
     // when mentees leave (a unit is then missing at the mentor); at zero it carries what is left.
     to_sink_.assign(net_.m, 0);
-    std::vector<long long> to_sink_rc(net_.m);
+    std::vector<Cost> to_sink_rc(net_.m);
     for (std::size_t k = 0; k < net_.m; ++k) {
-      to_sink_rc[k] = rc(net_.n + k, net_.sink, 0);
+      to_sink_rc[k] = rc(net_.n + k, net_.sink, {});
       const auto load = static_cast<int>(assigned_[k].size());
-      if ((to_sink_rc[k] > 0 && load > 0) || (to_sink_rc[k] < 0 && load < places_[k])) return false;
+      if ((to_sink_rc[k] > Cost{} && load > 0) || (to_sink_rc[k] < Cost{} && load < places_[k]))
+        return false;
     }
     for (std::size_t j = 0; j < n; ++j)
       if (mentor_of_[j] != kUnrouted && !proved(j)) undo(j);
     sink_deficit_ = static_cast<long long>(n);
     for (std::size_t k = 0; k < net_.m; ++k) {
-      to_sink_[k] = to_sink_rc[k] < 0 ? places_[k] : static_cast<int>(assigned_[k].size());
+      to_sink_[k] = to_sink_rc[k] < Cost{} ? places_[k] : static_cast<int>(assigned_[k].size());
       sink_deficit_ -= to_sink_[k];
     }
     sink_deficit_ -= std::count(mentor_of_.begin(), mentor_of_.end(), kDirect);
@@ -338,13 +371,30 @@ class Repair {
     return pairs;
   }
 
-  std::vector<long long>& potential() { return potential_; }
+  // The potentials: of the assignment's own cost, and (when settling) of the ties.
+  std::vector<long long> potential() const { return term(&Cost::first); }
+  std::vector<long long> tie_potential() const { return term(&Cost::tie); }
 
  private:
   static constexpr int kDirect = -1;    // left out: the unit goes straight to the sink
   static constexpr int kUnrouted = -2;  // undone, to be routed again
 
-  long long rc(std::size_t from, std::size_t to, long long cost) const {
+  std::vector<long long> term(long long Cost::*which) const {
+    std::vector<long long> out;
+    out.reserve(potential_.size());
+    for (const auto& p : potential_) out.push_back(p.*which);
+    return out;
+  }
+
+  // Mentee j's arcs: to a mentor at `cost`, and straight to the sink.
+  Cost pair_cost(std::size_t j, long long cost) const {
+    return {cost, settle_ ? net_.tie_of_pair(j, cost) : 0};
+  }
+  Cost direct_cost(std::size_t j) const {
+    return {net_.unmatched, settle_ ? net_.tie_of_direct(j) : 0};
+  }
+
+  Cost rc(std::size_t from, std::size_t to, Cost cost) const {
     return cost + potential_[from] - potential_[to];
   }
 
@@ -352,12 +402,12 @@ class Repair {
   // below zero, every other at or above.
   bool proved(std::size_t j) const {
     const auto here = mentor_of_[j];
-    const auto direct = rc(j, net_.sink, net_.unmatched);
-    if (here == kDirect ? direct > 0 : direct < 0) return false;
+    const auto direct = rc(j, net_.sink, direct_cost(j));
+    if (here == kDirect ? direct > Cost{} : direct < Cost{}) return false;
     for (auto a = net_.first[j]; a < net_.first[j + 1]; ++a) {
       const auto [k, cost] = net_.out[a];
-      const auto r = rc(j, net_.n + k, cost);
-      if (static_cast<int>(k) == here ? r > 0 : r < 0) return false;
+      const auto r = rc(j, net_.n + k, pair_cost(j, cost));
+      if (static_cast<int>(k) == here ? r > Cost{} : r < Cost{}) return false;
     }
     return true;
   }
@@ -379,17 +429,19 @@ class Repair {
     return to_sink_[k] > static_cast<int>(assigned_[k].size());
   }
 
-  void relax(std::size_t from, std::size_t to, long long reduced, long long cost) {
-    assert(reduced >= 0 && "a residual arc below zero");
+  // `cost` is the arc's own cost, its first term kept as the pair's cost when it is taken.
+  void relax(std::size_t from, std::size_t to, Cost cost) {
+    const auto reduced = rc(from, to, cost);
+    assert(reduced >= Cost{} && "a residual arc below zero");
     ++work_;
     if (done_[to]) return;
     const auto d = dist_[from] + reduced;
     if (d >= dist_[to]) return;
-    if (dist_[to] == kUnreached) touched_.push_back(to);
+    if (dist_[to] == kFar) touched_.push_back(to);
     dist_[to] = d;
     pred_[to] = static_cast<std::uint32_t>(from);
-    via_cost_[to] = cost;
-    if (reduced == 0 && short_of_a_unit(to)) found_ = to;  // as near as the nearest: take it
+    via_cost_[to] = cost.first;
+    if (reduced == Cost{} && short_of_a_unit(to)) found_ = to;  // as near as the nearest: take it
     queue_.push({d, to});
   }
 
@@ -398,20 +450,19 @@ class Repair {
     if (u < net_.n) {
       for (auto a = net_.first[u]; a < net_.first[u + 1]; ++a) {
         const auto [k, cost] = net_.out[a];
-        if (static_cast<int>(k) != mentor_of_[u])
-          relax(u, net_.n + k, rc(u, net_.n + k, cost), cost);
+        if (static_cast<int>(k) != mentor_of_[u]) relax(u, net_.n + k, pair_cost(u, cost));
       }
-      if (mentor_of_[u] != kDirect) relax(u, sink, rc(u, sink, net_.unmatched), net_.unmatched);
+      if (mentor_of_[u] != kDirect) relax(u, sink, direct_cost(u));
     } else if (u < sink) {
       const auto k = u - net_.n;
-      for (const auto v : assigned_[k]) relax(u, v, rc(u, v, -cost_of_[v]), -cost_of_[v]);
-      if (to_sink_[k] < places_[k]) relax(u, sink, rc(u, sink, 0), 0);
+      for (const auto v : assigned_[k]) relax(u, v, -pair_cost(v, cost_of_[v]));
+      if (to_sink_[k] < places_[k]) relax(u, sink, {});
     } else {
       work_ += net_.n + net_.m;
       for (std::size_t k = 0; k < net_.m; ++k)
-        if (to_sink_[k] > 0) relax(u, net_.n + k, rc(u, net_.n + k, 0), 0);
+        if (to_sink_[k] > 0) relax(u, net_.n + k, {});
       for (std::size_t v = 0; v < net_.n; ++v)
-        if (mentor_of_[v] == kDirect) relax(u, v, rc(u, v, -net_.unmatched), -net_.unmatched);
+        if (mentor_of_[v] == kDirect) relax(u, v, -direct_cost(v));
     }
   }
 
@@ -449,14 +500,15 @@ class Repair {
   bool reroute(std::size_t j) {
     // j carries no unit, so nothing enters it: its potential is free, and set as high as its
     // arcs allow, one of them at zero.
-    long long highest = potential_[net_.sink] - net_.unmatched;
+    auto highest = potential_[net_.sink] - direct_cost(j);
     for (auto a = net_.first[j]; a < net_.first[j + 1]; ++a)
-      highest = std::max(highest, potential_[net_.n + net_.out[a].first] - net_.out[a].second);
+      highest = std::max(highest,
+                         potential_[net_.n + net_.out[a].first] - pair_cost(j, net_.out[a].second));
     potential_[j] = highest;
 
-    dist_[j] = 0;
+    dist_[j] = {};
     touched_.push_back(j);
-    queue_.push({0, j});
+    queue_.push({Cost{}, j});
     std::size_t target = net_.sink + 1;
     while (!queue_.empty()) {
       const auto [d, u] = queue_.top();
@@ -479,10 +531,10 @@ class Repair {
     }
     if (target > net_.sink) throw std::logic_error("assign: a unit found nowhere to go");
     const auto reach = dist_[target];
-    for (const auto v : settled_) potential_[v] += dist_[v] - reach;
+    for (const auto v : settled_) potential_[v] = potential_[v] + dist_[v] - reach;
     for (auto v = target; v != j; v = pred_[v]) push(pred_[v], v);
     for (const auto v : touched_) {
-      dist_[v] = kUnreached;
+      dist_[v] = kFar;
       done_[v] = 0;
     }
     touched_.clear();
@@ -494,14 +546,15 @@ class Repair {
 
   const Network& net_;
   const std::vector<int>& places_;
-  std::vector<long long> potential_;                  // per node
+  bool settle_;
+  std::vector<Cost> potential_;                       // per node
   std::vector<int> mentor_of_;                        // per mentee: mentor, kDirect or kUnrouted
   std::vector<long long> cost_of_;                    // per mentee: the cost of their pair
   std::vector<std::vector<std::uint32_t>> assigned_;  // per mentor: their mentees
   std::vector<int> to_sink_;    // per mentor: the flow on their arc to the sink
   long long sink_deficit_ = 0;  // units the sink still misses
   // The search, reset after each path.
-  std::vector<long long> dist_;
+  std::vector<Cost> dist_;
   std::vector<std::uint32_t> pred_;
   std::vector<long long> via_cost_;  // the cost of the arc into each node
   std::vector<char> done_;
@@ -510,7 +563,7 @@ class Repair {
   std::size_t found_ = SIZE_MAX;  // a node short of a unit, reached at the least distance
   std::size_t work_ = 0;          // nodes and arcs looked at, by all searches
   std::size_t budget_ = 0;
-  using Entry = std::pair<long long, std::size_t>;
+  using Entry = std::pair<Cost, std::size_t>;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
 };
 
@@ -525,15 +578,25 @@ Assignment assign(const AssignmentProblem& problem, Ties ties, const Assignment*
   // Repairing is worth it while few pairs are undone: each undone mentee's search can look at
   // much of the graph, and the network simplex solves it whole in about the time searches take
   // to look at every arc a few times. Past either bound the flow is solved from scratch.
+  // From a settled start the repair settles ties as it goes, and may look further: a search
+  // then reaches every node nearer in both terms than where its unit goes, and the arcs priced
+  // at zero in the first are most of the network; but from scratch would take two flows.
+  const bool settle = ties == Ties::settled && start != nullptr && !start->tie_dual.empty();
   const auto few = std::max<std::size_t>(64, net.n / 16);
-  const auto budget = std::max<std::size_t>(1 << 16, problem.edges.size() + net.n + net.m);
-  Repair repair(net, problem.places);
+  const auto budget =
+      std::max<std::size_t>(1 << 16, problem.edges.size() + net.n + net.m) * (settle ? 16 : 1);
+  Repair repair(net, problem.places, settle);
   std::optional<std::vector<int>> pairs;
   if (start != nullptr && repair.start_from(*start) && repair.undone() <= few)
     pairs = repair.route(budget);
   std::vector<long long> dual;
+  if (pairs && settle) {
+    auto result = assignment_of(net, problem, std::move(*pairs), repair.potential());
+    result.tie_dual = repair.tie_potential();
+    return result;
+  }
   if (pairs) {
-    dual = std::move(repair.potential());
+    dual = repair.potential();
   } else {
     FlowGraph flow(net, problem);
     Simplex simplex(flow.graph);

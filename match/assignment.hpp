@@ -34,6 +34,9 @@ struct Assignment {
   int max_score = 0;
   // The flow's optimal duals, one per node, from which `settle_ties` finds the other optima.
   std::vector<long long> flow_dual;
+  // When ties are settled, the duals that prove it among the optima, one per node: assign
+  // from this assignment as `start` then keeps ties settled without a second flow.
+  std::vector<long long> tie_dual;
 
   // The edge's reduced cost under these potentials: when it is non-negative, adding the edge
   // to the problem could not improve the assignment. When every pair left out is admitted
@@ -58,7 +61,8 @@ enum class Ties { settled, any };
 // From `start`, an optimum of an earlier problem with the same mentees and mentors whose edges
 // this one keeps (it may add more, and take places away), only what changed is solved again:
 // the pairs the new edges or places leave unproved are undone and routed anew. A `start` of
-// another shape is ignored.
+// another shape is ignored. A settled `start` (with its tie_dual) gives a settled assignment
+// that way too, so that pairs nothing moved stay where they were.
 Assignment assign(const AssignmentProblem& problem, Ties ties = Ties::settled,
                   const Assignment* start = nullptr);
 

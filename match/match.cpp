@@ -171,7 +171,11 @@ class Matcher {
       problem.max_score = max_score_;
       for (const auto& kept : kept_)
         problem.edges.insert(problem.edges.end(), kept.begin(), kept.end());
-      auto assignment = matching::assign(problem, matching::Ties::any, last_ ? &*last_ : nullptr);
+      // Ties are settled once the proof is done; the rounds after a schedule check start from
+      // that settled optimum and keep it so, moving only what the lost places move.
+      const auto ties = last_ && !last_->tie_dual.empty() ? matching::Ties::settled
+                                                          : matching::Ties::any;
+      auto assignment = matching::assign(problem, ties, last_ ? &*last_ : nullptr);
 
       // A pair (j, k) has reduced cost max_score - score + pi(j) - pi(k). A mentor whom j does
       // not list scores at most unpreferred_score_[j], so no pair of j with such a mentor costs
@@ -229,7 +233,8 @@ class Matcher {
         kept_[j].insert(kept_[j].end(), added[j].begin(), added[j].end());
       }
       if (!any) {
-        last_ = matching::settle_ties(problem, assignment);
+        last_ = ties == matching::Ties::settled ? std::move(assignment)
+                                                : matching::settle_ties(problem, assignment);
         return *last_;
       }
       last_ = std::move(assignment);

@@ -150,9 +150,35 @@ TEST(Assignment, FromAnEarlierOptimumReachesTheSameValueAsFromScratch) {
     const auto start = assign(earlier, Ties::any);
     EXPECT_EQ(value_of(later, assign(later, Ties::any, &start)),
               value_of(later, assign(later, Ties::any)));
+    const auto from_scratch = assign(later);
     EXPECT_EQ(tie_weight(later, assign(later, Ties::settled, &start)),
-              tie_weight(later, assign(later)));
+              tie_weight(later, from_scratch));
+    // From a settled optimum, the repair keeps ties settled as it goes.
+    const auto settled_start = assign(earlier);
+    const auto from_settled = assign(later, Ties::settled, &settled_start);
+    EXPECT_EQ(value_of(later, from_settled), value_of(later, from_scratch));
+    EXPECT_EQ(tie_weight(later, from_settled), tie_weight(later, from_scratch));
+    // And it proves so: from it, the same problem again needs no change.
+    EXPECT_EQ(assign(later, Ties::settled, &from_settled).mentor_of, from_settled.mentor_of);
   }
+}
+
+TEST(Assignment, FromASettledOptimumOnlyWhatTheChangeMovesMoves) {
+  // Four mentees who score the same with both mentors: every assignment of all four weighs the
+  // same, settled or not. With one place fewer, the last mentee is the one left out, and a
+  // repair from the settled optimum moves nobody else (a flow from scratch may move anyone).
+  const AssignmentProblem earlier{
+      4,
+      {2, 2},
+      {{0, 0, 5}, {0, 1, 5}, {1, 0, 5}, {1, 1, 5}, {2, 0, 5}, {2, 1, 5}, {3, 0, 5}, {3, 1, 5}},
+      9};
+  auto later = earlier;
+  const auto start = assign(earlier);
+  const auto last_mentor = static_cast<std::size_t>(start.mentor_of[3]);
+  later.places[last_mentor] = 1;
+  auto expected = start.mentor_of;
+  expected[3] = -1;
+  EXPECT_EQ(assign(later, Ties::settled, &start).mentor_of, expected);
 }
 
 // Every assignment of a small problem, tried one by one: the most matched, then the highest

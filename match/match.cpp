@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "assignment.hpp"
@@ -114,6 +115,105 @@ Program program_with(const Program& program,
   return out;
 }
 
+// The schedule checks of the proposals: which of a proposal's pairs a schedule pass over the
+// program, pinned pairs and proposed, places. A group of pairs that share people is scheduled
+// on its own and depends only on its pairs, their people and the exact search's steps
+// (solver.hpp, pair_groups), so a group a pass placed whole is not scheduled again while the
+// steps stay the same: after the first check, only the groups the new proposal changed are.
+class ScheduleChecks {
+ public:
+  ScheduleChecks(const Program& program, std::function<bool()> should_stop)
+      : program_(program), should_stop_(std::move(should_stop)) {}
+
+  struct Outcome {
+    std::vector<bool> placed;  // per proposed pair
+    bool stopped = false;      // the time limit ended the pass
+  };
+
+  Outcome check(const std::vector<std::pair<std::size_t, std::size_t>>& proposed) {
+    auto pairs = program_.pairs;
+    for (const auto& [mentor, mentee] : proposed)
+      pairs.push_back(proposed_pair(program_, mentor, mentee));
+    const auto steps = exact_steps_for(pairs.size());
+    if (steps != steps_) placed_whole_.clear();
+    steps_ = steps;
+
+    std::vector<std::vector<std::size_t>> open;
+    std::vector<std::size_t> in_part;  // the pairs scheduled, in order
+    for (auto& group : pair_groups(pairs, program_.people.size()))
+      if (!placed_whole_.contains(key_of(pairs, group))) {
+        in_part.insert(in_part.end(), group.begin(), group.end());
+        open.push_back(std::move(group));
+      }
+    std::sort(in_part.begin(), in_part.end());
+    Outcome out;
+    out.placed.assign(proposed.size(), true);
+    if (in_part.empty()) return out;
+
+    ScheduleOptions options;
+    options.should_stop = should_stop_;
+    options.exact_steps = steps;
+    const auto schedule = schedule_program(part_of(pairs, in_part), options);
+    out.stopped = schedule.outcome == PassOutcome::time_limit;
+    std::vector<bool> placed(pairs.size(), true);
+    for (std::size_t i = 0; i < in_part.size(); ++i)
+      placed[in_part[i]] = schedule.pairs[i].series.has_value();
+    for (std::size_t i = 0; i < proposed.size(); ++i)
+      out.placed[i] = placed[program_.pairs.size() + i];
+    if (!out.stopped)
+      for (const auto& group : open)
+        if (std::all_of(group.begin(), group.end(), [&](std::size_t i) { return placed[i]; }))
+          placed_whole_.insert(key_of(pairs, group));
+    return out;
+  }
+
+ private:
+  using Key = std::vector<std::pair<std::size_t, std::size_t>>;  // mentor, mentee per pair
+
+  static Key key_of(const std::vector<Pair>& pairs, const std::vector<std::size_t>& group) {
+    Key key;
+    for (const auto i : group) key.emplace_back(pairs[i].mentor, pairs[i].mentee);
+    return key;
+  }
+
+  // The program with just these pairs (indices into `pairs`, ascending) and their people, in
+  // the same order.
+  Program part_of(const std::vector<Pair>& pairs, const std::vector<std::size_t>& chosen) const {
+    auto out = without_people(program_);
+    std::vector<std::size_t> index(program_.people.size(), SIZE_MAX);
+    for (const auto i : chosen) index[pairs[i].mentor] = index[pairs[i].mentee] = 0;
+    for (std::size_t p = 0; p < program_.people.size(); ++p) {
+      if (index[p] == SIZE_MAX) continue;
+      index[p] = out.people.size();
+      // All the pass reads: not the calendar's text (its busy time is read), nor the profile.
+      const auto& from = program_.people[p];
+      auto& person = out.people.emplace_back();
+      person.id = from.id;
+      person.name = from.name;
+      person.email = from.email;
+      person.role = from.role;
+      person.zone = from.zone;
+      person.working_hours = from.working_hours;
+      person.limits = from.limits;
+      person.calendar_file = from.calendar_file;
+      person.busy = from.busy;
+      person.availability = from.availability;
+      person.line = from.line;
+    }
+    for (const auto i : chosen) {
+      auto& pair = out.pairs.emplace_back(pairs[i]);
+      pair.mentor = index[pair.mentor];
+      pair.mentee = index[pair.mentee];
+    }
+    return out;
+  }
+
+  const Program& program_;
+  std::function<bool()> should_stop_;
+  std::size_t steps_ = 0;
+  std::set<Key> placed_whole_;  // groups a pass with steps_ placed whole
+};
+
 std::string ordinal(std::size_t n) {
   const auto suffix = n % 100 >= 11 && n % 100 <= 13 ? "th"
                       : n % 10 == 1                  ? "st"
@@ -173,8 +273,8 @@ class Matcher {
         problem.edges.insert(problem.edges.end(), kept.begin(), kept.end());
       // Ties are settled once the proof is done; the rounds after a schedule check start from
       // that settled optimum and keep it so, moving only what the lost places move.
-      const auto ties = last_ && !last_->tie_dual.empty() ? matching::Ties::settled
-                                                          : matching::Ties::any;
+      const auto ties =
+          last_ && !last_->tie_dual.empty() ? matching::Ties::settled : matching::Ties::any;
       auto assignment = matching::assign(problem, ties, last_ ? &*last_ : nullptr);
 
       // A pair (j, k) has reduced cost max_score - score + pi(j) - pi(k). A mentor whom j does
@@ -560,6 +660,7 @@ MatchResult match_program(const Program& program, const MatchOptions& options) {
   // pair is placed. Places only fall, so this ends.
   std::vector<std::size_t> mentor_of(program.people.size(), Explainer::kNone);
   std::vector<std::size_t> withdrawn;
+  ScheduleChecks checks(program, options.should_stop);
   for (;;) {
     const auto assignment = matcher.solve(result.rounds);
     done("assignment");
@@ -571,20 +672,17 @@ MatchResult match_program(const Program& program, const MatchOptions& options) {
       if (k >= 0) proposed.emplace_back(mentor_of[e], e);
     }
     if (proposed.empty()) break;
-    const auto checked = program_with(program, proposed);
-    ScheduleOptions schedule_options;
-    schedule_options.should_stop = options.should_stop;
-    const auto schedule = schedule_program(checked, schedule_options);
+    const auto check = checks.check(proposed);
     ++result.schedule_checks;
     done("schedule check");
     std::map<std::size_t, int> unplaced;  // mentor, proposed pairs not placed
     for (std::size_t i = 0; i < proposed.size(); ++i)
-      if (!schedule.pairs[program.pairs.size() + i].series) {
+      if (!check.placed[i]) {
         ++unplaced[proposed[i].first];
-        if (schedule.outcome == PassOutcome::time_limit) withdrawn.push_back(proposed[i].second);
+        if (check.stopped) withdrawn.push_back(proposed[i].second);
       }
     if (unplaced.empty()) break;
-    if (schedule.outcome == PassOutcome::time_limit) {
+    if (check.stopped) {
       result.stopped_by_time_limit = true;
       for (const auto e : withdrawn) mentor_of[e] = Explainer::kNone;
       break;

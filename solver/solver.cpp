@@ -41,29 +41,6 @@ constexpr std::size_t kExactStepsPerPass = 12'000'000;
 constexpr std::size_t kExactStepsPerGroup = 400'000;
 constexpr std::size_t kExactStepsAtLeast = 500;
 
-// The pairs that share people, transitively: each group is searched on its own.
-std::vector<std::vector<std::size_t>> groups_of(const Program& program) {
-  std::vector<std::size_t> parent(program.people.size());
-  std::iota(parent.begin(), parent.end(), std::size_t{0});
-  const auto root = [&](std::size_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  for (const auto& pair : program.pairs) parent[root(pair.mentor)] = root(pair.mentee);
-  std::map<std::size_t, std::vector<std::size_t>> by_root;
-  std::vector<std::vector<std::size_t>> groups;
-  std::vector<std::size_t> group_of_root(program.people.size(), SIZE_MAX);
-  for (std::size_t i = 0; i < program.pairs.size(); ++i) {
-    const auto r = root(program.pairs[i].mentor);
-    if (group_of_root[r] == SIZE_MAX) {
-      group_of_root[r] = groups.size();
-      groups.emplace_back();
-    }
-    groups[group_of_root[r]].push_back(i);
-  }
-  return groups;
-}
-
 class Solver {
  public:
   Solver(const Program& program, const ScheduleOptions& options)
@@ -99,7 +76,7 @@ class Solver {
     // Groups share no person, so each touches only its own pairs' plans and its own people's
     // bookings: they are searched, and their results written, on all hardware threads at once.
     // Each group's search is the same whichever thread runs it, so the output is too.
-    const auto groups = groups_of(program_);
+    const auto groups = pair_groups(program_.pairs, program_.people.size());
     out.pairs.resize(program_.pairs.size());
     std::atomic<bool> stopped{false};
     std::mutex progress_lock;
@@ -323,8 +300,7 @@ class Solver {
       members.push_back({*spaces[i], parties_of(i)});
     }
     const auto budget =
-        std::clamp(kExactStepsPerPass / std::max<std::size_t>(1, program_.pairs.size()),
-                   kExactStepsAtLeast, kExactStepsPerGroup);
+        options_.exact_steps ? options_.exact_steps : exact_steps_for(program_.pairs.size());
     auto better = engine::improve_exactly(members, kept, budget);
     auto& chosen = better ? *better : kept;
     for (std::size_t k = 0; k < open.size(); ++k)
@@ -583,6 +559,33 @@ class Solver {
 };
 
 }  // namespace
+
+std::vector<std::vector<std::size_t>> pair_groups(const std::vector<Pair>& pairs,
+                                                  std::size_t people) {
+  std::vector<std::size_t> parent(people);
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  const auto root = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const auto& pair : pairs) parent[root(pair.mentor)] = root(pair.mentee);
+  std::vector<std::vector<std::size_t>> groups;
+  std::vector<std::size_t> group_of_root(people, SIZE_MAX);
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto r = root(pairs[i].mentor);
+    if (group_of_root[r] == SIZE_MAX) {
+      group_of_root[r] = groups.size();
+      groups.emplace_back();
+    }
+    groups[group_of_root[r]].push_back(i);
+  }
+  return groups;
+}
+
+std::size_t exact_steps_for(std::size_t pairs) {
+  return std::clamp(kExactStepsPerPass / std::max<std::size_t>(1, pairs), kExactStepsAtLeast,
+                    kExactStepsPerGroup);
+}
 
 Schedule schedule_program(const Program& program, const ScheduleOptions& options) {
   auto schedule = Solver(program, options).run();

@@ -54,14 +54,7 @@ std::pair<Program, Schedule> neighbourhood(const Program& program, const Schedul
       pairs.insert(pairs.end(), pairs_of[it->second].begin(), pairs_of[it->second].end());
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  Program part;
-  part.id = program.id;
-  part.name = program.name;
-  part.start = program.start;
-  part.end = program.end;
-  part.granularity = program.granularity;
-  part.anchor = program.anchor;
-  part.blackouts = program.blackouts;
+  auto part = without_people(program);
   Schedule schedule_part;
   schedule_part.program_id = schedule.program_id;
   schedule_part.outcome = schedule.outcome;

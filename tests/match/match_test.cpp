@@ -183,5 +183,37 @@ TEST(Match, TheSampleCohortsProposalIsPlacedWhole) {
   EXPECT_EQ(pairs_of(program, match_program(program)), pairs_of(program, result));
 }
 
+// match checks a proposal again only where it changed (match.cpp, ScheduleChecks), on the
+// solver's word that a pass over some of a program's groups of pairs, given the exact search's
+// steps of a pass over the whole, schedules each group as the pass over the whole does.
+TEST(ScheduleByGroups, APassOverSomeGroupsSchedulesEachAsThePassOverAll) {
+  for (const std::string sample : {"/samples/acme-2027", "/samples/helios-2027"}) {
+    SCOPED_TRACE(sample);
+    const auto loaded = load_program_dir(MENTORCAL_SOURCE_DIR + sample);
+    ASSERT_TRUE(loaded.program);
+    const auto program = with_proposals(*loaded.program, match_program(*loaded.program));
+    const auto whole = schedule_program(program, {});
+    const auto groups = pair_groups(program.pairs, program.people.size());
+    ASSERT_GE(groups.size(), 6u);
+    for (std::size_t parity : {0, 1}) {
+      std::vector<std::size_t> chosen;  // every other group's pairs, in program order
+      for (auto g = parity; g < groups.size(); g += 2)
+        chosen.insert(chosen.end(), groups[g].begin(), groups[g].end());
+      std::sort(chosen.begin(), chosen.end());
+      Program part = program;
+      part.pairs.clear();
+      for (const auto i : chosen) part.pairs.push_back(program.pairs[i]);
+      ScheduleOptions options;
+      options.exact_steps = exact_steps_for(program.pairs.size());
+      const auto some = schedule_program(part, options);
+      for (std::size_t k = 0; k < chosen.size(); ++k) {
+        const auto& of_whole = whole.pairs[chosen[k]];
+        EXPECT_EQ(some.pairs[k].series, of_whole.series) << of_whole.mentee_id;
+        EXPECT_EQ(some.pairs[k].reasons, of_whole.reasons) << of_whole.mentee_id;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mentorcal

@@ -141,6 +141,22 @@ struct Program {
   }
 };
 
+// `program` without its people and pairs: its term and settings, for a part of it to which the
+// caller adds some people and the pairs between them.
+inline Program without_people(const Program& program) {
+  Program out;
+  out.id = program.id;
+  out.name = program.name;
+  out.start = program.start;
+  out.end = program.end;
+  out.granularity = program.granularity;
+  out.anchor = program.anchor;
+  out.blackouts = program.blackouts;
+  out.pair_defaults = program.pair_defaults;
+  out.matching = program.matching;
+  return out;
+}
+
 // The time the solver and the calendars look at: the program's dates widened by two days on each
 // side, from 00:00 UTC of `start` - 2 days to 00:00 UTC of `end` + 3 days. Local days and UTC
 // days differ by at most a day either way, so every zone's local days of the term lie inside.

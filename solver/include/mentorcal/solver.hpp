@@ -34,9 +34,25 @@ struct ScheduleOptions {
   // Called now and then with the number of pairs settled so far and the total, from the
   // searching threads, one call at a time.
   std::function<void(std::size_t done, std::size_t total)> progress;
+  // The steps the exact search may take in each group it searches; 0 for
+  // exact_steps_for(program.pairs.size()).
+  std::size_t exact_steps = 0;
 };
 
 Schedule schedule_program(const Program& program, const ScheduleOptions& options);
+
+// The pairs that share people, transitively, as indices into `pairs`: each group in order, the
+// groups in the order of their first pair. The pass searches each group on its own, and a
+// group's schedule depends on nothing but its pairs, their people, the program's term and
+// settings, and the exact search's steps; so a pass over some of a program's groups, given the
+// steps of a pass over the whole (exact_steps_for(all its pairs)), schedules each of them as
+// the whole program's pass does.
+std::vector<std::vector<std::size_t>> pair_groups(const std::vector<Pair>& pairs,
+                                                  std::size_t people);
+
+// The exact search's steps per group in a pass over `pairs` pairs: fewer as programs grow, so
+// that a pass takes about the same number in all (docs/ALGORITHM.md, "The exact search").
+std::size_t exact_steps_for(std::size_t pairs);
 
 // Re-plans, after a change to some people's busy time (a block added or removed), the series
 // those people take part in: an occurrence whose series time is valid again is held there;

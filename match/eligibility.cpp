@@ -124,7 +124,7 @@ Eligibility::Eligibility(const Program& program, std::span<const std::size_t> me
     for (const auto i : people) {
       const auto [it, fresh] = seen.emplace(calendar_key(program.people[i]), seen.size());
       if (fresh) representatives.push_back(i);
-      class_of_[i] = it->second;
+      class_of_[i] = static_cast<std::uint32_t>(it->second);
     }
     return seen.size();
   };
@@ -207,13 +207,6 @@ Eligibility::Eligibility(const Program& program, std::span<const std::size_t> me
   }
 }
 
-bool Eligibility::shares(const std::vector<std::uint64_t>& bits, std::size_t words, std::size_t a,
-                         std::size_t b) const {
-  for (std::size_t w = 0; w < words; ++w)
-    if (bits[a * words + w] & bits[b * words + w]) return true;
-  return false;
-}
-
 Obstacle Eligibility::rule_against(std::size_t mentor, std::size_t mentee) const {
   const auto& settings = program_.matching;
   const auto lists = [&](std::size_t person, std::size_t who) {
@@ -233,23 +226,6 @@ Obstacle Eligibility::rule_against(std::size_t mentor, std::size_t mentee) const
        static_cast<long long>(level_[mentor]) - level_[mentee] < *settings.min_level_gap))
     return Obstacle::level_gap;
   return Obstacle::none;
-}
-
-ScoreTerms Eligibility::score(std::size_t mentor, std::size_t mentee) const {
-  const auto& settings = program_.matching;
-  ScoreTerms terms;
-  int common = 0;
-  for (std::size_t w = 0; w < topic_words_; ++w)
-    common += std::popcount(goals_[mentee * topic_words_ + w] & skills_[mentor * topic_words_ + w]);
-  terms.goals = settings.goal_weight * common;
-  if (shares(languages_, language_words_, mentor, mentee))
-    terms.language = settings.language_weight;
-  const auto& prefers = program_.people[mentee].profile.prefers;
-  const auto rank =
-      static_cast<std::size_t>(std::find(prefers.begin(), prefers.end(), mentor) - prefers.begin());
-  if (rank < prefers.size() && rank < settings.preference_weights.size())
-    terms.preference = settings.preference_weights[rank];
-  return terms;
 }
 
 std::string Eligibility::why(Obstacle obstacle, std::size_t mentor, std::size_t mentee) const {

@@ -5,6 +5,8 @@
 // "Matching", says why nothing eligible is pruned.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -44,10 +46,28 @@ class Eligibility {
   }
   Obstacle rule_against(std::size_t mentor, std::size_t mentee) const;
   Obstacle calendars(std::size_t mentor, std::size_t mentee) const {
-    return table_[class_of_[mentee] * mentor_classes_ + class_of_[mentor]];
+    return calendars_of_classes(class_of(mentor), class_of(mentee));
+  }
+  // The same by calendar class: calendars(mentor, mentee) for any mentor of `mentor_class` and
+  // mentee of `mentee_class`, for the searches that look at one mentor's class many times.
+  std::uint32_t class_of(std::size_t person) const { return class_of_[person]; }
+  Obstacle calendars_of_classes(std::uint32_t mentor_class, std::uint32_t mentee_class) const {
+    return table_[mentee_class * mentor_classes_ + mentor_class];
   }
   // Scores any two people, prepared or not.
-  ScoreTerms score(std::size_t mentor, std::size_t mentee) const;
+  ScoreTerms score(std::size_t mentor, std::size_t mentee) const {
+    return {goals_term(mentor, mentee), language_term(mentor, mentee),
+            preference_term(mentor, mentee)};
+  }
+  // score(mentor, mentee).total(), for the searches that score many pairs: the terms as one
+  // int, read in place.
+  int total_score(std::size_t mentor, std::size_t mentee) const {
+    return unlisted_score(mentor, mentee) + preference_term(mentor, mentee);
+  }
+  // total_score of a mentor the mentee does not list.
+  int unlisted_score(std::size_t mentor, std::size_t mentee) const {
+    return goals_term(mentor, mentee) + language_term(mentor, mentee);
+  }
   // The obstacle as a sentence naming both people ("m-02 (Ann Lee) and e-17 (Wei Chen) share no
   // working hour: ...").
   std::string why(Obstacle obstacle, std::size_t mentor, std::size_t mentee) const;
@@ -57,11 +77,34 @@ class Eligibility {
 
  private:
   bool shares(const std::vector<std::uint64_t>& bits, std::size_t words, std::size_t a,
-              std::size_t b) const;
+              std::size_t b) const {
+    for (std::size_t w = 0; w < words; ++w)
+      if (bits[a * words + w] & bits[b * words + w]) return true;
+    return false;
+  }
+  int goals_term(std::size_t mentor, std::size_t mentee) const {
+    int common = 0;
+    for (std::size_t w = 0; w < topic_words_; ++w)
+      common +=
+          std::popcount(goals_[mentee * topic_words_ + w] & skills_[mentor * topic_words_ + w]);
+    return program_.matching.goal_weight * common;
+  }
+  int language_term(std::size_t mentor, std::size_t mentee) const {
+    return shares(languages_, language_words_, mentor, mentee) ? program_.matching.language_weight
+                                                               : 0;
+  }
+  // The weight of the mentor's rank in the mentee's prefers, 0 when not there.
+  int preference_term(std::size_t mentor, std::size_t mentee) const {
+    const auto& prefers = program_.people[mentee].profile.prefers;
+    const auto& weights = program_.matching.preference_weights;
+    const auto rank = static_cast<std::size_t>(std::find(prefers.begin(), prefers.end(), mentor) -
+                                               prefers.begin());
+    return rank < prefers.size() && rank < weights.size() ? weights[rank] : 0;
+  }
 
   const Program& program_;
   // Per person (indexed like program.people): their class, within their role's classes.
-  std::vector<std::size_t> class_of_;
+  std::vector<std::uint32_t> class_of_;
   std::size_t mentor_classes_ = 0;
   std::size_t mentee_classes_ = 0;
   std::vector<Obstacle> table_;  // mentee class x mentor class

@@ -250,7 +250,10 @@ class Matcher {
     for (std::size_t k = 0; k < cohort.mentors.size(); ++k)
       local_[cohort.mentors[k]] = static_cast<std::uint32_t>(k);
     places_.reserve(cohort.mentors.size());
-    for (const auto mentor : cohort.mentors) places_.push_back(cohort.places[mentor]);
+    for (const auto mentor : cohort.mentors) {
+      places_.push_back(cohort.places[mentor]);
+      mentor_class_.push_back(eligibility.class_of(mentor));
+    }
   }
 
   // The optimum over every eligible pair: solved over each mentee's best kept candidates, then
@@ -284,11 +287,12 @@ class Matcher {
       // (every pair further on is admitted) or exceeds the least negative of the
       // kAddedPerRound pairs j has so far (none further on could replace it). The few j lists
       // are looked at one by one.
-      const auto& pi = assignment.mentor_potential;
-      std::vector<std::uint32_t> by_price(places_.size());
-      std::iota(by_price.begin(), by_price.end(), 0U);
-      std::sort(by_price.begin(), by_price.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return pi[a] != pi[b] ? pi[a] > pi[b] : a < b;
+      // Mentors with a place, by potential, highest first: (potential, local mentor).
+      std::vector<std::pair<long long, std::uint32_t>> by_price;
+      for (std::uint32_t k = 0; k < places_.size(); ++k)
+        if (places_[k] > 0) by_price.emplace_back(assignment.mentor_potential[k], k);
+      std::sort(by_price.begin(), by_price.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
       });
       std::vector<std::vector<matching::CandidateEdge>> added(cohort_.mentees.size());
       for_each_index_in_parallel(cohort_.mentees.size(), [&](std::size_t j) {
@@ -301,11 +305,9 @@ class Matcher {
           }
         };
         BestFew<Priced, MoreNegative> best(kAddedPerRound);
-        const auto consider = [&](std::size_t k) {
-          const auto score = score_if_they_can_meet(j, k);
-          if (!score) return;
+        const auto consider = [&](std::size_t k, int score) {
           const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
-                                             static_cast<std::uint32_t>(k), *score};
+                                             static_cast<std::uint32_t>(k), score};
           const Priced priced{assignment.reduced_cost(edge), edge};
           if (priced.first >= 0 || !best.would_keep(priced) ||
               std::any_of(kept.begin(), kept.end(),
@@ -314,16 +316,15 @@ class Matcher {
             return;
           best.offer(priced);
         };
-        for_each_listed(j, consider);
-        const auto& prefers = program_.people[cohort_.mentees[j]].profile.prefers;
+        for_each_listed(j, [&](std::size_t k) {
+          if (const auto score = score_if_they_can_meet(j, k)) consider(k, *score);
+        });
         const long long unlisted =
             assignment.mentee_potential[j] + max_score_ - unpreferred_score_[j];
-        for (const auto k : by_price) {
-          const auto bound = unlisted - pi[k];
+        for (const auto& [potential, k] : by_price) {
+          const auto bound = unlisted - potential;
           if (bound >= 0 || (best.full() && bound > best.worst().first)) break;
-          if (std::find(prefers.begin(), prefers.end(), cohort_.mentors[k]) != prefers.end())
-            continue;  // looked at above
-          consider(k);
+          if (const auto score = unlisted_score_if_they_can_meet(j, k)) consider(k, *score);
         }
         for (auto& [cost, edge] : std::move(best).best_first()) added[j].push_back(edge);
       });
@@ -352,9 +353,9 @@ class Matcher {
   static constexpr std::size_t kAddedPerRound = 64;
 
   // Local mentee j's kFirstCandidates best eligible mentors with a place: the highest scores,
-  // of equal scores the mentors first in people.csv, best first. Mentors are looked at in that
-  // order, so once that many score what no mentor j does not list can beat, those after them can
-  // only lose — but for the few j lists, which score more.
+  // of equal scores the mentors first in people.csv, best first. The mentors j does not list are
+  // looked at in that order, so once that many score what none of them can beat, those after
+  // them can only lose; the few j lists, who may score more, are looked at after.
   std::vector<matching::CandidateEdge> first_candidates(std::size_t j) const {
     struct Better {
       bool operator()(const matching::CandidateEdge& a, const matching::CandidateEdge& b) const {
@@ -362,23 +363,21 @@ class Matcher {
       }
     };
     BestFew<matching::CandidateEdge, Better> kept(kFirstCandidates);
-    // Mentors kept (some since displaced by better ones) that score at least
-    // unpreferred_score_[j]: one that scores that much is turned away only once kFirstCandidates
-    // at least as good are kept, by which time the look has ended.
+    // Mentors kept (some since displaced by better ones) that score unpreferred_score_[j]: one
+    // that scores that much is turned away only once kFirstCandidates at least as good are
+    // kept, by which time the look has ended.
     std::size_t unbeaten = 0;
-    const auto consider = [&](std::size_t k) {
-      const auto score = score_if_they_can_meet(j, k);
-      if (!score) return;
+    const auto offer = [&](std::size_t k, int score) {
       const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
-                                         static_cast<std::uint32_t>(k), *score};
+                                         static_cast<std::uint32_t>(k), score};
       if (!kept.would_keep(edge) || !rules_allow(j, k)) return;
-      if (*score >= unpreferred_score_[j]) ++unbeaten;
+      if (score >= unpreferred_score_[j]) ++unbeaten;
       kept.offer(edge);
     };
-    std::size_t next = 0;
-    for (; next < places_.size() && unbeaten < kFirstCandidates; ++next) consider(next);
+    for (std::size_t k = 0; k < places_.size() && unbeaten < kFirstCandidates; ++k)
+      if (const auto score = unlisted_score_if_they_can_meet(j, k)) offer(k, *score);
     for_each_listed(j, [&](std::size_t k) {
-      if (k >= next) consider(k);
+      if (const auto score = score_if_they_can_meet(j, k)) offer(k, *score);
     });
     auto best = std::move(kept).best_first();
     best.shrink_to_fit();
@@ -393,7 +392,21 @@ class Matcher {
     const auto mentee = cohort_.mentees[j];
     if (places_[k] == 0 || eligibility_.calendars(mentor, mentee) != Obstacle::none)
       return std::nullopt;
-    return eligibility_.score(mentor, mentee).total();
+    return eligibility_.total_score(mentor, mentee);
+  }
+
+  // score_if_they_can_meet for a mentor j does not list, nullopt for one j lists too: the
+  // searches look at those on their own.
+  std::optional<int> unlisted_score_if_they_can_meet(std::size_t j, std::size_t k) const {
+    const auto mentor = cohort_.mentors[k];
+    const auto mentee = cohort_.mentees[j];
+    const auto& prefers = program_.people[mentee].profile.prefers;
+    if (places_[k] == 0 ||
+        eligibility_.calendars_of_classes(mentor_class_[k], eligibility_.class_of(mentee)) !=
+            Obstacle::none ||
+        std::find(prefers.begin(), prefers.end(), mentor) != prefers.end())
+      return std::nullopt;
+    return eligibility_.unlisted_score(mentor, mentee);
   }
 
   bool rules_allow(std::size_t j, std::size_t k) const {
@@ -418,6 +431,7 @@ class Matcher {
   std::vector<int> unpreferred_score_;  // per local mentee: no mentor they do not list scores more
   std::vector<std::uint32_t> local_;    // per person: their local mentor index, or kNotHere
   std::vector<int> places_;             // per local mentor
+  std::vector<std::uint32_t> mentor_class_;  // per local mentor: their calendar class
   std::vector<std::vector<matching::CandidateEdge>> kept_;  // per local mentee
   std::optional<matching::Assignment> last_;  // the last round's optimum, where the next starts
 };
@@ -475,9 +489,9 @@ class Explainer {
       return text;
     }
     const auto current = mentor_of_[mentee];
-    const auto theirs = eligibility_.score(mentor, mentee).total();
+    const auto theirs = eligibility_.total_score(mentor, mentee);
     if (current == kNone) return who(m) + " has a place, but giving it to them leaves others out";
-    const auto mine = eligibility_.score(current, mentee).total();
+    const auto mine = eligibility_.total_score(current, mentee);
     return who(m) + " has a place, but the pairing with " + who(program_.people[current]) +
            " scores " + std::to_string(mine) + " against " + std::to_string(theirs) +
            (mine == theirs ? " (a tie, settled by id)" : "");

@@ -29,8 +29,10 @@ enum class Obstacle : std::uint8_t {
   no_shared_hour,      // their working hours never overlap
   short_shared_hours,  // they do, never for as long as a session
   shared_time_busy,    // they do, but busy time and blackouts fill all of it
-  cannot_hold,         // no series of theirs reaches min_held
+  cannot_hold,         // no series of theirs reaches min_held; stays last (kObstacles)
 };
+// How many kinds of Obstacle there are, `none` included.
+inline constexpr std::size_t kObstacles = static_cast<std::size_t>(Obstacle::cannot_hold) + 1;
 
 class Eligibility {
  public:

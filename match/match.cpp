@@ -1,6 +1,7 @@
 #include "mentorcal/match.hpp"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <limits>
 #include <map>
@@ -500,31 +501,43 @@ class Explainer {
   // Why no mentor took `mentee`.
   std::string why_unmatched(std::size_t mentee) const {
     const auto& prefers = program_.people[mentee].profile.prefers;
+    // Each mentor's first obstacle counted, and the first mentor it stops kept; its words are
+    // written once, for that mentor only. kNoPlace stands for "no place for a new mentee".
+    constexpr auto kNoPlace = matching::kObstacles;
+    struct Count {
+      int count = 0;
+      std::size_t first = kNone;
+    };
+    std::array<Count, kNoPlace + 1> counts{};
+    int full = 0;
+    std::size_t first_full = kNone;
+    for (const auto mentor : all_mentors_) {
+      auto obstacle = eligibility_.rule_against(mentor, mentee);
+      if (obstacle == Obstacle::none && cohort_.places[mentor] != 0)
+        obstacle = eligibility_.calendars(mentor, mentee);
+      const auto kind = obstacle == Obstacle::none && cohort_.places[mentor] == 0
+                            ? kNoPlace
+                            : static_cast<std::size_t>(obstacle);
+      if (kind == static_cast<std::size_t>(Obstacle::none)) {
+        if (full++ == 0) first_full = mentor;
+        continue;
+      }
+      if (counts[kind].count++ == 0) counts[kind].first = mentor;
+    }
     struct Cause {
       int count = 0;
       std::string example;  // the first mentor's case, in full
     };
     std::map<std::string, Cause> causes;
-    int full = 0;
-    std::size_t first_full = kNone;
-    for (const auto mentor : all_mentors_) {
-      std::string cause;
-      std::string example;
-      if (const auto rule = eligibility_.rule_against(mentor, mentee); rule != Obstacle::none) {
-        cause = cause_of(rule);
-        example = eligibility_.why(rule, mentor, mentee);
-      } else if (cohort_.places[mentor] == 0) {
-        cause = "have no place for a new mentee";
-        example = no_places(mentor);
-      } else if (const auto c = eligibility_.calendars(mentor, mentee); c != Obstacle::none) {
-        cause = cause_of(c);
-        example = eligibility_.why(c, mentor, mentee);
+    for (std::size_t kind = 0; kind < counts.size(); ++kind) {
+      const auto& [count, mentor] = counts[kind];
+      if (count == 0) continue;
+      if (kind == kNoPlace) {
+        causes["have no place for a new mentee"] = {count, no_places(mentor)};
       } else {
-        if (full++ == 0) first_full = mentor;
-        continue;
+        const auto obstacle = static_cast<Obstacle>(kind);
+        causes[cause_of(obstacle)] = {count, eligibility_.why(obstacle, mentor, mentee)};
       }
-      auto& entry = causes[cause];
-      if (entry.count++ == 0) entry.example = std::move(example);
     }
     std::string text;
     if (!prefers.empty()) text = "first choice: " + why_not_with(prefers.front(), mentee) + "; ";

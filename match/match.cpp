@@ -306,11 +306,13 @@ class Matcher {
           }
         };
         BestFew<Priced, MoreNegative> best(kAddedPerRound);
-        const auto consider = [&](std::size_t k, int score) {
+        // The pair (j, k) scoring `score`, when `can_meet()`: asked only of a pair that would be
+        // kept, as most are not.
+        const auto consider = [&](std::size_t k, int score, const auto& can_meet) {
           const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
                                              static_cast<std::uint32_t>(k), score};
           const Priced priced{assignment.reduced_cost(edge), edge};
-          if (priced.first >= 0 || !best.would_keep(priced) ||
+          if (priced.first >= 0 || !best.would_keep(priced) || !can_meet() ||
               std::any_of(kept.begin(), kept.end(),
                           [&](const auto& c) { return c.mentor == edge.mentor; }) ||
               !rules_allow(j, k))
@@ -318,14 +320,15 @@ class Matcher {
           best.offer(priced);
         };
         for_each_listed(j, [&](std::size_t k) {
-          if (const auto score = score_if_they_can_meet(j, k)) consider(k, *score);
+          if (const auto score = score_if_they_can_meet(j, k))
+            consider(k, *score, [] { return true; });
         });
         const long long unlisted =
             assignment.mentee_potential[j] + max_score_ - unpreferred_score_[j];
         for (const auto& [potential, k] : by_price) {
           const auto bound = unlisted - potential;
           if (bound >= 0 || (best.full() && bound > best.worst().first)) break;
-          if (const auto score = unlisted_score_if_they_can_meet(j, k)) consider(k, *score);
+          consider(k, unlisted_score(j, k), [&] { return unlisted_can_meet(j, k); });
         }
         for (auto& [cost, edge] : std::move(best).best_first()) added[j].push_back(edge);
       });
@@ -368,17 +371,19 @@ class Matcher {
     // that scores that much is turned away only once kFirstCandidates at least as good are
     // kept, by which time the look has ended.
     std::size_t unbeaten = 0;
-    const auto offer = [&](std::size_t k, int score) {
+    // The pair (j, k) scoring `score`, when `can_meet()`: asked only of a pair that would be
+    // kept.
+    const auto offer = [&](std::size_t k, int score, const auto& can_meet) {
       const matching::CandidateEdge edge{static_cast<std::uint32_t>(j),
                                          static_cast<std::uint32_t>(k), score};
-      if (!kept.would_keep(edge) || !rules_allow(j, k)) return;
+      if (!kept.would_keep(edge) || !can_meet() || !rules_allow(j, k)) return;
       if (score >= unpreferred_score_[j]) ++unbeaten;
       kept.offer(edge);
     };
     for (std::size_t k = 0; k < places_.size() && unbeaten < kFirstCandidates; ++k)
-      if (const auto score = unlisted_score_if_they_can_meet(j, k)) offer(k, *score);
+      offer(k, unlisted_score(j, k), [&] { return unlisted_can_meet(j, k); });
     for_each_listed(j, [&](std::size_t k) {
-      if (const auto score = score_if_they_can_meet(j, k)) offer(k, *score);
+      if (const auto score = score_if_they_can_meet(j, k)) offer(k, *score, [] { return true; });
     });
     auto best = std::move(kept).best_first();
     best.shrink_to_fit();
@@ -396,18 +401,20 @@ class Matcher {
     return eligibility_.total_score(mentor, mentee);
   }
 
-  // score_if_they_can_meet for a mentor j does not list, nullopt for one j lists too: the
-  // searches look at those on their own.
-  std::optional<int> unlisted_score_if_they_can_meet(std::size_t j, std::size_t k) const {
+  // For a mentor j does not list: what they score (no rank), and whether k has a place and
+  // their calendars allow the pair (false for a mentor j lists: the searches look at those on
+  // their own). The searches score first, as most pairs they look at are not kept.
+  int unlisted_score(std::size_t j, std::size_t k) const {
+    return eligibility_.unlisted_score(cohort_.mentors[k], cohort_.mentees[j]);
+  }
+  bool unlisted_can_meet(std::size_t j, std::size_t k) const {
     const auto mentor = cohort_.mentors[k];
     const auto mentee = cohort_.mentees[j];
     const auto& prefers = program_.people[mentee].profile.prefers;
-    if (places_[k] == 0 ||
-        eligibility_.calendars_of_classes(mentor_class_[k], eligibility_.class_of(mentee)) !=
-            Obstacle::none ||
-        std::find(prefers.begin(), prefers.end(), mentor) != prefers.end())
-      return std::nullopt;
-    return eligibility_.unlisted_score(mentor, mentee);
+    return places_[k] != 0 &&
+           eligibility_.calendars_of_classes(mentor_class_[k], eligibility_.class_of(mentee)) ==
+               Obstacle::none &&
+           std::find(prefers.begin(), prefers.end(), mentor) == prefers.end();
   }
 
   bool rules_allow(std::size_t j, std::size_t k) const {

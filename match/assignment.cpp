@@ -7,6 +7,7 @@
 #include <cassert>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <queue>
 #include <stdexcept>
@@ -22,11 +23,11 @@ constexpr long long kUnreached = std::numeric_limits<long long>::max();
 // under this order is optimality of the first term, and among those optima of the second: the
 // settled optimum, with potentials of the same two terms to prove it.
 struct Cost {
-  long long first = 0;
+  long long own = 0;
   long long tie = 0;
-  friend Cost operator+(Cost a, Cost b) { return {a.first + b.first, a.tie + b.tie}; }
-  friend Cost operator-(Cost a, Cost b) { return {a.first - b.first, a.tie - b.tie}; }
-  friend Cost operator-(Cost a) { return {-a.first, -a.tie}; }
+  friend Cost operator+(Cost a, Cost b) { return {a.own + b.own, a.tie + b.tie}; }
+  friend Cost operator-(Cost a, Cost b) { return {a.own - b.own, a.tie - b.tie}; }
+  friend Cost operator-(Cost a) { return {-a.own, -a.tie}; }
   friend auto operator<=>(const Cost&, const Cost&) = default;
 };
 constexpr Cost kFar{kUnreached, kUnreached};
@@ -207,6 +208,33 @@ std::vector<int> pairs_of(const Network& net, const Simplex& solved) {
   return mentor_of;
 }
 
+// The tie flow's potentials, as the second term of the settled optimum's duals (Repair), each
+// connected part of its network shifted so that its highest is zero. The network simplex gives
+// a node its artificial root's price (about half the range of a long long) when no arc links it
+// to the sink; the arcs between parts are priced away from zero in the first term, so no shift
+// of a part changes what its potentials prove, and shifted they differ by no more than the
+// part's own paths.
+std::vector<long long> tie_potentials(const lemon::SmartDigraph& graph, const Simplex& tied) {
+  const auto nodes = static_cast<std::size_t>(graph.nodeNum());
+  std::vector<std::size_t> parent(nodes);
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  const auto root = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (lemon::SmartDigraph::ArcIt arc(graph); arc != lemon::INVALID; ++arc)
+    parent[root(static_cast<std::size_t>(graph.id(graph.source(arc))))] =
+        root(static_cast<std::size_t>(graph.id(graph.target(arc))));
+  std::vector<long long> potential(nodes);
+  std::vector<long long> highest(nodes, std::numeric_limits<long long>::min());
+  for (std::size_t v = 0; v < nodes; ++v) {
+    potential[v] = tied.potential(lemon::SmartDigraph::nodeFromId(static_cast<int>(v)));
+    highest[root(v)] = std::max(highest[root(v)], potential[v]);
+  }
+  for (std::size_t v = 0; v < nodes; ++v) potential[v] -= highest[root(v)];
+  return potential;
+}
+
 // Ties, among all optima: the flows the optimal duals price at zero are exactly the optimal
 // ones (complementary slackness), so a second flow over them alone settles ties, favouring
 // mentees earlier in the problem: mentee i's cost, max_score - score for a pair or
@@ -274,8 +302,7 @@ Assignment settled(const Network& net, const AssignmentProblem& problem,
         tied.flow(lemon::SmartDigraph::arcFromId(static_cast<int>(a))) > 0)
       mentor_of[pair_of[a].first] = pair_of[a].second;
   auto result = assignment_of(net, problem, std::move(mentor_of), dual);
-  result.tie_dual.resize(net.sink + 1);
-  for (std::size_t v = 0; v <= net.sink; ++v) result.tie_dual[v] = tied.potential(node(v));
+  result.tie_dual = tie_potentials(graph, tied);
   return result;
 }
 
@@ -372,7 +399,7 @@ class Repair {
   }
 
   // The potentials: of the assignment's own cost, and (when settling) of the ties.
-  std::vector<long long> potential() const { return term(&Cost::first); }
+  std::vector<long long> potential() const { return term(&Cost::own); }
   std::vector<long long> tie_potential() const { return term(&Cost::tie); }
 
  private:
@@ -429,7 +456,7 @@ class Repair {
     return to_sink_[k] > static_cast<int>(assigned_[k].size());
   }
 
-  // `cost` is the arc's own cost, its first term kept as the pair's cost when it is taken.
+  // `cost` is the arc's cost, its own term kept as the pair's cost when it is taken.
   void relax(std::size_t from, std::size_t to, Cost cost) {
     const auto reduced = rc(from, to, cost);
     assert(reduced >= Cost{} && "a residual arc below zero");
@@ -440,7 +467,7 @@ class Repair {
     if (dist_[to] == kFar) touched_.push_back(to);
     dist_[to] = d;
     pred_[to] = static_cast<std::uint32_t>(from);
-    via_cost_[to] = cost.first;
+    via_cost_[to] = cost.own;
     if (reduced == Cost{} && short_of_a_unit(to)) found_ = to;  // as near as the nearest: take it
     queue_.push({d, to});
   }
@@ -578,10 +605,11 @@ Assignment assign(const AssignmentProblem& problem, Ties ties, const Assignment*
   // Repairing is worth it while few pairs are undone: each undone mentee's search can look at
   // much of the graph, and the network simplex solves it whole in about the time searches take
   // to look at every arc a few times. Past either bound the flow is solved from scratch.
-  // From a settled start the repair settles ties as it goes, and may look further: a search
-  // then reaches every node nearer in both terms than where its unit goes, and the arcs priced
-  // at zero in the first are most of the network; but from scratch would take two flows.
-  const bool settle = ties == Ties::settled && start != nullptr && !start->tie_dual.empty();
+  // From a settled start the repair settles ties as it goes (for `any` too: no optimum comes
+  // quicker), and may look further: a search then reaches every node nearer in both terms than
+  // where its unit goes, and the arcs priced at zero in the first are most of the network; but
+  // from scratch would take two flows.
+  const bool settle = start != nullptr && !start->tie_dual.empty();
   const auto few = std::max<std::size_t>(64, net.n / 16);
   const auto budget =
       std::max<std::size_t>(1 << 16, problem.edges.size() + net.n + net.m) * (settle ? 16 : 1);

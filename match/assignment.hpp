@@ -51,7 +51,8 @@ struct Assignment {
 // How assign chooses among equally good assignments: `settled` favours mentees earlier in the
 // problem (a second flow, over the optimal ones, least in the sum of each mentee i's cost times
 // n - i, the cost being max_score - score, or max_score + 1 left out); `any` takes the first
-// optimum found, which is quicker and enough while more edges are to come. Where several
+// optimum found, which is quicker and enough while more edges are to come (from a settled
+// `start` whose repair suffices, that is a settled one, with its tie_dual). Where several
 // settled assignments weigh the same, which one is taken may depend on `start`.
 enum class Ties { settled, any };
 

@@ -5,7 +5,6 @@
 #include <climits>
 #include <limits>
 #include <map>
-#include <numeric>
 #include <optional>
 #include <set>
 #include <string>
@@ -154,7 +153,9 @@ class ScheduleChecks {
     ScheduleOptions options;
     options.should_stop = should_stop_;
     options.exact_steps = steps;
-    const auto schedule = schedule_program(part_of(pairs, in_part), options);
+    std::vector<Pair> part;
+    for (const auto i : in_part) part.push_back(pairs[i]);
+    const auto schedule = schedule_program(part_of(program_, part), options);
     out.stopped = schedule.outcome == PassOutcome::time_limit;
     std::vector<bool> placed(pairs.size(), true);
     for (std::size_t i = 0; i < in_part.size(); ++i)
@@ -175,38 +176,6 @@ class ScheduleChecks {
     Key key;
     for (const auto i : group) key.emplace_back(pairs[i].mentor, pairs[i].mentee);
     return key;
-  }
-
-  // The program with just these pairs (indices into `pairs`, ascending) and their people, in
-  // the same order.
-  Program part_of(const std::vector<Pair>& pairs, const std::vector<std::size_t>& chosen) const {
-    auto out = without_people(program_);
-    std::vector<std::size_t> index(program_.people.size(), SIZE_MAX);
-    for (const auto i : chosen) index[pairs[i].mentor] = index[pairs[i].mentee] = 0;
-    for (std::size_t p = 0; p < program_.people.size(); ++p) {
-      if (index[p] == SIZE_MAX) continue;
-      index[p] = out.people.size();
-      // All the pass reads: not the calendar's text (its busy time is read), nor the profile.
-      const auto& from = program_.people[p];
-      auto& person = out.people.emplace_back();
-      person.id = from.id;
-      person.name = from.name;
-      person.email = from.email;
-      person.role = from.role;
-      person.zone = from.zone;
-      person.working_hours = from.working_hours;
-      person.limits = from.limits;
-      person.calendar_file = from.calendar_file;
-      person.busy = from.busy;
-      person.availability = from.availability;
-      person.line = from.line;
-    }
-    for (const auto i : chosen) {
-      auto& pair = out.pairs.emplace_back(pairs[i]);
-      pair.mentor = index[pair.mentor];
-      pair.mentee = index[pair.mentee];
-    }
-    return out;
   }
 
   const Program& program_;
@@ -275,11 +244,10 @@ class Matcher {
       problem.max_score = max_score_;
       for (const auto& kept : kept_)
         problem.edges.insert(problem.edges.end(), kept.begin(), kept.end());
-      // Ties are settled once the proof is done; the rounds after a schedule check start from
-      // that settled optimum and keep it so, moving only what the lost places move.
-      const auto ties =
-          last_ && !last_->tie_dual.empty() ? matching::Ties::settled : matching::Ties::any;
-      auto assignment = matching::assign(problem, ties, last_ ? &*last_ : nullptr);
+      // Ties are settled once the proof is done. The rounds after a schedule check start from
+      // that settled optimum, and their repair keeps it so (moving only the mentees the lost
+      // places and the added pairs move) unless it gives way to a flow from scratch.
+      auto assignment = matching::assign(problem, matching::Ties::any, last_ ? &*last_ : nullptr);
 
       // A pair (j, k) has reduced cost max_score - score + pi(j) - pi(k). A mentor whom j does
       // not list scores at most unpreferred_score_[j], so no pair of j with such a mentor costs
@@ -338,8 +306,8 @@ class Matcher {
         kept_[j].insert(kept_[j].end(), added[j].begin(), added[j].end());
       }
       if (!any) {
-        last_ = ties == matching::Ties::settled ? std::move(assignment)
-                                                : matching::settle_ties(problem, assignment);
+        last_ = assignment.tie_dual.empty() ? matching::settle_ties(problem, assignment)
+                                            : std::move(assignment);
         return *last_;
       }
       last_ = std::move(assignment);

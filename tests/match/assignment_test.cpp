@@ -153,13 +153,21 @@ TEST(Assignment, FromAnEarlierOptimumReachesTheSameValueAsFromScratch) {
     const auto from_scratch = assign(later);
     EXPECT_EQ(tie_weight(later, assign(later, Ties::settled, &start)),
               tie_weight(later, from_scratch));
-    // From a settled optimum, the repair keeps ties settled as it goes.
+    // From a settled optimum, the repair keeps ties settled as it goes, for `any` too, and its
+    // duals carry on: one more place taken away, the repair from it is settled again.
     const auto settled_start = assign(earlier);
     const auto from_settled = assign(later, Ties::settled, &settled_start);
     EXPECT_EQ(value_of(later, from_settled), value_of(later, from_scratch));
     EXPECT_EQ(tie_weight(later, from_settled), tie_weight(later, from_scratch));
-    // And it proves so: from it, the same problem again needs no change.
+    EXPECT_EQ(tie_weight(later, assign(later, Ties::any, &settled_start)),
+              tie_weight(later, from_scratch));
     EXPECT_EQ(assign(later, Ties::settled, &from_settled).mentor_of, from_settled.mentor_of);
+    auto last = later;
+    auto& fullest = *std::max_element(last.places.begin(), last.places.end());
+    fullest = std::max(0, fullest - 1);
+    const auto again = assign(last, Ties::any, &from_settled);
+    EXPECT_EQ(value_of(last, again), value_of(last, assign(last)));
+    EXPECT_EQ(tie_weight(last, again), tie_weight(last, assign(last)));
   }
 }
 

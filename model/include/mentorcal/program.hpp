@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -143,19 +144,13 @@ struct Program {
 
 // `program` without its people and pairs: its term and settings, for a part of it to which the
 // caller adds some people and the pairs between them.
-inline Program without_people(const Program& program) {
-  Program out;
-  out.id = program.id;
-  out.name = program.name;
-  out.start = program.start;
-  out.end = program.end;
-  out.granularity = program.granularity;
-  out.anchor = program.anchor;
-  out.blackouts = program.blackouts;
-  out.pair_defaults = program.pair_defaults;
-  out.matching = program.matching;
-  return out;
-}
+Program without_people(const Program& program);
+
+// The program with just `pairs` (their people indices into program.people) and their people, in
+// the order of program.people: everything a schedule pass reads of them. A person keeps all but
+// their profile (its ids index the whole program) and their calendar's text (its busy time and
+// availability are kept).
+Program part_of(const Program& program, std::span<const Pair> pairs);
 
 // The time the solver and the calendars look at: the program's dates widened by two days on each
 // side, from 00:00 UTC of `start` - 2 days to 00:00 UTC of `end` + 3 days. Local days and UTC

@@ -44,9 +44,11 @@ Schedule schedule_program(const Program& program, const ScheduleOptions& options
 // The pairs that share people, transitively, as indices into `pairs`: each group in order, the
 // groups in the order of their first pair. The pass searches each group on its own, and a
 // group's schedule depends on nothing but its pairs, their people, the program's term and
-// settings, and the exact search's steps; so a pass over some of a program's groups, given the
-// steps of a pass over the whole (exact_steps_for(all its pairs)), schedules each of them as
-// the whole program's pass does.
+// settings, and the exact search's steps; so a pass over some of a program's groups (part_of
+// them, model/program.hpp), given the steps of a pass over the whole (exact_steps_for(all its
+// pairs)), gives each of their pairs the series and reasons the whole program's pass does. Not
+// with a `previous` pass (series of pairs left out would be cancelled), and a relaxation that
+// suggests another mentor looks among the part's people only.
 std::vector<std::vector<std::size_t>> pair_groups(const std::vector<Pair>& pairs,
                                                   std::size_t people);
 
